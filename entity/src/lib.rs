@@ -1,0 +1,17 @@
+//! sea-orm entities: the rows of the tables the `migration` crate creates.
+//! Enumerated values are stored as text codes (and rank as its ordinal), parsed into
+//! domain enums by the service layer; these structs carry no API concerns.
+
+pub mod api_token;
+pub mod award;
+pub mod data_version;
+pub mod dialogue_question;
+pub mod dialogue_session;
+pub mod directive;
+pub mod district;
+pub mod headquarters;
+pub mod officer;
+pub mod party_membership;
+pub mod province;
+pub mod union_activity;
+pub mod unit;

@@ -1,0 +1,48 @@
+//! Schema migrations: the first stage of the data flow. `coso` runs them at start-up
+//! (PostgreSQL and SQLite alike); they never import the entity crate.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_reference;
+mod m20260101_000002_facts;
+mod m20260101_000003_access;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20260101_000001_reference::Migration),
+            Box::new(m20260101_000002_facts::Migration),
+            Box::new(m20260101_000003_access::Migration),
+        ]
+    }
+}
+
+/// Creates an index named `idx_<table>_<cols>` on `table(cols)`.
+pub(crate) fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("idx_{table}_{}", cols.join("_")))
+        .table(table);
+    for col in cols {
+        stmt.col(*col);
+    }
+    stmt.to_owned()
+}
+
+/// A foreign key from `table.col` to `to_table.to_col`.
+pub(crate) fn fk(
+    table: &'static str,
+    col: &'static str,
+    to_table: &'static str,
+    to_col: &'static str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{col}"))
+        .from(table, col)
+        .to(to_table, to_col)
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}

@@ -1,0 +1,98 @@
+//! The application: connects and migrates the database, seeds the embedded default,
+//! binds the listener (port 0 in tests) and serves until told to stop.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::db::{self, StatementCounter};
+use crate::graphql::build_schema;
+use crate::http::{AppState, routes};
+use crate::seed;
+
+/// A built, not yet running, server.
+pub struct Application {
+    acceptor: poem::listener::TcpAcceptor,
+    port: u16,
+    state: AppState,
+    /// Counts the SQL statements the server runs.
+    pub statements: StatementCounter,
+}
+
+impl Application {
+    /// Connects, migrates, seeds the embedded default when empty, and binds the listener.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let (db, statements) =
+            db::connect(settings.database_url(), settings.db_max_connections).await?;
+        db::migrate(&db).await?;
+        if settings.is_default_database() && seed::is_empty(&db).await? {
+            tracing::info!("empty embedded database: loading the demo data");
+            seed::seed_demo(&db).await?;
+        }
+        let acceptor = TcpListener::bind(settings.listen.to_string())
+            .into_acceptor()
+            .await?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(settings.listen.port());
+        let state = AppState {
+            schema: build_schema(db.clone(), settings.limits.clone()),
+            db,
+            limits: Arc::new(settings.limits.clone()),
+        };
+        Ok(Self {
+            acceptor,
+            port,
+            state,
+            statements,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests (10 s at most).
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let app = routes(self.state);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
+            .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

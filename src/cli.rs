@@ -1,0 +1,132 @@
+//! The command line: `coso` (serve), `coso migrate`, `coso seed`, `coso token create`,
+//! `coso schema`. Each command is a short function over the library.
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{Application, shutdown_signal};
+use crate::config::Settings;
+use crate::domain::Role;
+use crate::seed::{self, Tier};
+use crate::service::tokens;
+use crate::{db, graphql};
+
+/// coso: the commune-level police build-up tracker.
+#[derive(Parser, Debug)]
+#[command(name = "coso", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (serve when none is given).
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Load data: the demo data set, or a synthetic tier for benchmarks.
+    Seed {
+        /// The 173 real Quảng Ngãi units with demo facts reproducing the source report.
+        #[arg(long, conflicts_with = "synthetic")]
+        demo: bool,
+        /// A synthetic tier: s, m, l (national) or xl.
+        #[arg(long)]
+        synthetic: Option<Tier>,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Token commands.
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Create a token; its secret is the last line of the output.
+    Create {
+        /// admin, analyst or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Limit the token to one district (code, e.g. 522).
+        #[arg(long)]
+        district: Option<String>,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::from_code(s).ok_or_else(|| format!("unknown role `{s}`: use admin, analyst or viewer"))
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&settings).await,
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            let (conn, _) = db::connect(settings.database_url(), 1).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { demo, synthetic } => seed_cmd(&settings, demo, synthetic).await,
+        Command::Token {
+            action:
+                TokenAction::Create {
+                    role,
+                    district,
+                    name,
+                },
+        } => {
+            let (conn, _) = db::connect(settings.database_url(), 1).await?;
+            db::migrate(&conn).await?;
+            let (row, secret) = tokens::create(&conn, role, district, &name).await?;
+            println!("created {} token #{} \"{}\"", role.code(), row.id, row.name);
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    let base = format!("http://{}:{}", settings.listen.ip(), app.port());
+    println!("coso listening on {base}");
+    println!("GraphiQL: {base}/graphql  (health: {base}/health)");
+    if settings.is_default_database() && tokens::list(app.db()).await?.is_empty() {
+        let (_, secret) = tokens::create(app.db(), Role::Admin, None, "bootstrap admin").await?;
+        println!("Authenticate with the header  Authorization: Bearer {secret}");
+        println!("(a bootstrap admin token, shown once; make others with `coso token create`)");
+    } else {
+        println!(
+            "Authenticate with  Authorization: Bearer <token>  (make one with `coso token create --role admin`)"
+        );
+    }
+    app.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn seed_cmd(settings: &Settings, demo: bool, synthetic: Option<Tier>) -> anyhow::Result<()> {
+    let (conn, _) = db::connect(settings.database_url(), 4).await?;
+    db::migrate(&conn).await?;
+    let started = std::time::Instant::now();
+    let report = match (demo, synthetic) {
+        (true, _) => seed::seed_demo(&conn).await?,
+        (false, Some(tier)) => seed::seed_synthetic(&conn, tier).await?,
+        (false, None) => anyhow::bail!("give --demo or --synthetic <tier>"),
+    };
+    println!("{report:?} in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! Typed settings, from command-line flags and `COSO_*` environment variables.
+//! Built once in `main` (or by a test) and passed down; nothing reads the environment later.
+
+use std::net::SocketAddr;
+
+/// The database used when `COSO_DATABASE_URL` is not set: an SQLite file in the
+/// working directory, filled with the demo data on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://coso.db?mode=rwc";
+
+/// Settings of the server and of every command that touches the database.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Settings {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "COSO_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: SocketAddr,
+
+    /// Database URL (`sqlite://...` or `postgres://...`); the embedded SQLite file by default.
+    #[arg(long, env = "COSO_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Maximum number of connections in the database pool.
+    #[arg(long, env = "COSO_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// Log format: `text` (human-readable) or `json`.
+    #[arg(long, env = "COSO_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+/// Limits on what one request may ask of the server.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Limits {
+    /// Maximum depth of a GraphQL query.
+    #[arg(long, env = "COSO_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Maximum complexity of a GraphQL query (lists count by their page size).
+    #[arg(long, env = "COSO_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Maximum number of operations in one batched request.
+    #[arg(long, env = "COSO_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Maximum size of a request body, in bytes.
+    #[arg(long, env = "COSO_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+    /// Largest page a list query may ask for with `first`.
+    #[arg(long, env = "COSO_MAX_PAGE_SIZE", default_value_t = 500)]
+    pub max_page_size: u64,
+    /// How long a DataLoader gathers keys before it runs one batched statement, in ms.
+    #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 2)]
+    pub batch_window_ms: u64,
+}
+
+impl Settings {
+    /// The database URL in use.
+    pub fn database_url(&self) -> &str {
+        self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
+    }
+
+    /// Whether this is the embedded default database (the only one seeded automatically).
+    pub fn is_default_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 12,
+            max_complexity: 50_000,
+            max_batch: 10,
+            max_body_bytes: 256 * 1024,
+            max_page_size: 500,
+            batch_window_ms: 2,
+        }
+    }
+}

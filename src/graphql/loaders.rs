@@ -1,0 +1,174 @@
+//! DataLoaders: every nested field goes through one of these keys, and each key type
+//! costs one `IN (...)` statement per batch, so a page of rows with nested fields costs
+//! a constant number of statements. The loader carries the caller's scope, so nested
+//! lookups are scoped in SQL like the lists.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::{award, dialogue_session, district, headquarters, officer, party_membership, unit};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::Scope;
+use crate::service::{self, ServiceError};
+
+/// The request's loader: the database and the caller's scope.
+pub struct AppLoader {
+    /// The pool.
+    pub db: DatabaseConnection,
+    /// The caller's scope, applied to every batch.
+    pub scope: Scope,
+}
+
+/// A unit by code.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UnitByCode(pub String);
+/// A district by code.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DistrictByCode(pub String);
+/// An officer by id.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OfficerById(pub i32);
+/// The officers in post in a unit.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OfficersOfUnit(pub String);
+/// The buildings of a unit.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HeadquartersOfUnit(pub String);
+/// The current committee seats in a unit.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct MembershipsOfUnit(pub String);
+/// The committee seats of an officer.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct MembershipsOfOfficer(pub i32);
+/// The awards to a unit and its officers.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AwardsOfUnit(pub String);
+/// A dialogue session by id.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SessionById(pub i32);
+
+type Loaded<K, V> = Result<HashMap<K, V>, Arc<ServiceError>>;
+
+/// Indexes rows by a key: one value per key.
+fn one<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+    rows.into_iter().map(|r| (key(&r), r)).collect()
+}
+
+/// Groups rows by a key, keeping their order.
+fn many<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+    for r in rows {
+        map.entry(key(&r)).or_default().push(r);
+    }
+    map
+}
+
+fn codes<K>(keys: &[K], f: impl Fn(&K) -> String) -> Vec<String> {
+    keys.iter().map(f).collect()
+}
+
+impl Loader<UnitByCode> for AppLoader {
+    type Value = unit::Model;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[UnitByCode]) -> Loaded<UnitByCode, Self::Value> {
+        let rows =
+            service::units::by_codes(&self.db, &self.scope, &codes(keys, |k| k.0.clone())).await?;
+        Ok(one(rows, |r| UnitByCode(r.code.clone())))
+    }
+}
+
+impl Loader<DistrictByCode> for AppLoader {
+    type Value = district::Model;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[DistrictByCode]) -> Loaded<DistrictByCode, Self::Value> {
+        let rows =
+            service::districts::by_codes(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
+                .await?;
+        Ok(one(rows, |r| DistrictByCode(r.code.clone())))
+    }
+}
+
+impl Loader<OfficerById> for AppLoader {
+    type Value = officer::Model;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[OfficerById]) -> Loaded<OfficerById, Self::Value> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = service::officers::by_ids(&self.db, &self.scope, &ids).await?;
+        Ok(one(rows, |r| OfficerById(r.id)))
+    }
+}
+
+impl Loader<OfficersOfUnit> for AppLoader {
+    type Value = Vec<officer::Model>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[OfficersOfUnit]) -> Loaded<OfficersOfUnit, Self::Value> {
+        let rows = service::officers::in_post_by_units(
+            &self.db,
+            &self.scope,
+            &codes(keys, |k| k.0.clone()),
+        )
+        .await?;
+        Ok(many(rows, |r| OfficersOfUnit(r.unit_code.clone())))
+    }
+}
+
+impl Loader<HeadquartersOfUnit> for AppLoader {
+    type Value = Vec<headquarters::Model>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[HeadquartersOfUnit]) -> Loaded<HeadquartersOfUnit, Self::Value> {
+        let rows =
+            service::headquarters::by_units(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
+                .await?;
+        Ok(many(rows, |r| HeadquartersOfUnit(r.unit_code.clone())))
+    }
+}
+
+impl Loader<MembershipsOfUnit> for AppLoader {
+    type Value = Vec<party_membership::Model>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[MembershipsOfUnit]) -> Loaded<MembershipsOfUnit, Self::Value> {
+        let rows = service::memberships::current_by_units(
+            &self.db,
+            &self.scope,
+            &codes(keys, |k| k.0.clone()),
+        )
+        .await?;
+        Ok(many(rows, |r| MembershipsOfUnit(r.unit_code.clone())))
+    }
+}
+
+impl Loader<MembershipsOfOfficer> for AppLoader {
+    type Value = Vec<party_membership::Model>;
+    type Error = Arc<ServiceError>;
+    async fn load(
+        &self,
+        keys: &[MembershipsOfOfficer],
+    ) -> Loaded<MembershipsOfOfficer, Self::Value> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = service::memberships::by_officers(&self.db, &self.scope, &ids).await?;
+        Ok(many(rows, |r| MembershipsOfOfficer(r.officer_id)))
+    }
+}
+
+impl Loader<AwardsOfUnit> for AppLoader {
+    type Value = Vec<award::Model>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[AwardsOfUnit]) -> Loaded<AwardsOfUnit, Self::Value> {
+        let rows =
+            service::awards::by_units(&self.db, &self.scope, &codes(keys, |k| k.0.clone())).await?;
+        Ok(many(rows, |r| AwardsOfUnit(r.unit_code.clone())))
+    }
+}
+
+impl Loader<SessionById> for AppLoader {
+    type Value = dialogue_session::Model;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[SessionById]) -> Loaded<SessionById, Self::Value> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = service::dialogue::sessions_by_ids(&self.db, &ids).await?;
+        Ok(one(rows, |r| SessionById(r.id)))
+    }
+}

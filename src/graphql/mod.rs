@@ -1,0 +1,45 @@
+//! The GraphQL API: schema assembly, request context, errors with stable codes,
+//! pagination, DataLoaders, and one query and one mutation object per domain,
+//! merged. Resolvers are a few lines each: they call a `service` function.
+
+pub mod context;
+pub mod error;
+pub mod guards;
+pub mod loaders;
+pub mod mutation;
+pub mod pagination;
+pub mod query;
+pub mod types;
+
+use async_graphql::{EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Limits;
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Builds the schema with its limits; `db` and `limits` are shared by every request.
+pub fn build_schema(db: DatabaseConnection, limits: Limits) -> AppSchema {
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .data(db)
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .data(limits)
+    .finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
+}

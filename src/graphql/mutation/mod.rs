@@ -1,0 +1,28 @@
+//! Mutation root: one object per domain, merged. Every mutation needs an admin token,
+//! runs in one transaction (validation first, nothing half written) and bumps the
+//! data version.
+
+mod facts;
+mod people;
+mod tokens;
+
+use async_graphql::MergedObject;
+
+/// Runs `$body` (a service call using `$txn`) in a transaction and commits it.
+macro_rules! in_txn {
+    ($ctx:expr, |$txn:ident| $body:expr) => {{
+        let $txn = crate::service::begin($ctx.db()).await.gql()?;
+        let out = $body.await.gql()?;
+        crate::service::commit($txn).await.gql()?;
+        out
+    }};
+}
+pub(crate) use in_txn;
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    people::PeopleMutation,
+    facts::FactMutation,
+    tokens::TokenMutation,
+);

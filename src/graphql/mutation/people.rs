@@ -1,0 +1,82 @@
+//! Mutations on officers and their committee seats.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+
+use super::in_txn;
+use crate::graphql::context::Ctx;
+use crate::graphql::error::GqlResult;
+use crate::graphql::guards::AdminGuard;
+use crate::graphql::types::{Officer, PartyMembership};
+use crate::service::memberships::{self, CreateMembershipInput};
+use crate::service::officers::{self, CreateOfficerInput, UpdateOfficerInput};
+
+/// Mutations on officers and committee seats.
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Posts an officer to a unit.
+    #[graphql(guard = "AdminGuard")]
+    async fn create_officer(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOfficerInput,
+    ) -> Result<Officer> {
+        let row = in_txn!(ctx, |txn| officers::create(&txn, ctx.scope(), input));
+        Ok(Officer(row))
+    }
+
+    /// Changes an officer's name, rank, position or other details.
+    #[graphql(guard = "AdminGuard")]
+    async fn update_officer(
+        &self,
+        ctx: &Context<'_>,
+        id: i32,
+        input: UpdateOfficerInput,
+    ) -> Result<Officer> {
+        let row = in_txn!(ctx, |txn| officers::update(&txn, ctx.scope(), id, input));
+        Ok(Officer(row))
+    }
+
+    /// Ends an officer's posting (the officer leaves the unit).
+    #[graphql(guard = "AdminGuard")]
+    async fn end_officer_posting(
+        &self,
+        ctx: &Context<'_>,
+        id: i32,
+        posted_to: NaiveDate,
+    ) -> Result<Officer> {
+        let row = in_txn!(ctx, |txn| officers::end_posting(
+            &txn,
+            ctx.scope(),
+            id,
+            posted_to
+        ));
+        Ok(Officer(row))
+    }
+
+    /// Seats an officer on a commune Party committee.
+    #[graphql(guard = "AdminGuard")]
+    async fn create_party_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateMembershipInput,
+    ) -> Result<PartyMembership> {
+        let row = in_txn!(ctx, |txn| memberships::create(&txn, ctx.scope(), input));
+        Ok(PartyMembership(row))
+    }
+
+    /// Ends a committee seat.
+    #[graphql(guard = "AdminGuard")]
+    async fn end_party_membership(
+        &self,
+        ctx: &Context<'_>,
+        id: i32,
+        ended_on: NaiveDate,
+    ) -> Result<PartyMembership> {
+        let row = in_txn!(ctx, |txn| memberships::end(&txn, ctx.scope(), id, ended_on));
+        Ok(PartyMembership(row))
+    }
+}

@@ -1,0 +1,41 @@
+//! Token management (province admins only): create and revoke.
+
+use async_graphql::{Context, Object, Result};
+
+use crate::domain::Role;
+use crate::graphql::context::Ctx;
+use crate::graphql::error::GqlResult;
+use crate::graphql::guards::ProvinceAdminGuard;
+use crate::graphql::types::{ApiToken, CreatedToken};
+use crate::service::tokens;
+
+/// Token management.
+#[derive(Default)]
+pub struct TokenMutation;
+
+#[Object]
+impl TokenMutation {
+    /// Creates a token; the secret in the answer is shown this once only.
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        role: Role,
+        district_code: Option<String>,
+        name: String,
+    ) -> Result<CreatedToken> {
+        let (row, secret) = tokens::create(ctx.db(), role, district_code, &name)
+            .await
+            .gql()?;
+        Ok(CreatedToken {
+            token: ApiToken(row),
+            secret,
+        })
+    }
+
+    /// Revokes a token: it stops working at once.
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: i32) -> Result<ApiToken> {
+        Ok(ApiToken(tokens::revoke(ctx.db(), id).await.gql()?))
+    }
+}

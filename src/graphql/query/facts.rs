@@ -1,0 +1,96 @@
+//! Queries over headquarters, directives, union activities, dialogue questions and awards.
+
+use async_graphql::{Context, Object, Result};
+
+use crate::graphql::context::Ctx;
+use crate::graphql::pagination::{Page, connection};
+use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
+use crate::service::activities::{self, ActivityFilter};
+use crate::service::awards::{self, AwardFilter};
+use crate::service::dialogue::{self, QuestionFilter};
+use crate::service::directives::{self, DirectiveFilter, DirectiveSort};
+use crate::service::headquarters::{self, HeadquartersFilter, HeadquartersSort};
+use crate::service::page::SortDirection;
+
+/// Queries over the facts that hang off units.
+#[derive(Default)]
+pub struct FactQuery;
+
+#[Object]
+impl FactQuery {
+    /// Headquarters buildings, filtered, sorted and paged.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn headquarters(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<HeadquartersFilter>,
+        order_by: Option<HeadquartersSort>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Headquarters>> {
+        let today = ctx.request().today;
+        let select = headquarters::query(
+            ctx.scope(),
+            filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            today,
+        );
+        connection(ctx, select, first, after, Headquarters).await
+    }
+
+    /// Leadership and direction documents, filtered, sorted and paged.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn directives(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DirectiveFilter>,
+        order_by: Option<DirectiveSort>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Directive>> {
+        let select = directives::query(filter.unwrap_or_default(), order_by.unwrap_or_default());
+        connection(ctx, select, first, after, Directive).await
+    }
+
+    /// Union activities, works and models, filtered and paged (by start date).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn union_activities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ActivityFilter>,
+        #[graphql(default)] direction: SortDirection,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<UnionActivity>> {
+        let select = activities::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        connection(ctx, select, first, after, UnionActivity).await
+    }
+
+    /// Dialogue questions, filtered and paged (by id).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn dialogue_questions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<QuestionFilter>,
+        #[graphql(default)] direction: SortDirection,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<DialogueQuestion>> {
+        let select = dialogue::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        connection(ctx, select, first, after, DialogueQuestion).await
+    }
+
+    /// Awards, filtered and paged (by date).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn awards(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AwardFilter>,
+        #[graphql(default)] direction: SortDirection,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Award>> {
+        let select = awards::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        connection(ctx, select, first, after, Award).await
+    }
+}

@@ -1,0 +1,17 @@
+//! Query root: one object per domain, merged.
+
+mod facts;
+mod people;
+mod tokens;
+mod units;
+
+use async_graphql::MergedObject;
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    units::UnitQuery,
+    people::PeopleQuery,
+    facts::FactQuery,
+    tokens::TokenQuery,
+);

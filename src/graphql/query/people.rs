@@ -1,0 +1,54 @@
+//! Queries over officers and their Party committee seats.
+
+use async_graphql::{Context, Object, Result};
+
+use crate::graphql::context::Ctx;
+use crate::graphql::error::coded;
+use crate::graphql::pagination::{Page, connection};
+use crate::graphql::types::{Officer, PartyMembership};
+use crate::service::memberships::{self, MembershipFilter};
+use crate::service::officers::{self, OfficerFilter, OfficerSort};
+use crate::service::page::SortDirection;
+
+/// Queries over officers and committee seats.
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// Officers, filtered, sorted and paged. Filtering by name or birth year needs an
+    /// analyst or admin token.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn officers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfficerFilter>,
+        order_by: Option<OfficerSort>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Officer>> {
+        let filter = filter.unwrap_or_default();
+        if filter.uses_personal_data() && !ctx.principal().can_read_personal_data() {
+            return Err(coded(
+                "FORBIDDEN",
+                "filtering by name or birth year needs an analyst or admin token",
+            ));
+        }
+        let select = officers::query(ctx.scope(), filter, order_by.unwrap_or_default());
+        connection(ctx, select, first, after, Officer).await
+    }
+
+    /// Party committee seats, filtered and paged (by id).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    async fn party_memberships(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MembershipFilter>,
+        #[graphql(default)] direction: SortDirection,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<PartyMembership>> {
+        let select = memberships::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        connection(ctx, select, first, after, PartyMembership).await
+    }
+}

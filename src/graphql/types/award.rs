@@ -1,0 +1,62 @@
+//! `Award`: a Certificate of Merit or of Commendation to a unit or an officer.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entity::award;
+
+use super::{Officer, Unit, officer_of, parsed, unit_of};
+use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
+
+/// An award to a unit (collective) or one of its officers (individual).
+pub struct Award(pub award::Model);
+
+#[Object]
+impl Award {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Form.
+    async fn form(&self) -> Result<AwardForm> {
+        parsed("award form", &self.0.form, AwardForm::from_code)
+    }
+    /// Issuer.
+    async fn issuer(&self) -> Result<AwardIssuer> {
+        parsed("award issuer", &self.0.issuer, AwardIssuer::from_code)
+    }
+    /// Collective or individual.
+    async fn recipient_kind(&self) -> Result<RecipientKind> {
+        parsed(
+            "recipient kind",
+            &self.0.recipient_kind,
+            RecipientKind::from_code,
+        )
+    }
+    /// Unit code (of the unit, or of the officer's unit).
+    async fn unit_code(&self) -> &str {
+        &self.0.unit_code
+    }
+    /// The unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        unit_of(ctx, &self.0.unit_code).await
+    }
+    /// Officer id, for an individual award.
+    async fn officer_id(&self) -> Option<i32> {
+        self.0.officer_id
+    }
+    /// The officer, for an individual award.
+    async fn officer(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
+        match self.0.officer_id {
+            Some(id) => officer_of(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Award date.
+    async fn awarded_on(&self) -> NaiveDate {
+        self.0.awarded_on
+    }
+    /// Reason.
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+}

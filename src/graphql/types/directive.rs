@@ -1,0 +1,43 @@
+//! `Directive`: a leadership or direction document.
+
+use async_graphql::{Object, Result};
+use chrono::NaiveDate;
+use entity::directive;
+
+use super::parsed;
+use crate::domain::{DirectiveIssuer, DirectiveKind};
+
+/// A leadership or direction document issued on the police's advice.
+pub struct Directive(pub directive::Model);
+
+#[Object]
+impl Directive {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Number and symbol, e.g. "15-CT/TU".
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// Kind of document.
+    async fn kind(&self) -> Result<DirectiveKind> {
+        parsed("directive kind", &self.0.kind, DirectiveKind::from_code)
+    }
+    /// Issuer.
+    async fn issuer(&self) -> Result<DirectiveIssuer> {
+        parsed(
+            "directive issuer",
+            &self.0.issuer,
+            DirectiveIssuer::from_code,
+        )
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Issue date.
+    async fn issued_on(&self) -> NaiveDate {
+        self.0.issued_on
+    }
+}

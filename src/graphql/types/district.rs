@@ -1,0 +1,36 @@
+//! `District`: a district of the province.
+
+use async_graphql::Object;
+use chrono::NaiveDate;
+use entity::district;
+
+/// A district (huyện, thị xã, thành phố thuộc tỉnh, quận).
+pub struct District(pub district::Model);
+
+#[Object]
+impl District {
+    /// District code, e.g. "522".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name, e.g. "Thành phố Quảng Ngãi".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Kind, as the statistics office writes it (e.g. "huyện").
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// Province code.
+    async fn province_code(&self) -> &str {
+        &self.0.province_code
+    }
+    /// First day the district exists.
+    async fn valid_from(&self) -> NaiveDate {
+        self.0.valid_from
+    }
+    /// Day the district stopped existing, if it has.
+    async fn valid_to(&self) -> Option<NaiveDate> {
+        self.0.valid_to
+    }
+}

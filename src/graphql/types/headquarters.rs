@@ -1,0 +1,69 @@
+//! `Headquarters`: a unit's building, with its status derived from its dates.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entity::headquarters;
+
+use super::{Unit, parsed, unit_of};
+use crate::domain::{HqModel, HqStatus};
+use crate::graphql::context::Ctx;
+use crate::service::headquarters::status_on;
+
+/// A unit's headquarters building (or the plan for one).
+pub struct Headquarters(pub headquarters::Model);
+
+#[Object]
+impl Headquarters {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Unit code.
+    async fn unit_code(&self) -> &str {
+        &self.0.unit_code
+    }
+    /// The unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        unit_of(ctx, &self.0.unit_code).await
+    }
+    /// Model of the building.
+    async fn model(&self) -> Result<HqModel> {
+        parsed("headquarters model", &self.0.model, HqModel::from_code)
+    }
+    /// Status on `on` (today by default).
+    async fn status(&self, ctx: &Context<'_>, on: Option<NaiveDate>) -> HqStatus {
+        status_on(&self.0, on.unwrap_or(ctx.request().today))
+    }
+    /// Address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// Budget, in million VND.
+    async fn budget_million_vnd(&self) -> Option<i64> {
+        self.0.budget_million_vnd
+    }
+    /// Floor area, in m².
+    async fn floor_area_m2(&self) -> Option<f64> {
+        self.0.floor_area_m2
+    }
+    /// Date it should be in use.
+    async fn target_date(&self) -> Option<NaiveDate> {
+        self.0.target_date
+    }
+    /// Date the project was approved.
+    async fn approved_on(&self) -> Option<NaiveDate> {
+        self.0.approved_on
+    }
+    /// Date construction started.
+    async fn construction_started_on(&self) -> Option<NaiveDate> {
+        self.0.construction_started_on
+    }
+    /// Date it came into use.
+    async fn in_use_on(&self) -> Option<NaiveDate> {
+        self.0.in_use_on
+    }
+    /// Date it stopped being used.
+    async fn closed_on(&self) -> Option<NaiveDate> {
+        self.0.closed_on
+    }
+}

@@ -1,0 +1,51 @@
+//! `PartyMembership`: an officer's seat on a commune Party committee.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entity::party_membership;
+
+use super::{Officer, Unit, officer_of, parsed, unit_of};
+use crate::domain::PartyBody;
+
+/// A seat on the commune Party executive or standing committee.
+pub struct PartyMembership(pub party_membership::Model);
+
+#[Object]
+impl PartyMembership {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Executive or standing committee.
+    async fn body(&self) -> Result<PartyBody> {
+        parsed("party body", &self.0.body, PartyBody::from_code)
+    }
+    /// Term, e.g. "2020-2025".
+    async fn term(&self) -> &str {
+        &self.0.term
+    }
+    /// First day on the committee.
+    async fn started_on(&self) -> NaiveDate {
+        self.0.started_on
+    }
+    /// Last day, if the seat has ended.
+    async fn ended_on(&self) -> Option<NaiveDate> {
+        self.0.ended_on
+    }
+    /// Officer id.
+    async fn officer_id(&self) -> i32 {
+        self.0.officer_id
+    }
+    /// The officer.
+    async fn officer(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
+        officer_of(ctx, self.0.officer_id).await
+    }
+    /// Unit code.
+    async fn unit_code(&self) -> &str {
+        &self.0.unit_code
+    }
+    /// The unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        unit_of(ctx, &self.0.unit_code).await
+    }
+}

@@ -1,0 +1,52 @@
+//! GraphQL output types: one wrapper per entity row, with nested fields resolved
+//! through the DataLoaders and enumerated codes parsed into domain enums.
+
+mod award;
+mod dialogue;
+mod directive;
+mod district;
+mod headquarters;
+mod membership;
+mod officer;
+mod token;
+mod union_activity;
+mod unit;
+
+pub use award::Award;
+pub use dialogue::{DialogueQuestion, DialogueSession};
+pub use directive::Directive;
+pub use district::District;
+pub use headquarters::Headquarters;
+pub use membership::PartyMembership;
+pub use officer::Officer;
+pub use token::{ApiToken, CreatedToken};
+pub use union_activity::UnionActivity;
+pub use unit::Unit;
+
+use async_graphql::{Context, Result};
+
+use super::context::Ctx;
+use super::error::GqlResult;
+use super::loaders::{OfficerById, UnitByCode};
+use crate::service::error_parse;
+
+/// Parses a stored code into a domain enum (an unknown code is an internal error).
+fn parsed<T>(what: &'static str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    error_parse(what, code, parse).gql()
+}
+
+/// Loads a unit by code for a nested field.
+async fn unit_of(ctx: &Context<'_>, code: &str) -> Result<Option<Unit>> {
+    let row = ctx
+        .loader()
+        .load_one(UnitByCode(code.to_owned()))
+        .await
+        .gql()?;
+    Ok(row.map(Unit))
+}
+
+/// Loads an officer by id for a nested field.
+async fn officer_of(ctx: &Context<'_>, id: i32) -> Result<Option<Officer>> {
+    let row = ctx.loader().load_one(OfficerById(id)).await.gql()?;
+    Ok(row.map(Officer))
+}

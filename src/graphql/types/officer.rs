@@ -1,0 +1,81 @@
+//! `Officer`: an officer of a commune police unit. Name and birth year are personal
+//! data, guarded: a viewer gets an authorization error for them.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entity::officer;
+
+use super::{PartyMembership, Unit, parsed, unit_of};
+use crate::domain::{Gender, Position, Rank};
+use crate::graphql::context::Ctx;
+use crate::graphql::error::GqlResult;
+use crate::graphql::guards::PersonalDataGuard;
+use crate::graphql::loaders::MembershipsOfOfficer;
+use crate::service::ServiceError;
+
+/// An officer posted to a commune police unit.
+pub struct Officer(pub officer::Model);
+
+#[Object]
+impl Officer {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Full name (personal data: analysts and admins only).
+    #[graphql(guard = "PersonalDataGuard")]
+    async fn full_name(&self) -> &str {
+        &self.0.full_name
+    }
+    /// Year of birth (personal data: analysts and admins only).
+    #[graphql(guard = "PersonalDataGuard")]
+    async fn birth_year(&self) -> i32 {
+        self.0.birth_year
+    }
+    /// Gender.
+    async fn gender(&self) -> Result<Gender> {
+        parsed("gender", &self.0.gender, Gender::from_code)
+    }
+    /// Rank.
+    async fn rank(&self) -> Result<Rank> {
+        Rank::from_ordinal(self.0.rank)
+            .ok_or_else(|| {
+                ServiceError::Internal(format!("stored rank {} is not known", self.0.rank))
+            })
+            .gql()
+    }
+    /// Position in the unit.
+    async fn position(&self) -> Result<Position> {
+        parsed("position", &self.0.position, Position::from_code)
+    }
+    /// Unit code.
+    async fn unit_code(&self) -> &str {
+        &self.0.unit_code
+    }
+    /// The unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        unit_of(ctx, &self.0.unit_code).await
+    }
+    /// First day of the posting.
+    async fn posted_from(&self) -> NaiveDate {
+        self.0.posted_from
+    }
+    /// Last day of the posting, if it has ended.
+    async fn posted_to(&self) -> Option<NaiveDate> {
+        self.0.posted_to
+    }
+    /// Party committee seats, current and past.
+    #[graphql(complexity = "3 * child_complexity")]
+    async fn party_memberships(&self, ctx: &Context<'_>) -> Result<Vec<PartyMembership>> {
+        let rows = ctx
+            .loader()
+            .load_one(MembershipsOfOfficer(self.0.id))
+            .await
+            .gql()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(PartyMembership)
+            .collect())
+    }
+}

@@ -1,0 +1,48 @@
+//! `ApiToken` and `CreatedToken`: tokens as admins see them (never the hash).
+
+use async_graphql::{Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::api_token;
+
+use super::parsed;
+use crate::domain::Role;
+
+/// An API token (its secret is shown only once, when it is created).
+pub struct ApiToken(pub api_token::Model);
+
+#[Object]
+impl ApiToken {
+    /// Record id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Role.
+    async fn role(&self) -> Result<Role> {
+        parsed("role", &self.0.role, Role::from_code)
+    }
+    /// District the token is limited to, if any.
+    async fn district_code(&self) -> Option<&str> {
+        self.0.district_code.as_deref()
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was revoked, if it has been.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+}
+
+/// A new token and its secret: the only time the secret is shown.
+#[derive(SimpleObject)]
+pub struct CreatedToken {
+    /// The token.
+    pub token: ApiToken,
+    /// The secret to send as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}

@@ -1,0 +1,138 @@
+//! `Unit`: a commune-level unit and its police, with its district, officers, chief,
+//! headquarters, committee seats and awards.
+
+use async_graphql::{Context, Object, Result};
+use chrono::NaiveDate;
+use entity::unit;
+
+use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
+use crate::domain::{Position, UnitKind};
+use crate::graphql::context::Ctx;
+use crate::graphql::error::GqlResult;
+use crate::graphql::loaders::{
+    AwardsOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
+    OfficersOfUnit,
+};
+
+/// A commune-level unit (xã, phường, thị trấn) and its police.
+pub struct Unit(pub unit::Model);
+
+impl Unit {
+    async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Vec<entity::officer::Model>> {
+        let rows = ctx
+            .loader()
+            .load_one(OfficersOfUnit(self.0.code.clone()))
+            .await
+            .gql()?;
+        let rows = rows.unwrap_or_default();
+        // Committee seats and awards point at these officers: let them come from the cache.
+        let fed = rows.iter().map(|o| (OfficerById(o.id), o.clone()));
+        ctx.loader().feed_many(fed).await;
+        Ok(rows)
+    }
+}
+
+#[Object]
+impl Unit {
+    /// Commune code from the statistics office, e.g. "21010".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name, e.g. "Phường Lê Hồng Phong".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Name without diacritics, in English word order.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Xã, phường or thị trấn.
+    async fn kind(&self) -> Result<UnitKind> {
+        parsed("unit kind", &self.0.kind, UnitKind::from_code)
+    }
+    /// District code.
+    async fn district_code(&self) -> &str {
+        &self.0.district_code
+    }
+    /// Province code.
+    async fn province_code(&self) -> &str {
+        &self.0.province_code
+    }
+    /// First day the unit exists.
+    async fn valid_from(&self) -> NaiveDate {
+        self.0.valid_from
+    }
+    /// Day the unit stopped existing (merged or renamed), if it has.
+    async fn valid_to(&self) -> Option<NaiveDate> {
+        self.0.valid_to
+    }
+    /// The district.
+    async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        let row = ctx
+            .loader()
+            .load_one(DistrictByCode(self.0.district_code.clone()))
+            .await
+            .gql()?;
+        Ok(row.map(District))
+    }
+    /// Officers in post.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn officers(&self, ctx: &Context<'_>) -> Result<Vec<Officer>> {
+        Ok(self
+            .officer_rows(ctx)
+            .await?
+            .into_iter()
+            .map(Officer)
+            .collect())
+    }
+    /// Number of officers in post.
+    async fn officer_count(&self, ctx: &Context<'_>) -> Result<usize> {
+        Ok(self.officer_rows(ctx).await?.len())
+    }
+    /// The chief in post, if any.
+    async fn chief(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
+        let rows = self.officer_rows(ctx).await?;
+        let chief = rows
+            .into_iter()
+            .find(|o| o.position == Position::Chief.code());
+        Ok(chief.map(Officer))
+    }
+    /// Buildings: the new-model headquarters and any current premises.
+    #[graphql(complexity = "3 * child_complexity")]
+    async fn headquarters(&self, ctx: &Context<'_>) -> Result<Vec<Headquarters>> {
+        let rows = ctx
+            .loader()
+            .load_one(HeadquartersOfUnit(self.0.code.clone()))
+            .await
+            .gql()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Headquarters)
+            .collect())
+    }
+    /// Current Party committee seats of the unit's officers.
+    #[graphql(complexity = "5 * child_complexity")]
+    async fn party_memberships(&self, ctx: &Context<'_>) -> Result<Vec<PartyMembership>> {
+        let rows = ctx
+            .loader()
+            .load_one(MembershipsOfUnit(self.0.code.clone()))
+            .await
+            .gql()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(PartyMembership)
+            .collect())
+    }
+    /// Awards to the unit and its officers.
+    #[graphql(complexity = "5 * child_complexity")]
+    async fn awards(&self, ctx: &Context<'_>) -> Result<Vec<Award>> {
+        let rows = ctx
+            .loader()
+            .load_one(AwardsOfUnit(self.0.code.clone()))
+            .await
+            .gql()?;
+        Ok(rows.unwrap_or_default().into_iter().map(Award).collect())
+    }
+}

@@ -1,0 +1,163 @@
+//! HTTP surface (poem): `GET /health`, GraphiQL on `GET /graphql`, and `POST /graphql`,
+//! which authenticates the bearer token, enforces the body-size and batch limits, runs
+//! each operation with the caller's context and gives every error a stable code.
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse};
+use chrono::Utc;
+use poem::http::{StatusCode, header};
+use poem::web::{Data, Html, Json};
+use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+
+use crate::auth::Principal;
+use crate::config::Limits;
+use crate::graphql::AppSchema;
+use crate::graphql::context::RequestData;
+use crate::graphql::error::ensure_code;
+use crate::graphql::loaders::AppLoader;
+use crate::service::tokens;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The schema.
+    pub schema: AppSchema,
+    /// The pool.
+    pub db: DatabaseConnection,
+    /// Request limits.
+    pub limits: Arc<Limits>,
+}
+
+/// The routes of the service.
+pub fn routes(state: AppState) -> impl poem::Endpoint {
+    Route::new()
+        .at("/health", get(health))
+        .at("/graphql", get(graphiql).post(graphql))
+        .data(state)
+}
+
+#[handler]
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+#[handler]
+async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("coso GraphiQL")
+            .finish(),
+    )
+}
+
+#[handler]
+async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {
+    let principal = match authenticate(req, &state.db).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return unauthorized(),
+        Err(resp) => return resp,
+    };
+    let bytes = match body.into_bytes_limit(state.limits.max_body_bytes).await {
+        Ok(b) => b,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            let msg = format!(
+                "request body is larger than {} bytes",
+                state.limits.max_body_bytes
+            );
+            return request_error(StatusCode::PAYLOAD_TOO_LARGE, "BODY_TOO_LARGE", &msg);
+        }
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "could not read the request body",
+            );
+        }
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(b) => b,
+        Err(_) => {
+            let msg = "the body must be a GraphQL request in JSON: {\"query\": \"...\", \"variables\": {...}}";
+            return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg);
+        }
+    };
+    let requests = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => rs,
+    };
+    if requests.is_empty() || requests.len() > state.limits.max_batch {
+        let msg = format!("a batch holds 1 to {} operations", state.limits.max_batch);
+        return request_error(StatusCode::BAD_REQUEST, "BATCH_TOO_LARGE", &msg);
+    }
+    let single = requests.len() == 1 && !bytes.trim_ascii_start().starts_with(b"[");
+    let mut responses = Vec::with_capacity(requests.len());
+    for request in requests {
+        let data = RequestData {
+            loader: DataLoader::with_cache(
+                AppLoader {
+                    db: state.db.clone(),
+                    scope: principal.scope.clone(),
+                },
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(std::time::Duration::from_millis(
+                state.limits.batch_window_ms,
+            )),
+            principal: principal.clone(),
+            today: Utc::now().date_naive(),
+        };
+        let mut response = state.schema.execute(request.data(data)).await;
+        response.errors.iter_mut().for_each(ensure_code);
+        responses.push(response);
+    }
+    let body = match single {
+        true => BatchResponse::Single(responses.remove(0)),
+        false => BatchResponse::Batch(responses),
+    };
+    Json(body).into_response()
+}
+
+/// Resolves the bearer token; `Ok(None)` for a missing or unknown one.
+async fn authenticate(
+    req: &Request,
+    db: &DatabaseConnection,
+) -> Result<Option<Principal>, Response> {
+    let Some(secret) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
+        return Ok(None);
+    };
+    tokens::authenticate(db, secret).await.map_err(|e| {
+        tracing::error!(error = ?e, "token lookup failed");
+        request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "INTERNAL",
+            "internal error",
+        )
+    })
+}
+
+/// 401 with no detail.
+fn unauthorized() -> Response {
+    Response::builder()
+        .status(StatusCode::UNAUTHORIZED)
+        .header(header::WWW_AUTHENTICATE, "Bearer")
+        .finish()
+}
+
+/// A request-level error in the GraphQL error shape.
+fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    Json(body).with_status(status).into_response()
+}

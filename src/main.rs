@@ -1,0 +1,10 @@
+//! Entry point: parse the command line, set up logging, run.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = coso::cli::Cli::parse();
+    coso::telemetry::init(&cli.settings.log_format);
+    coso::cli::run(cli).await
+}

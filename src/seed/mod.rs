@@ -1,0 +1,87 @@
+//! Seeding, the stage of the data flow that fills an empty database: reference units
+//! from the embedded CSVs, then generated facts (officers, Party seats, headquarters,
+//! documents, union activities, dialogue, awards) from a fixed seed, written in bulk in
+//! one transaction.
+//!
+//! - [`seed_demo`]: Quảng Ngãi's 173 units with facts that reproduce the article's
+//!   figures exactly (16 documents, 57/173 chiefs on the standing committee, 6.61
+//!   officers per unit, 60/173 new headquarters in use, 108 volunteer activities,
+//!   42 works and models, 31 questions over 6 topics). Every event falls on or before
+//!   31 Dec 2024; only target dates of buildings not yet in use reach into 2025.
+//! - [`seed_synthetic`]: the benchmark [`Tier`]s, with 72 months of history.
+//!
+//! The same figures, scaled from 173 units to a province's size, drive both: quotas are
+//! exact (largest remainder, then drawn), never one coin flip per unit.
+
+mod awards;
+mod batch;
+mod catalogue;
+mod dates;
+mod demo;
+mod dialogue;
+mod documents;
+mod error;
+mod insert;
+mod names;
+mod premises;
+mod profile;
+mod province;
+mod questions;
+mod quota;
+mod reference;
+mod run;
+mod staff;
+mod synthetic;
+mod tier;
+mod unions;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
+use sea_orm::DatabaseConnection;
+
+pub use error::SeedError;
+pub use reference::ReferenceSet;
+pub use tier::Tier;
+
+/// Rows written by a seed run (all zero and `skipped` when nothing was done).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Commune-level units.
+    pub units: u64,
+    /// Officers.
+    pub officers: u64,
+    /// Party committee seats (executive and standing).
+    pub memberships: u64,
+    /// Headquarters rows (new buildings and the premises used before them).
+    pub headquarters: u64,
+    /// Leadership and direction documents.
+    pub directives: u64,
+    /// Union activities: volunteer activities, works and models, programmes.
+    pub activities: u64,
+    /// Dialogue questions.
+    pub questions: u64,
+    /// Awards.
+    pub awards: u64,
+    /// True when the database already had units and nothing was written.
+    pub skipped: bool,
+}
+
+/// Seeds the demo data set: Quảng Ngãi as the article reports it. Deterministic (same
+/// rows on every run). Does nothing and returns `skipped: true` when the database
+/// already has units; otherwise writes everything in one transaction.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
+    demo::seed(db).await
+}
+
+/// Seeds a synthetic benchmark tier, deterministically, in one transaction. Fails with
+/// [`SeedError::DatabaseNotEmpty`] when the database already has units.
+pub async fn seed_synthetic(db: &DatabaseConnection, tier: Tier) -> Result<SeedReport, SeedError> {
+    synthetic::seed(db, tier).await
+}
+
+/// True when the database has no unit at all.
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, SeedError> {
+    run::units_absent(db).await
+}

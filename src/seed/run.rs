@@ -1,0 +1,82 @@
+//! The driver of the seed flow shared by the demo and the synthetic tiers: one
+//! transaction, the emptiness check inside it, then provinces generated one by one and
+//! written in bulk every `FLUSH_ROWS` rows (so memory stays bounded at national x10),
+//! then commit.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+
+use super::SeedReport;
+use super::batch::Batch;
+use super::error::SeedError;
+use super::insert;
+use super::profile::Profile;
+use super::province;
+use super::reference::RefProvince;
+
+/// Rows generated before they are written: few, large statements (each statement costs
+/// a round trip and a parse) while memory stays bounded.
+const FLUSH_ROWS: usize = 100_000;
+
+/// What to do when the database already has units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IfNotEmpty {
+    /// Leave it alone and report `skipped`.
+    Skip,
+    /// Fail with `SeedError::DatabaseNotEmpty`.
+    Refuse,
+}
+
+/// Seeds `provinces` with `profile` in one transaction: all or nothing.
+pub(crate) async fn run(
+    db: &DatabaseConnection,
+    profile: &Profile,
+    provinces: &[RefProvince],
+    if_not_empty: IfNotEmpty,
+) -> Result<SeedReport, SeedError> {
+    let txn = db.begin().await?;
+    if !units_absent(&txn).await? {
+        txn.rollback().await?;
+        return match if_not_empty {
+            IfNotEmpty::Skip => Ok(SeedReport {
+                skipped: true,
+                ..SeedReport::default()
+            }),
+            IfNotEmpty::Refuse => Err(SeedError::DatabaseNotEmpty),
+        };
+    }
+    let mut ids = insert::current_ids(&txn).await?;
+    let mut report = SeedReport::default();
+    let mut pending = Batch::default();
+    for p in provinces {
+        let batch = province::generate(profile, p, &mut ids)?;
+        report.add(&batch);
+        pending.append(batch);
+        if pending.len() >= FLUSH_ROWS {
+            insert::write(&txn, std::mem::take(&mut pending)).await?;
+        }
+    }
+    insert::write(&txn, pending).await?;
+    insert::finish(&txn).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// True when the `unit` table has no row.
+pub(crate) async fn units_absent(db: &impl ConnectionTrait) -> Result<bool, SeedError> {
+    Ok(entity::unit::Entity::find().one(db).await?.is_none())
+}
+
+impl SeedReport {
+    /// Adds the rows of a batch to the counts.
+    fn add(&mut self, batch: &Batch) {
+        let n = |len: usize| len as u64;
+        self.units += n(batch.units.len());
+        self.officers += n(batch.officers.len());
+        self.memberships += n(batch.memberships.len());
+        self.headquarters += n(batch.headquarters.len());
+        self.directives += n(batch.directives.len());
+        self.activities += n(batch.activities.len());
+        self.questions += n(batch.questions.len());
+        self.awards += n(batch.awards.len());
+    }
+}

@@ -1,0 +1,173 @@
+//! Synthetic tiers: tier M counts, refusal on a non-empty database, tier parsing,
+//! cloning for XL, and an ignored timing run of tier L.
+
+use std::time::Instant;
+
+use sea_orm::DatabaseConnection;
+
+use super::support::{assert_events_before_2025, postgres, rows, sqlite};
+use crate::seed::quota::scale;
+use crate::seed::reference::{ReferenceSet, load, multiply};
+use crate::seed::synthetic::provinces;
+use crate::seed::{SeedError, Tier, seed_demo, seed_synthetic};
+
+/// Sum over the tier's provinces of an article figure scaled to each province.
+fn scaled(tier: Tier, figure: u64) -> i64 {
+    let provinces = provinces(tier).unwrap();
+    provinces
+        .iter()
+        .map(|p| scale(figure, p.districts.iter().map(|d| d.units.len()).sum()) as i64)
+        .sum()
+}
+
+async fn assert_tier_m(db: &DatabaseConnection) {
+    assert_eq!(rows(db, "province").await, 5);
+    let units = rows(db, "unit").await;
+    assert_eq!(units, 977);
+    let officers = rows(db, "officer").await;
+    assert!(
+        (units * 5..=units * 9).contains(&officers),
+        "{officers} officers"
+    );
+    assert_eq!(rows(db, "officer WHERE position = 'chief'").await, units);
+    assert_eq!(
+        rows(db, "party_membership WHERE body = 'executive'").await,
+        units
+    );
+    let standing = rows(db, "party_membership WHERE body = 'standing'").await;
+    assert_eq!(standing, scaled(Tier::M, 57));
+    assert!((units * 30 / 100..=units * 36 / 100).contains(&standing));
+    let in_use = "(SELECT DISTINCT unit_code FROM headquarters WHERE model = 'new' AND in_use_on IS NOT NULL) h";
+    assert_eq!(rows(db, in_use).await, scaled(Tier::M, 60));
+    assert_eq!(rows(db, "directive").await, 5 * 16);
+    assert_eq!(rows(db, "dialogue_session").await, 5 * 6);
+    assert_eq!(rows(db, "dialogue_question").await, 5 * 6 * 31);
+    assert_eq!(
+        rows(db, "union_activity WHERE kind = 'work_or_model'").await,
+        scaled(Tier::M, 42)
+    );
+    let early = "officer WHERE posted_from < '2019-07-01'";
+    let late = "officer WHERE posted_from >= '2024-01-01'";
+    assert!(rows(db, early).await > 0 && rows(db, late).await > 0);
+    assert_eq!(
+        rows(db, "officer WHERE posted_from < '2019-01-01'").await,
+        0
+    );
+    assert_events_before_2025(db).await;
+}
+
+#[tokio::test]
+async fn tier_m_counts_and_refuses_a_second_seed() {
+    let t = sqlite().await;
+    let report = seed_synthetic(&t.db, Tier::M).await.unwrap();
+    assert_eq!(report.units, 977);
+    assert_tier_m(&t.db).await;
+    let again = seed_synthetic(&t.db, Tier::M).await;
+    assert_eq!(again.map_err(|e| e.code()), Err("DATABASE_NOT_EMPTY"));
+    assert!(seed_demo(&t.db).await.unwrap().skipped);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn tier_s_is_quang_ngai_with_72_months() {
+    let t = sqlite().await;
+    let report = seed_synthetic(&t.db, Tier::S).await.unwrap();
+    assert_eq!((report.units, report.questions), (173, 6 * 31));
+    let officers = rows(&t.db, "officer").await;
+    assert!(
+        (173 * 5..=173 * 8).contains(&officers),
+        "{officers} officers"
+    );
+    assert_eq!(
+        rows(&t.db, "party_membership WHERE body = 'standing'").await,
+        57
+    );
+    assert_eq!(
+        rows(&t.db, "unit WHERE valid_from = '2019-01-01'").await,
+        173
+    );
+    assert_events_before_2025(&t.db).await;
+    t.cleanup().await;
+}
+
+#[test]
+fn tiers_parse_from_short_and_long_names() {
+    for (text, tier) in [
+        ("s", Tier::S),
+        ("M", Tier::M),
+        ("national", Tier::L),
+        ("national-x10", Tier::Xl),
+        (" xl ", Tier::Xl),
+        ("five-provinces", Tier::M),
+        ("quang-ngai", Tier::S),
+    ] {
+        assert_eq!(text.parse::<Tier>().unwrap(), tier);
+    }
+    let err = "huge".parse::<Tier>().unwrap_err();
+    assert_eq!(err.code(), "UNKNOWN_TIER");
+    assert_eq!(Tier::Xl.to_string(), "national-x10");
+}
+
+#[test]
+fn reference_sets_have_the_documented_sizes() {
+    let count = |set| -> usize {
+        let provinces = load(set).unwrap();
+        provinces
+            .iter()
+            .flat_map(|p| &p.districts)
+            .map(|d| d.units.len())
+            .sum()
+    };
+    assert_eq!(count(ReferenceSet::QuangNgai), 173);
+    assert_eq!(count(ReferenceSet::National), 10_595);
+    let national = load(ReferenceSet::National).unwrap();
+    assert_eq!(national.len(), 63);
+    assert_eq!(
+        national.iter().map(|p| p.districts.len()).sum::<usize>(),
+        700
+    );
+}
+
+#[test]
+fn xl_clones_codes_with_a_suffix() {
+    let tripled = multiply(load(ReferenceSet::QuangNgai).unwrap(), 3);
+    let mut codes: Vec<&str> = tripled
+        .iter()
+        .flat_map(|p| &p.districts)
+        .flat_map(|d| &d.units)
+        .map(|u| u.code.as_str())
+        .collect();
+    assert_eq!(codes.len(), 519);
+    assert!(codes.contains(&"21010") && codes.contains(&"21010-1") && codes.contains(&"21010-2"));
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 519);
+    assert!(tripled[0].districts.iter().any(|d| d.code == "522-2"));
+}
+
+/// Times tier L on SQLite and, when `COSO_TEST_DATABASE_URL` is set, PostgreSQL:
+/// `cargo test --lib seed::tests::synthetic::tier_l_timing -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "seeds the whole country; run by hand for timing"]
+async fn tier_l_timing() {
+    let t = sqlite().await;
+    timed("sqlite", &t.db).await;
+    t.cleanup().await;
+    if let Some(t) = postgres().await {
+        timed("postgres", &t.db).await;
+        t.cleanup().await;
+    }
+}
+
+async fn timed(backend: &str, db: &DatabaseConnection) {
+    let start = Instant::now();
+    let report = seed_synthetic(db, Tier::L).await.unwrap();
+    println!(
+        "tier L on {backend}: {:.1} s, {report:?}",
+        start.elapsed().as_secs_f64()
+    );
+    assert_eq!(rows(db, "unit").await, 10_595);
+    assert_eq!(rows(db, "officer WHERE position = 'chief'").await, 10_595);
+    let err: Result<_, SeedError> = seed_synthetic(db, Tier::L).await;
+    assert!(matches!(err, Err(SeedError::DatabaseNotEmpty)));
+}

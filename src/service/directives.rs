@@ -1,0 +1,172 @@
+//! Directives (leadership and direction documents): the list query and writes. They
+//! are province-level documents: any token may read them, only a province admin
+//! (no district scope) may write them.
+
+use chrono::NaiveDate;
+use entity::directive;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
+    QueryFilter, QueryTrait, Select,
+};
+
+use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
+use super::{Result, ServiceError};
+use crate::auth::Scope;
+use crate::domain::{DirectiveIssuer, DirectiveKind};
+use crate::text::{fold, like_pattern};
+
+/// Filters of the `directives` query.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct DirectiveFilter {
+    /// Kind of document.
+    pub kind: Option<DirectiveKind>,
+    /// Any of these kinds.
+    pub kind_in: Option<Vec<DirectiveKind>>,
+    /// Issuer.
+    pub issuer: Option<DirectiveIssuer>,
+    /// Issue date range.
+    pub issued_on: Option<DateRange>,
+    /// Words of the title, ignoring case and diacritics.
+    pub search: Option<String>,
+}
+
+/// Fields the `directives` query can sort by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum DirectiveSortField {
+    /// Issue date.
+    #[default]
+    IssuedOn,
+    /// Record id.
+    Id,
+    /// Document number.
+    Number,
+}
+
+/// Sort order of the `directives` query.
+#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+pub struct DirectiveSort {
+    /// Field to sort by.
+    #[graphql(default)]
+    pub field: DirectiveSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// The filtered, sorted query behind `directives`.
+pub fn query(filter: DirectiveFilter, sort: DirectiveSort) -> Select<directive::Entity> {
+    use directive::Column as C;
+    let kinds = filter
+        .kind_in
+        .map(|ks| ks.into_iter().map(|k| k.code()).collect());
+    let select = eq_in(
+        directive::Entity::find(),
+        C::Kind,
+        filter.kind.map(DirectiveKind::code),
+        kinds,
+    );
+    let select = eq_in(
+        select,
+        C::Issuer,
+        filter.issuer.map(DirectiveIssuer::code),
+        None,
+    );
+    let select = date_range(select, C::IssuedOn, filter.issued_on)
+        .apply_if(filter.search, |s, q| {
+            s.filter(C::SearchTitle.like(like_pattern(&q)))
+        });
+    let col = match sort.field {
+        DirectiveSortField::IssuedOn => C::IssuedOn,
+        DirectiveSortField::Id => C::Id,
+        DirectiveSortField::Number => C::Number,
+    };
+    sorted(select, col, sort.direction, C::Id)
+}
+
+/// A document, new or changed.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct DirectiveInput {
+    /// Number and symbol, e.g. "15-CT/TU".
+    pub number: String,
+    /// Kind.
+    pub kind: DirectiveKind,
+    /// Issuer.
+    pub issuer: DirectiveIssuer,
+    /// Title.
+    pub title: String,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+}
+
+/// Records a document.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    input: DirectiveInput,
+) -> Result<directive::Model> {
+    province_only(scope)?;
+    let mut row = <directive::ActiveModel as Default>::default();
+    fill(&mut row, input)?;
+    Ok(row.insert(db).await?)
+}
+
+/// Replaces a document's fields.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: i32,
+    input: DirectiveInput,
+) -> Result<directive::Model> {
+    province_only(scope)?;
+    let mut row: directive::ActiveModel = require(db, id).await?.into();
+    fill(&mut row, input)?;
+    Ok(row.update(db).await?)
+}
+
+/// Deletes a document recorded by mistake.
+pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<directive::Model> {
+    province_only(scope)?;
+    let row = require(db, id).await?;
+    row.clone().delete(db).await?;
+    Ok(row)
+}
+
+async fn require(db: &impl ConnectionTrait, id: i32) -> Result<directive::Model> {
+    directive::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("directive", id))
+}
+
+fn province_only(scope: &Scope) -> Result<()> {
+    match scope.district {
+        Some(_) => Err(ServiceError::Forbidden(
+            "directives are province-level: a district token cannot write them".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn fill(row: &mut directive::ActiveModel, input: DirectiveInput) -> Result<()> {
+    let number = input.number.trim().to_owned();
+    let title = input.title.trim().to_owned();
+    if number.is_empty() || number.len() > 60 {
+        return Err(ServiceError::invalid(
+            "number",
+            "must be 1 to 60 characters",
+        ));
+    }
+    if title.is_empty() || title.chars().count() > 500 {
+        return Err(ServiceError::invalid(
+            "title",
+            "must be 1 to 500 characters",
+        ));
+    }
+    row.number = Set(number);
+    row.kind = Set(input.kind.code().to_owned());
+    row.issuer = Set(input.issuer.code().to_owned());
+    row.search_title = Set(fold(&title));
+    row.title = Set(title);
+    row.issued_on = Set(input.issued_on);
+    Ok(())
+}

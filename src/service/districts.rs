@@ -1,0 +1,70 @@
+//! Districts: the list query and batch lookups by code.
+
+use entity::district;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+
+use super::page::{SortDirection, eq_in, sorted};
+use super::{Result, scope};
+use crate::auth::Scope;
+
+/// Filters of the `districts` query.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct DistrictFilter {
+    /// Exact district code.
+    pub code: Option<String>,
+    /// Any of these district codes.
+    pub code_in: Option<Vec<String>>,
+    /// Province code.
+    pub province_code: Option<String>,
+}
+
+/// Fields the `districts` query can sort by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum DistrictSortField {
+    /// District code.
+    #[default]
+    Code,
+    /// Name.
+    Name,
+}
+
+/// Sort order of the `districts` query.
+#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+pub struct DistrictSort {
+    /// Field to sort by.
+    #[graphql(default)]
+    pub field: DistrictSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// The filtered, scoped and sorted query behind `districts`.
+pub fn query(
+    scope: &Scope,
+    filter: DistrictFilter,
+    sort: DistrictSort,
+) -> Select<district::Entity> {
+    use district::Column as C;
+    let select = scope::by_district(district::Entity::find(), scope, C::Code);
+    let select = eq_in(select, C::Code, filter.code, filter.code_in);
+    let select = eq_in(select, C::ProvinceCode, filter.province_code, None);
+    let col = match sort.field {
+        DistrictSortField::Code => C::Code,
+        DistrictSortField::Name => C::Name,
+    };
+    sorted(select, col, sort.direction, C::Code)
+}
+
+/// The districts with these codes that the scope can see (one statement).
+pub async fn by_codes(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    codes: &[String],
+) -> Result<Vec<district::Model>> {
+    let select =
+        district::Entity::find().filter(district::Column::Code.is_in(codes.iter().cloned()));
+    Ok(scope::by_district(select, scope, district::Column::Code)
+        .all(db)
+        .await?)
+}

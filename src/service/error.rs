@@ -1,0 +1,106 @@
+//! The service layer's errors. The policy: a caller's own mistake comes back as a
+//! variant with a stable code and a message meant for them; anything else (database
+//! failures, corrupt rows) is `Internal`/`Database`, whose `Display` is only
+//! "internal error" so that SQL text can never reach a client. The cause is logged once
+//! at the API boundary.
+
+use chrono::NaiveDate;
+use sea_orm::DbErr;
+
+/// An error of a domain operation.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No record with that key (or not visible to the caller).
+    #[error("{entity} {key} not found")]
+    NotFound { entity: &'static str, key: String },
+    /// A unit code that does not exist (or is outside the caller's district).
+    #[error("unknown unit code `{0}`")]
+    UnknownUnit(String),
+    /// An end date before its start date.
+    #[error("{field}: end date {end} is before start date {start}")]
+    InvalidDateRange {
+        field: &'static str,
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    /// A unit already has a chief in post.
+    #[error("unit `{0}` already has a chief in post; end that posting first")]
+    DuplicateChief(String),
+    /// A rank the position does not allow.
+    #[error("{0}")]
+    RankNotAllowed(String),
+    /// Any other invalid value.
+    #[error("{field}: {message}")]
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A database failure (never shown to clients).
+    #[error("internal error")]
+    Database(#[from] DbErr),
+    /// Stored data the code cannot interpret (never shown to clients).
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ServiceError {
+    /// The stable code clients can rely on (`extensions.code` in GraphQL).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } => "NOT_FOUND",
+            Self::UnknownUnit(_) => "UNKNOWN_UNIT",
+            Self::InvalidDateRange { .. } => "INVALID_DATE_RANGE",
+            Self::DuplicateChief(_) => "DUPLICATE_CHIEF",
+            Self::RankNotAllowed(_) => "RANK_NOT_ALLOWED",
+            Self::InvalidInput { .. } => "INVALID_INPUT",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::Database(_) | Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Whether this is a server-side failure (logged, hidden from the client).
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Database(_) | Self::Internal(_))
+    }
+
+    /// Shorthand for [`ServiceError::InvalidInput`].
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`ServiceError::NotFound`].
+    pub fn not_found(entity: &'static str, key: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            key: key.to_string(),
+        }
+    }
+}
+
+/// Checks that `end`, when present, is not before `start`.
+pub fn check_range(
+    field: &'static str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> Result<(), ServiceError> {
+    match end {
+        Some(end) if end < start => Err(ServiceError::InvalidDateRange { field, start, end }),
+        _ => Ok(()),
+    }
+}
+
+/// Parses a stored code into a domain enum, or reports corrupt data.
+pub fn parse_code<T>(
+    what: &'static str,
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, ServiceError> {
+    parse(code)
+        .ok_or_else(|| ServiceError::Internal(format!("stored {what} `{code}` is not known")))
+}

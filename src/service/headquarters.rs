@@ -1,0 +1,313 @@
+//! Headquarters: the list query (status derived from dates as of a day), batch lookups
+//! by unit, and writes (record a building, move it through its states, close it).
+
+use chrono::NaiveDate;
+use entity::headquarters as hq;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryTrait, Select,
+};
+
+use super::error::check_range;
+use super::page::{DateRange, IntRange, SortDirection, date_range, eq_in, int_range, sorted};
+use super::{Result, ServiceError, scope, units};
+use crate::auth::Scope;
+use crate::domain::{HqModel, HqStatus};
+
+/// The status of a headquarters on `day`, from its dates.
+pub fn status_on(row: &hq::Model, day: NaiveDate) -> HqStatus {
+    let reached = |d: Option<NaiveDate>| d.is_some_and(|d| d <= day);
+    if reached(row.closed_on) {
+        HqStatus::Closed
+    } else if reached(row.in_use_on) {
+        HqStatus::InUse
+    } else if reached(row.construction_started_on) {
+        HqStatus::UnderConstruction
+    } else if reached(row.approved_on) {
+        HqStatus::Approved
+    } else {
+        HqStatus::Planned
+    }
+}
+
+/// The SQL condition equivalent to `status_on(row, day) == status`.
+pub fn status_condition(status: HqStatus, day: NaiveDate) -> Condition {
+    use hq::Column as C;
+    let reached = |c: C| Condition::all().add(c.lte(day));
+    let not_reached = |c: C| Condition::any().add(c.is_null()).add(c.gt(day));
+    let open = not_reached(C::ClosedOn);
+    match status {
+        HqStatus::Closed => reached(C::ClosedOn),
+        HqStatus::InUse => Condition::all().add(open).add(reached(C::InUseOn)),
+        HqStatus::UnderConstruction => Condition::all()
+            .add(open)
+            .add(not_reached(C::InUseOn))
+            .add(reached(C::ConstructionStartedOn)),
+        HqStatus::Approved => Condition::all()
+            .add(open)
+            .add(not_reached(C::InUseOn))
+            .add(not_reached(C::ConstructionStartedOn))
+            .add(reached(C::ApprovedOn)),
+        HqStatus::Planned => Condition::all()
+            .add(open)
+            .add(not_reached(C::InUseOn))
+            .add(not_reached(C::ConstructionStartedOn))
+            .add(not_reached(C::ApprovedOn)),
+    }
+}
+
+/// Filters of the `headquarters` query.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct HeadquartersFilter {
+    /// Buildings of this unit.
+    pub unit_code: Option<String>,
+    /// Buildings of any of these units.
+    pub unit_code_in: Option<Vec<String>>,
+    /// Buildings of units in this district.
+    pub district_code: Option<String>,
+    /// Model.
+    pub model: Option<HqModel>,
+    /// Any of these models.
+    pub model_in: Option<Vec<HqModel>>,
+    /// Status on `statusOn` (today by default).
+    pub status: Option<HqStatus>,
+    /// Day the status is taken on.
+    pub status_on: Option<NaiveDate>,
+    /// Date it came into use.
+    pub in_use_on: Option<DateRange>,
+    /// Target date.
+    pub target_date: Option<DateRange>,
+    /// Budget, in million VND.
+    pub budget_million_vnd: Option<IntRange>,
+}
+
+/// Fields the `headquarters` query can sort by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum HeadquartersSortField {
+    /// Record id.
+    #[default]
+    Id,
+    /// Unit code.
+    Unit,
+    /// Target date.
+    TargetDate,
+    /// Date it came into use.
+    InUseOn,
+    /// Budget.
+    Budget,
+}
+
+/// Sort order of the `headquarters` query.
+#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+pub struct HeadquartersSort {
+    /// Field to sort by.
+    #[graphql(default)]
+    pub field: HeadquartersSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// The filtered, scoped and sorted query behind `headquarters`.
+pub fn query(
+    scope: &Scope,
+    filter: HeadquartersFilter,
+    sort: HeadquartersSort,
+    today: NaiveDate,
+) -> Select<hq::Entity> {
+    use hq::Column as C;
+    let select = scope::by_unit(hq::Entity::find(), scope, C::UnitCode);
+    let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
+    let models = filter
+        .model_in
+        .map(|ms| ms.into_iter().map(|m| m.code()).collect());
+    let select = eq_in(select, C::Model, filter.model.map(HqModel::code), models);
+    let select = date_range(select, C::InUseOn, filter.in_use_on);
+    let select = date_range(select, C::TargetDate, filter.target_date);
+    let day = filter.status_on.unwrap_or(today);
+    let select = int_range(select, C::BudgetMillionVnd, filter.budget_million_vnd)
+        .apply_if(filter.district_code, |s, d| {
+            s.filter(C::UnitCode.in_subquery(scope::unit_codes_of(&d)))
+        })
+        .apply_if(filter.status, |s, st| s.filter(status_condition(st, day)));
+    let col = match sort.field {
+        HeadquartersSortField::Id => C::Id,
+        HeadquartersSortField::Unit => C::UnitCode,
+        HeadquartersSortField::TargetDate => C::TargetDate,
+        HeadquartersSortField::InUseOn => C::InUseOn,
+        HeadquartersSortField::Budget => C::BudgetMillionVnd,
+    };
+    sorted(select, col, sort.direction, C::Id)
+}
+
+/// Every building of these units (one statement).
+pub async fn by_units(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    units: &[String],
+) -> Result<Vec<hq::Model>> {
+    let select = hq::Entity::find().filter(hq::Column::UnitCode.is_in(units.iter().cloned()));
+    let select = sorted(select, hq::Column::Id, SortDirection::Asc, hq::Column::Id);
+    Ok(scope::by_unit(select, scope, hq::Column::UnitCode)
+        .all(db)
+        .await?)
+}
+
+/// A building, or a plan for one.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct CreateHeadquartersInput {
+    /// The unit.
+    pub unit_code: String,
+    /// Model.
+    pub model: HqModel,
+    /// Address.
+    pub address: Option<String>,
+    /// Budget, in million VND.
+    pub budget_million_vnd: Option<i64>,
+    /// Floor area, in m².
+    pub floor_area_m2: Option<f64>,
+    /// Date it should be in use.
+    pub target_date: Option<NaiveDate>,
+    /// Date the project was approved.
+    pub approved_on: Option<NaiveDate>,
+    /// Date construction started.
+    pub construction_started_on: Option<NaiveDate>,
+    /// Date it came into use.
+    pub in_use_on: Option<NaiveDate>,
+}
+
+/// Changes to a building's dates and figures; absent fields are left as they are.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct UpdateHeadquartersInput {
+    /// Address.
+    pub address: Option<String>,
+    /// Budget, in million VND.
+    pub budget_million_vnd: Option<i64>,
+    /// Floor area, in m².
+    pub floor_area_m2: Option<f64>,
+    /// Date it should be in use.
+    pub target_date: Option<NaiveDate>,
+    /// Date the project was approved.
+    pub approved_on: Option<NaiveDate>,
+    /// Date construction started.
+    pub construction_started_on: Option<NaiveDate>,
+    /// Date it came into use.
+    pub in_use_on: Option<NaiveDate>,
+}
+
+/// Records a building.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    input: CreateHeadquartersInput,
+) -> Result<hq::Model> {
+    units::require(db, scope, &input.unit_code).await?;
+    let row = hq::ActiveModel {
+        unit_code: Set(input.unit_code),
+        model: Set(input.model.code().to_owned()),
+        address: Set(input.address),
+        budget_million_vnd: Set(input.budget_million_vnd),
+        floor_area_m2: Set(input.floor_area_m2),
+        target_date: Set(input.target_date),
+        approved_on: Set(input.approved_on),
+        construction_started_on: Set(input.construction_started_on),
+        in_use_on: Set(input.in_use_on),
+        closed_on: Set(None),
+        ..Default::default()
+    };
+    check(&row)?;
+    Ok(row.insert(db).await?)
+}
+
+/// Updates a building's dates and figures.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: i32,
+    input: UpdateHeadquartersInput,
+) -> Result<hq::Model> {
+    let mut row: hq::ActiveModel = require(db, scope, id).await?.into();
+    macro_rules! patch {
+        ($($f:ident),*) => { $(if input.$f.is_some() { row.$f = Set(input.$f); })* };
+    }
+    patch!(
+        address,
+        budget_million_vnd,
+        floor_area_m2,
+        target_date,
+        approved_on,
+        construction_started_on,
+        in_use_on
+    );
+    check(&row)?;
+    Ok(row.update(db).await?)
+}
+
+/// Closes a building on `closed_on` (it stops being used).
+pub async fn close(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: i32,
+    closed_on: NaiveDate,
+) -> Result<hq::Model> {
+    let mut row: hq::ActiveModel = require(db, scope, id).await?.into();
+    row.closed_on = Set(Some(closed_on));
+    check(&row)?;
+    Ok(row.update(db).await?)
+}
+
+async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<hq::Model> {
+    scope::by_unit(hq::Entity::find_by_id(id), scope, hq::Column::UnitCode)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("headquarters", id))
+}
+
+/// Dates follow approval, construction, use, closure; figures are positive.
+fn check(row: &hq::ActiveModel) -> Result<()> {
+    let get = |v: &sea_orm::ActiveValue<Option<NaiveDate>>| v.try_as_ref().copied().flatten();
+    let steps = [
+        (
+            "constructionStartedOn",
+            get(&row.approved_on),
+            get(&row.construction_started_on),
+        ),
+        (
+            "inUseOn",
+            get(&row.construction_started_on),
+            get(&row.in_use_on),
+        ),
+        ("inUseOn", get(&row.approved_on), get(&row.in_use_on)),
+        ("closedOn", get(&row.in_use_on), get(&row.closed_on)),
+    ];
+    for (field, start, end) in steps {
+        if let Some(start) = start {
+            check_range(field, start, end)?;
+        }
+    }
+    if row
+        .budget_million_vnd
+        .try_as_ref()
+        .copied()
+        .flatten()
+        .is_some_and(|b| b < 0)
+    {
+        return Err(ServiceError::invalid(
+            "budgetMillionVnd",
+            "must not be negative",
+        ));
+    }
+    if row
+        .floor_area_m2
+        .try_as_ref()
+        .copied()
+        .flatten()
+        .is_some_and(|a| !(a > 0.0 && a < 100_000.0))
+    {
+        return Err(ServiceError::invalid(
+            "floorAreaM2",
+            "must be between 0 and 100,000",
+        ));
+    }
+    Ok(())
+}

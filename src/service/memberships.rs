@@ -1,0 +1,171 @@
+//! Party committee memberships: the list query, batch lookups by unit and by officer,
+//! and writes (seat an officer, end a seat).
+
+use chrono::NaiveDate;
+use entity::party_membership as membership;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryTrait, Select,
+};
+
+use super::error::check_range;
+use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
+use super::{Result, ServiceError, officers, scope};
+use crate::auth::Scope;
+use crate::domain::PartyBody;
+
+/// Filters of the `partyMemberships` query.
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+pub struct MembershipFilter {
+    /// Seats of officers of this unit.
+    pub unit_code: Option<String>,
+    /// Seats in units of this district.
+    pub district_code: Option<String>,
+    /// One officer's seats.
+    pub officer_id: Option<i32>,
+    /// Executive or standing committee.
+    pub body: Option<PartyBody>,
+    /// Term, e.g. "2020-2025".
+    pub term: Option<String>,
+    /// Start date range.
+    pub started_on: Option<DateRange>,
+    /// Only seats held on this day.
+    pub active_on: Option<NaiveDate>,
+}
+
+/// The filtered, scoped query behind `partyMemberships`, sorted by id.
+pub fn query(
+    scope: &Scope,
+    filter: MembershipFilter,
+    direction: SortDirection,
+) -> Select<membership::Entity> {
+    use membership::Column as C;
+    let select = scope::by_unit(membership::Entity::find(), scope, C::UnitCode);
+    let select = eq_in(select, C::UnitCode, filter.unit_code, None);
+    let select = eq_in(select, C::OfficerId, filter.officer_id, None);
+    let select = eq_in(select, C::Body, filter.body.map(PartyBody::code), None);
+    let select = eq_in(select, C::Term, filter.term, None);
+    let select = date_range(select, C::StartedOn, filter.started_on)
+        .apply_if(filter.district_code, |s, d| {
+            s.filter(C::UnitCode.in_subquery(scope::unit_codes_of(&d)))
+        })
+        .apply_if(filter.active_on, |s, day| s.filter(held_on(day)));
+    sorted(select, C::Id, direction, C::Id)
+}
+
+/// Seats held on `day`.
+pub fn held_on(day: NaiveDate) -> Condition {
+    Condition::all()
+        .add(membership::Column::StartedOn.lte(day))
+        .add(
+            Condition::any()
+                .add(membership::Column::EndedOn.is_null())
+                .add(membership::Column::EndedOn.gt(day)),
+        )
+}
+
+/// Current seats (no end date) in these units (one statement).
+pub async fn current_by_units(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    units: &[String],
+) -> Result<Vec<membership::Model>> {
+    let select = membership::Entity::find()
+        .filter(membership::Column::UnitCode.is_in(units.iter().cloned()))
+        .filter(membership::Column::EndedOn.is_null());
+    let select = sorted(
+        select,
+        membership::Column::Id,
+        SortDirection::Asc,
+        membership::Column::Id,
+    );
+    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
+        .all(db)
+        .await?)
+}
+
+/// All seats of these officers (one statement).
+pub async fn by_officers(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[i32],
+) -> Result<Vec<membership::Model>> {
+    let select =
+        membership::Entity::find().filter(membership::Column::OfficerId.is_in(ids.iter().copied()));
+    let select = sorted(
+        select,
+        membership::Column::Id,
+        SortDirection::Asc,
+        membership::Column::Id,
+    );
+    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
+        .all(db)
+        .await?)
+}
+
+/// A new seat on a committee.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct CreateMembershipInput {
+    /// The officer (the seat is recorded against the officer's unit).
+    pub officer_id: i32,
+    /// Executive or standing committee.
+    pub body: PartyBody,
+    /// Term, e.g. "2020-2025".
+    pub term: String,
+    /// First day on the committee.
+    pub started_on: NaiveDate,
+    /// Last day, if known.
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// Seats an officer on a committee.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    input: CreateMembershipInput,
+) -> Result<membership::Model> {
+    check_term(&input.term)?;
+    check_range("endedOn", input.started_on, input.ended_on)?;
+    let officer = officers::require(db, scope, input.officer_id).await?;
+    let row = membership::ActiveModel {
+        officer_id: Set(officer.id),
+        unit_code: Set(officer.unit_code),
+        body: Set(input.body.code().to_owned()),
+        term: Set(input.term.trim().to_owned()),
+        started_on: Set(input.started_on),
+        ended_on: Set(input.ended_on),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+/// Ends a seat on `ended_on`.
+pub async fn end(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    id: i32,
+    ended_on: NaiveDate,
+) -> Result<membership::Model> {
+    let select = membership::Entity::find_by_id(id);
+    let current = scope::by_unit(select, scope, membership::Column::UnitCode)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("party membership", id))?;
+    check_range("endedOn", current.started_on, Some(ended_on))?;
+    let mut row: membership::ActiveModel = current.into();
+    row.ended_on = Set(Some(ended_on));
+    Ok(row.update(db).await?)
+}
+
+/// A term is two years, "YYYY-YYYY", the second after the first.
+fn check_term(term: &str) -> Result<()> {
+    let years: Vec<i32> = term
+        .trim()
+        .split('-')
+        .filter_map(|y| y.parse().ok())
+        .collect();
+    match years.as_slice() {
+        [a, b] if (1990..2100).contains(a) && b > a => Ok(()),
+        _ => Err(ServiceError::invalid("term", "must look like 2020-2025")),
+    }
+}

@@ -1,0 +1,138 @@
+//! Pages and sorting shared by every list query: a page is an offset and a limit
+//! (the API wraps the offset in an opaque cursor), and every sort ends with the
+//! primary key so that the order is stable.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select,
+};
+
+use super::Result;
+
+/// Which slice of a list to return.
+#[derive(Clone, Copy, Debug)]
+pub struct PageRequest {
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return.
+    pub limit: u64,
+}
+
+/// One page of rows and whether more follow.
+pub struct Page<M> {
+    /// The rows.
+    pub rows: Vec<M>,
+    /// Whether rows follow this page.
+    pub has_next: bool,
+}
+
+/// Sort direction.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum SortDirection {
+    /// Ascending.
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+impl SortDirection {
+    /// The sea-orm order.
+    pub fn order(self) -> Order {
+        match self {
+            Self::Asc => Order::Asc,
+            Self::Desc => Order::Desc,
+        }
+    }
+}
+
+/// An inclusive range of dates; either end may be open.
+#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+pub struct DateRange {
+    /// First day included.
+    pub from: Option<NaiveDate>,
+    /// Last day included.
+    pub to: Option<NaiveDate>,
+}
+
+/// An inclusive range of integers; either end may be open.
+#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+pub struct IntRange {
+    /// Smallest value included.
+    pub min: Option<i64>,
+    /// Largest value included.
+    pub max: Option<i64>,
+}
+
+/// Applies an optional date range to a column.
+pub fn date_range<E: EntityTrait, C: ColumnTrait>(
+    select: Select<E>,
+    col: C,
+    range: Option<DateRange>,
+) -> Select<E> {
+    let Some(r) = range else { return select };
+    select
+        .apply_if(r.from, |s, d| s.filter(col.gte(d)))
+        .apply_if(r.to, |s, d| s.filter(col.lte(d)))
+}
+
+/// Applies an optional integer range to a column.
+pub fn int_range<E: EntityTrait, C: ColumnTrait>(
+    select: Select<E>,
+    col: C,
+    range: Option<IntRange>,
+) -> Select<E> {
+    let Some(r) = range else { return select };
+    select
+        .apply_if(r.min, |s, v| s.filter(col.gte(v)))
+        .apply_if(r.max, |s, v| s.filter(col.lte(v)))
+}
+
+/// Applies `col = v` and `col IN (vs)` filters for an optional value and list.
+pub fn eq_in<E: EntityTrait, C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
+    select: Select<E>,
+    col: C,
+    one: Option<V>,
+    many: Option<Vec<V>>,
+) -> Select<E> {
+    select
+        .apply_if(one, |s, v| s.filter(col.eq(v)))
+        .apply_if(many, |s, vs| s.filter(col.is_in(vs)))
+}
+
+/// Sorts by `col` then by the tie-breaking primary key `pk`.
+pub fn sorted<E: EntityTrait, C: ColumnTrait, P: ColumnTrait>(
+    select: Select<E>,
+    col: C,
+    direction: SortDirection,
+    pk: P,
+) -> Select<E> {
+    select
+        .order_by(col, direction.order())
+        .order_by(pk, direction.order())
+}
+
+/// Fetches one page (one statement: asks for one row more than the limit).
+pub async fn fetch<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    page: PageRequest,
+) -> Result<Page<E::Model>> {
+    let mut rows = select
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let has_next = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    Ok(Page { rows, has_next })
+}
+
+/// Counts the rows a query would return (one statement).
+pub async fn count<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>) -> Result<u64>
+where
+    E::Model: Sync,
+{
+    Ok(select.count(db).await?)
+}

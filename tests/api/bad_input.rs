@@ -1,0 +1,180 @@
+//! Bad input: each mistake gets a clear message and a stable code, and leaves the
+//! database exactly as it was.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, first_code};
+
+const CREATE: &str =
+    "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id unitCode rank } }";
+
+fn officer(overrides: Value) -> Value {
+    let mut base = json!({
+        "unitCode": "21010", "fullName": "Trần Văn Bình", "gender": "MALE", "birthYear": 1992,
+        "rank": "TRUNG_UY", "position": "OFFICER", "postedFrom": "2024-03-01"
+    });
+    if let (Some(b), Some(o)) = (base.as_object_mut(), overrides.as_object()) {
+        for (k, v) in o {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    base
+}
+
+/// A fingerprint of what the tests could change.
+async fn state(app: &TestApp) -> (u64, u64, u64) {
+    let t = &app.viewer;
+    (
+        app.count(t, "officers", json!({})).await,
+        app.count(t, "officers", json!({ "position": "CHIEF" }))
+            .await,
+        app.count(t, "headquarters", json!({})).await,
+    )
+}
+
+#[tokio::test]
+async fn invalid_officers_are_refused_with_stable_codes_and_nothing_changes() {
+    let app = TestApp::spawn().await;
+    let before = state(&app).await;
+    let cases = [
+        (
+            officer(json!({ "rank": "THUONG_TA" })),
+            "RANK_NOT_ALLOWED",
+            "Thượng tá",
+        ),
+        (
+            officer(json!({ "unitCode": "99999" })),
+            "UNKNOWN_UNIT",
+            "99999",
+        ),
+        (
+            officer(json!({ "postedTo": "2024-01-01" })),
+            "INVALID_DATE_RANGE",
+            "before",
+        ),
+        (
+            officer(json!({ "position": "CHIEF", "rank": "THIEU_TA" })),
+            "DUPLICATE_CHIEF",
+            "chief",
+        ),
+        (
+            officer(json!({ "fullName": "   " })),
+            "INVALID_INPUT",
+            "fullName",
+        ),
+        (
+            officer(json!({ "birthYear": 1800 })),
+            "INVALID_INPUT",
+            "birthYear",
+        ),
+        (
+            officer(json!({ "rank": "GENERALISSIMO" })),
+            "BAD_USER_INPUT",
+            "Rank",
+        ),
+        (
+            officer(json!({ "postedFrom": "2024-13-45" })),
+            "BAD_USER_INPUT",
+            "",
+        ),
+        (
+            officer(json!({ "birthYear": "nineteen" })),
+            "BAD_USER_INPUT",
+            "",
+        ),
+    ];
+    for (input, code, needle) in cases {
+        let body = app.gql(&app.admin, CREATE, json!({ "i": input })).await;
+        let got = first_code(&body);
+        assert!(
+            got == code || (code == "BAD_USER_INPUT" && got == "GRAPHQL_VALIDATION_FAILED"),
+            "{input}: {body}"
+        );
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(needle),
+            "message `{message}` should mention `{needle}`"
+        );
+        assert!(body["data"].is_null() || body["data"]["createOfficer"].is_null());
+    }
+    assert_eq!(state(&app).await, before, "nothing was written");
+    let made = app
+        .data(&app.admin, CREATE, json!({ "i": officer(json!({})) }))
+        .await;
+    assert_eq!(made["createOfficer"]["rank"], "TRUNG_UY");
+    assert_eq!(
+        state(&app).await.0,
+        before.0 + 1,
+        "a valid officer is written"
+    );
+}
+
+#[tokio::test]
+async fn malformed_documents_and_bodies_get_codes_too() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .gql(&app.admin, "{ units( { totalCount }", json!({}))
+        .await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let body = app.gql(&app.admin, "{ noSuchField }", json!({})).await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let resp = app.post(Some(&app.admin), &json!("not a request")).await;
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(first_code(&body), "BAD_REQUEST");
+}
+
+#[tokio::test]
+async fn updates_and_closures_are_validated_like_creations() {
+    let app = TestApp::spawn().await;
+    let q = r#"{ officers(first: 1, filter: { position: OFFICER, unitCode: "21010" }) { edges { node { id postedFrom } } } }"#;
+    let node = app.data(&app.admin, q, json!({})).await["officers"]["edges"][0]["node"].clone();
+    let id = node["id"].clone();
+    let body = app
+        .gql(
+            &app.admin,
+            "mutation($id: Int!) { updateOfficer(id: $id, input: { position: CHIEF, rank: THIEU_TA }) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(first_code(&body), "DUPLICATE_CHIEF");
+    let body = app
+        .gql(
+            &app.admin,
+            r#"mutation($id: Int!) { endOfficerPosting(id: $id, postedTo: "2000-01-01") { id } }"#,
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(first_code(&body), "INVALID_DATE_RANGE");
+    let body = app
+        .gql(
+            &app.admin,
+            r#"mutation { endOfficerPosting(id: 999999, postedTo: "2025-01-01") { id } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "NOT_FOUND");
+    let ended = app.data(&app.admin, r#"mutation($id: Int!) { endOfficerPosting(id: $id, postedTo: "2025-06-30") { postedTo } }"#, json!({ "id": id })).await;
+    assert_eq!(ended["endOfficerPosting"]["postedTo"], "2025-06-30");
+    let body = app.gql(&app.admin, r#"mutation { createAward(input: { form: CERTIFICATE_OF_MERIT, issuer: MINISTER, awardedOn: "2024-05-01", reason: "x" }) { id } }"#, json!({})).await;
+    assert_eq!(first_code(&body), "INVALID_INPUT");
+}
+
+#[tokio::test]
+async fn database_error_text_never_reaches_the_client() {
+    let app = TestApp::spawn().await;
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared("DROP TABLE award")
+        .await
+        .expect("drop");
+    let body = app
+        .gql(&app.viewer, "{ awards { totalCount } }", json!({}))
+        .await;
+    assert_eq!(first_code(&body), "INTERNAL");
+    assert_eq!(body["errors"][0]["message"], "internal error");
+    let text = body.to_string().to_lowercase();
+    for leak in ["no such", "table", "sql", "relation", "constraint"] {
+        assert!(!text.contains(leak), "`{leak}` leaked: {body}");
+    }
+}

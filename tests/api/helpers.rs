@@ -1,0 +1,203 @@
+//! Test harness: spawn the app on its own database, make tokens, send GraphQL.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use coso::app::Application;
+use coso::config::{Limits, Settings};
+use coso::db::StatementCounter;
+use coso::domain::Role;
+use coso::service::tokens;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+/// A district of Quảng Ngãi used by the scoping tests: Thành phố Quảng Ngãi.
+pub const CITY: &str = "522";
+/// Another district: Huyện Bình Sơn.
+pub const OTHER: &str = "524";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    pub client: reqwest::Client,
+    pub admin: String,
+    pub analyst: String,
+    pub viewer: String,
+    /// An admin limited to [`CITY`].
+    pub city_admin: String,
+    /// A viewer limited to [`CITY`].
+    pub city_viewer: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh, empty database URL: PostgreSQL when `COSO_TEST_DATABASE_URL` is set, else SQLite.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("COSO_TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => fresh_postgres(&server).await,
+        _ => format!("sqlite://{}?mode=rwc", dir.join("coso.db").display()),
+    }
+}
+
+async fn fresh_postgres(server: &str) -> String {
+    let admin = Database::connect(server)
+        .await
+        .expect("connect to COSO_TEST_DATABASE_URL");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    drop_stale(&admin, now).await;
+    let name = format!("coso_test_{now}_{:08x}", rand::random::<u32>());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (head, _) = server
+        .rsplit_once('/')
+        .expect("COSO_TEST_DATABASE_URL ends with /<database>");
+    format!("{head}/{name}")
+}
+
+/// Drops test databases more than an hour old (left by earlier runs).
+async fn drop_stale(admin: &DatabaseConnection, now: u64) {
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'coso_test_%'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let created: u64 = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(now);
+        if created + 3600 < now {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+/// Settings for a test server on port 0.
+pub fn settings(url: String, limits: Limits) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: Some(url),
+        db_max_connections: 5,
+        limits,
+        log_format: "text".into(),
+    }
+}
+
+impl TestApp {
+    /// A server with the demo data and one token of each kind.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Limits::default(), true).await
+    }
+
+    /// A server with the given limits, with or without the demo data.
+    pub async fn spawn_with(limits: Limits, demo: bool) -> Self {
+        coso::telemetry::init("text");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = fresh_database_url(dir.path()).await;
+        let app = Application::build(&settings(url, limits))
+            .await
+            .expect("build app");
+        let db = app.db().clone();
+        if demo {
+            coso::seed::seed_demo(&db).await.expect("seed demo");
+        }
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let statements = app.statements.clone();
+        tokio::spawn(app.run(std::future::pending()));
+        let token = async |role, district: Option<&str>| {
+            let district = if demo {
+                district.map(str::to_owned)
+            } else {
+                None
+            };
+            tokens::create(&db, role, district, "test")
+                .await
+                .expect("token")
+                .1
+        };
+        Self {
+            admin: token(Role::Admin, None).await,
+            analyst: token(Role::Analyst, None).await,
+            viewer: token(Role::Viewer, None).await,
+            city_admin: token(Role::Admin, Some(CITY)).await,
+            city_viewer: token(Role::Viewer, Some(CITY)).await,
+            base,
+            db,
+            statements,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// POSTs a GraphQL document with variables; returns the JSON body.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables });
+        let resp = self.post(Some(token), &body).await;
+        assert_eq!(resp.status(), 200, "GraphQL answers 200");
+        resp.json().await.expect("JSON body")
+    }
+
+    /// POSTs any JSON body to /graphql.
+    pub async fn post(&self, token: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// Runs a query that must succeed; returns `data`.
+    pub async fn data(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// `totalCount` of a list query with a filter.
+    pub async fn count(&self, token: &str, field: &str, filter: Value) -> u64 {
+        let q = format!(
+            "query($f: {}) {{ {field}(filter: $f) {{ totalCount }} }}",
+            filter_type(field)
+        );
+        let data = self.data(token, &q, json!({ "f": filter })).await;
+        data[field]["totalCount"].as_u64().expect("totalCount")
+    }
+}
+
+fn filter_type(field: &str) -> &'static str {
+    match field {
+        "units" => "UnitFilter",
+        "districts" => "DistrictFilter",
+        "officers" => "OfficerFilter",
+        "partyMemberships" => "MembershipFilter",
+        "headquarters" => "HeadquartersFilter",
+        "directives" => "DirectiveFilter",
+        "unionActivities" => "ActivityFilter",
+        "dialogueQuestions" => "QuestionFilter",
+        "awards" => "AwardFilter",
+        _ => panic!("no filter type for {field}"),
+    }
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn first_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<no code>")
+}

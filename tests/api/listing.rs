@@ -1,0 +1,173 @@
+//! Lists: Relay pagination, stable sorting, filters (equality, `in`, ranges, search
+//! without diacritics) and `totalCount` only when asked.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, first_code};
+
+const PAGE: &str = r#"query($after: String, $order: UnitSort) {
+  units(first: 50, after: $after, orderBy: $order) {
+    edges { cursor node { code name } }
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+  }
+}"#;
+
+async fn all_pages(app: &TestApp, order: Value) -> Vec<String> {
+    let (mut codes, mut after) = (Vec::new(), Value::Null);
+    loop {
+        let data = app
+            .data(&app.viewer, PAGE, json!({ "after": after, "order": order }))
+            .await;
+        let page = &data["units"];
+        for e in page["edges"].as_array().expect("edges") {
+            codes.push(e["node"]["code"].as_str().expect("code").to_owned());
+        }
+        if !page["pageInfo"]["hasNextPage"]
+            .as_bool()
+            .expect("hasNextPage")
+        {
+            return codes;
+        }
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], after != Value::Null);
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn cursor_pages_walk_every_unit_once_in_a_stable_order() {
+    let app = TestApp::spawn().await;
+    let codes = all_pages(&app, json!({ "field": "CODE", "direction": "ASC" })).await;
+    assert_eq!(codes.len(), 173);
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
+    let by_kind = all_pages(&app, json!({ "field": "KIND", "direction": "DESC" })).await;
+    assert_eq!(by_kind.len(), 173);
+    assert_eq!(
+        by_kind.iter().collect::<BTreeSet<_>>().len(),
+        173,
+        "no unit twice"
+    );
+    assert_eq!(
+        by_kind,
+        all_pages(&app, json!({ "field": "KIND", "direction": "DESC" })).await
+    );
+}
+
+#[tokio::test]
+async fn filters_combine_equality_in_ranges_and_search_without_diacritics() {
+    let app = TestApp::spawn().await;
+    let t = &app.analyst;
+    let found = app
+        .data(
+            t,
+            r#"{ units(filter: { search: "le hong phong" }) { edges { node { name } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        found["units"]["edges"][0]["node"]["name"],
+        "Phường Lê Hồng Phong"
+    );
+    assert_eq!(
+        app.count(t, "units", json!({ "search": "LÊ HỒNG" })).await,
+        1
+    );
+    assert_eq!(
+        app.count(t, "units", json!({ "search": "%" })).await,
+        0,
+        "LIKE wildcards are literal"
+    );
+    let city = app
+        .count(t, "units", json!({ "districtCode": "522" }))
+        .await;
+    let both = app
+        .count(t, "units", json!({ "districtCodeIn": ["522", "524"] }))
+        .await;
+    let other = app
+        .count(t, "units", json!({ "districtCode": "524" }))
+        .await;
+    assert_eq!(both, city + other);
+    assert_eq!(
+        app.count(
+            t,
+            "units",
+            json!({ "districtCode": "522", "kind": "PHUONG" })
+        )
+        .await,
+        app.count(
+            t,
+            "units",
+            json!({ "districtCode": "522", "kindIn": ["PHUONG"] })
+        )
+        .await
+    );
+    let chiefs = app
+        .count(
+            t,
+            "officers",
+            json!({ "position": "CHIEF", "rankMin": "THIEU_TA", "rankMax": "TRUNG_TA" }),
+        )
+        .await;
+    assert_eq!(chiefs, 173);
+    let early = app
+        .count(
+            t,
+            "officers",
+            json!({ "postedFrom": { "to": "2021-12-31" } }),
+        )
+        .await;
+    let late = app
+        .count(
+            t,
+            "officers",
+            json!({ "postedFrom": { "from": "2022-01-01" } }),
+        )
+        .await;
+    assert_eq!(early + late, app.count(t, "officers", json!({})).await);
+    assert!(early > 0 && late > 0);
+    let young = app
+        .count(t, "officers", json!({ "birthYear": { "min": 1990 } }))
+        .await;
+    let old = app
+        .count(t, "officers", json!({ "birthYear": { "max": 1989 } }))
+        .await;
+    assert_eq!(young + old, app.count(t, "officers", json!({})).await);
+}
+
+#[tokio::test]
+async fn total_count_costs_a_statement_only_when_selected() {
+    let app = TestApp::spawn().await;
+    let before = app.statements.get();
+    app.data(
+        &app.viewer,
+        "{ units(first: 5) { edges { node { code } } } }",
+        json!({}),
+    )
+    .await;
+    let without = app.statements.get() - before;
+    let before = app.statements.get();
+    app.data(
+        &app.viewer,
+        "{ units(first: 5) { totalCount edges { node { code } } } }",
+        json!({}),
+    )
+    .await;
+    let with = app.statements.get() - before;
+    assert_eq!(with, without + 1, "one COUNT statement, only when asked");
+}
+
+#[tokio::test]
+async fn a_forged_cursor_is_refused_with_a_code() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .gql(
+            &app.viewer,
+            r#"{ units(after: "not-a-cursor") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "INVALID_CURSOR");
+}

@@ -1,0 +1,15 @@
+//! The one integration-test binary: each test starts the real server on port 0 with its
+//! own database (a temporary SQLite file, or a fresh PostgreSQL database when
+//! `COSO_TEST_DATABASE_URL` is set) and talks to it over HTTP, as a client would.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod bad_input;
+mod cli;
+mod demo;
+mod helpers;
+mod limits;
+mod listing;
+mod nesting;
+mod schema;
