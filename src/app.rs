@@ -10,6 +10,7 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::dataset::DatasetCache;
 use crate::db::{self, StatementCounter};
 use crate::graphql::build_schema;
 use crate::http::{AppState, routes};
@@ -18,6 +19,7 @@ use crate::seed;
 /// A built, not yet running, server.
 pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
+    refresh_every: Option<Duration>,
     port: u16,
     state: AppState,
     /// Counts the SQL statements the server runs.
@@ -42,13 +44,18 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(settings.listen.port());
+        let datasets = DatasetCache::default();
         let state = AppState {
-            schema: build_schema(db.clone(), settings.limits.clone()),
+            schema: build_schema(db.clone(), settings.limits.clone(), datasets.clone()),
+            datasets,
             db,
             limits: Arc::new(settings.limits.clone()),
         };
+        let refresh_every = (settings.indicator_refresh_secs > 0)
+            .then(|| Duration::from_secs(settings.indicator_refresh_secs));
         Ok(Self {
             acceptor,
+            refresh_every,
             port,
             state,
             statements,
@@ -67,10 +74,41 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests (10 s at most).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let refresher = self.refresh_every.map(|every| {
+            tokio::spawn(refresh_indicators(
+                self.state.db.clone(),
+                self.state.datasets.clone(),
+                every,
+            ))
+        });
         let app = routes(self.state);
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
-            .await
+            .await;
+        if let Some(task) = refresher {
+            task.abort();
+        }
+        served
+    }
+}
+
+/// Stores an indicator snapshot as of today at start and every `every` after (a no-op
+/// when the snapshot of the current data version and day exists).
+async fn refresh_indicators(db: DatabaseConnection, datasets: DatasetCache, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        let config = crate::indicators::EngineConfig::default();
+        match crate::service::indicators::refresh(&db, &datasets, today, config).await {
+            Ok(r) if r.rows > 0 => tracing::info!(
+                rows = r.rows,
+                data_version = r.data_version,
+                "indicators refreshed"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "indicator refresh failed"),
+        }
     }
 }
 

@@ -43,6 +43,18 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Benchmarks that print figures.
+    Bench {
+        #[command(subcommand)]
+        which: BenchCommand,
+    },
+}
+
+/// Benchmark commands.
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// The polars indicator engine against SQL GROUP BY, on the configured database.
+    Indicators(crate::bench::indicators::Options),
 }
 
 /// Token commands.
@@ -82,6 +94,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo, synthetic } => seed_cmd(&settings, demo, synthetic).await,
+        Command::Bench {
+            which: BenchCommand::Indicators(opts),
+        } => crate::bench::indicators::run(settings.database_url(), &opts).await,
         Command::Token {
             action:
                 TokenAction::Create {

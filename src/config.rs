@@ -25,6 +25,10 @@ pub struct Settings {
     #[command(flatten)]
     pub limits: Limits,
 
+    /// Seconds between indicator refreshes (a snapshot is stored when the data changed); 0 disables.
+    #[arg(long, env = "COSO_INDICATOR_REFRESH_SECS", default_value_t = 900)]
+    pub indicator_refresh_secs: u64,
+
     /// Log format: `text` (human-readable) or `json`.
     #[arg(long, env = "COSO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

@@ -14,13 +14,15 @@ use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, get, handl
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
+use crate::analytics;
 use crate::auth::Principal;
 use crate::config::Limits;
+use crate::dataset::DatasetCache;
 use crate::graphql::AppSchema;
 use crate::graphql::context::RequestData;
 use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
-use crate::service::tokens;
+use crate::service::{self, tokens};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -31,6 +33,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Request limits.
     pub limits: Arc<Limits>,
+    /// The province-wide dataset cache (indicators, analytics).
+    pub datasets: DatasetCache,
 }
 
 /// The routes of the service.
@@ -38,6 +42,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
     Route::new()
         .at("/health", get(health))
         .at("/graphql", get(graphiql).post(graphql))
+        .at("/analytics.csv", poem::post(analytics_csv))
         .data(state)
 }
 
@@ -160,4 +165,64 @@ fn unauthorized() -> Response {
 fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     Json(body).with_status(status).into_response()
+}
+
+/// The body of `POST /analytics.csv`.
+#[derive(serde::Deserialize)]
+struct CsvRequest {
+    sql: String,
+    limit: Option<usize>,
+}
+
+/// `POST /analytics.csv` with `{"sql": "...", "limit": n}`: the result of an analytics
+/// query as a CSV download (analysts and admins).
+#[handler]
+async fn analytics_csv(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {
+    let principal = match authenticate(req, &state.db).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return unauthorized(),
+        Err(resp) => return resp,
+    };
+    if !principal.can_read_personal_data() {
+        return request_error(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "analytics needs an analyst or admin token",
+        );
+    }
+    let parsed = match body.into_bytes_limit(state.limits.max_body_bytes).await {
+        Ok(bytes) => serde_json::from_slice::<CsvRequest>(&bytes).ok(),
+        Err(_) => None,
+    };
+    let Some(request) = parsed else {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body must be {\"sql\": \"SELECT ...\", \"limit\": n}",
+        );
+    };
+    let answer = service::analytics::query(
+        &state.db,
+        &state.datasets,
+        &principal.scope,
+        request.sql,
+        request.limit,
+    );
+    match answer.await {
+        Ok((out, _)) => match analytics::convert::csv(&out.frame) {
+            Ok(bytes) => Response::builder()
+                .content_type("text/csv; charset=utf-8")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"coso-analytics.csv\"",
+                )
+                .body(bytes),
+            Err(_) => request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            ),
+        },
+        Err(e) => request_error(StatusCode::BAD_REQUEST, e.code(), &e.to_string()),
+    }
 }

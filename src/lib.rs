@@ -5,14 +5,19 @@
 //! `service` (domain operations over sea-orm, scoped in SQL) → `entity`/`migration`.
 //! `seed` fills a database with reference, demo or synthetic data.
 
+pub mod analytics;
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod dataset;
 pub mod db;
 pub mod domain;
+pub mod format;
 pub mod graphql;
 pub mod http;
+pub mod indicators;
 pub mod seed;
 pub mod service;
 pub mod telemetry;

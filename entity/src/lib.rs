@@ -10,6 +10,7 @@ pub mod dialogue_session;
 pub mod directive;
 pub mod district;
 pub mod headquarters;
+pub mod indicator_value;
 pub mod officer;
 pub mod party_membership;
 pub mod province;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20260101_000001_reference;
 mod m20260101_000002_facts;
 mod m20260101_000003_access;
+mod m20260101_000004_indicator_values;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_reference::Migration),
             Box::new(m20260101_000002_facts::Migration),
             Box::new(m20260101_000003_access::Migration),
+            Box::new(m20260101_000004_indicator_values::Migration),
         ]
     }
 }

@@ -15,18 +15,20 @@ use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Limits;
+use crate::dataset::DatasetCache;
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits; `db` and `limits` are shared by every request.
-pub fn build_schema(db: DatabaseConnection, limits: Limits) -> AppSchema {
+pub fn build_schema(db: DatabaseConnection, limits: Limits, datasets: DatasetCache) -> AppSchema {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
         EmptySubscription,
     )
     .data(db)
+    .data(datasets)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .data(limits)

@@ -7,12 +7,14 @@
 //! and a [`Scope`](crate::auth::Scope) that it applies in the SQL.
 
 pub mod activities;
+pub mod analytics;
 pub mod awards;
 pub mod dialogue;
 pub mod directives;
 pub mod districts;
 mod error;
 pub mod headquarters;
+pub mod indicators;
 pub mod memberships;
 pub mod officers;
 pub mod page;

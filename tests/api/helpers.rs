@@ -92,6 +92,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         database_url: Some(url),
         db_max_connections: 5,
         limits,
+        indicator_refresh_secs: 0,
         log_format: "text".into(),
     }
 }

@@ -5,10 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod analytics;
 mod bad_input;
 mod cli;
 mod demo;
 mod helpers;
+mod indicators;
 mod limits;
 mod listing;
 mod nesting;

@@ -3,6 +3,7 @@
 //! data version.
 
 mod facts;
+mod indicators;
 mod people;
 mod tokens;
 
@@ -25,4 +26,5 @@ pub struct Mutation(
     people::PeopleMutation,
     facts::FactMutation,
     tokens::TokenMutation,
+    indicators::IndicatorMutation,
 );

@@ -1,6 +1,8 @@
 //! Query root: one object per domain, merged.
 
+mod analytics;
 mod facts;
+mod indicators;
 mod people;
 mod tokens;
 mod units;
@@ -14,4 +16,7 @@ pub struct Query(
     people::PeopleQuery,
     facts::FactQuery,
     tokens::TokenQuery,
+    analytics::AnalyticsQuery,
+    indicators::IndicatorQuery,
+    indicators::IndicatorDetailQuery,
 );

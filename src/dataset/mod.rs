@@ -1,0 +1,115 @@
+//! The dataset: every table of the current data, scoped to the caller, loaded from the
+//! database into polars frames. The indicator engine reads its [`Frames`] from it, the
+//! analytics sandbox registers its tables, and a cache keeps the province-wide copy
+//! until the data version changes.
+
+mod cache;
+mod columns;
+mod load;
+
+pub use cache::DatasetCache;
+pub use load::load;
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+
+use crate::indicators::Frames;
+
+/// The tables of one data version, as the caller may see them.
+#[derive(Clone)]
+pub struct Dataset {
+    /// The data version the tables reflect.
+    pub version: i64,
+    /// When that version was written.
+    pub changed_at: Option<DateTime<Utc>>,
+    /// Table name and frame, in a fixed order.
+    pub tables: Vec<(&'static str, DataFrame)>,
+}
+
+impl Dataset {
+    /// One table by name.
+    pub fn table(&self, name: &str) -> PolarsResult<&DataFrame> {
+        self.tables
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, df)| df)
+            .ok_or_else(|| polars_err!(ComputeError: "no table `{}` in the dataset", name))
+    }
+
+    /// The frames the indicator engine reads (the columns it needs, nothing personal).
+    pub fn frames(&self) -> PolarsResult<Frames> {
+        let pick = |name: &str, cols: &[&str]| -> PolarsResult<DataFrame> {
+            self.table(name)?.select(cols.iter().copied())
+        };
+        Ok(Frames {
+            units: pick(
+                "units",
+                &[
+                    "code",
+                    "name",
+                    "district_code",
+                    "province_code",
+                    "kind",
+                    "valid_from",
+                    "valid_to",
+                ],
+            )?,
+            districts: pick("districts", &["code", "name", "province_code"])?,
+            officers: pick(
+                "officers",
+                &["id", "unit_code", "position", "posted_from", "posted_to"],
+            )?,
+            memberships: pick(
+                "memberships",
+                &["officer_id", "unit_code", "body", "started_on", "ended_on"],
+            )?,
+            headquarters: pick(
+                "headquarters",
+                &[
+                    "unit_code",
+                    "model",
+                    "approved_on",
+                    "construction_started_on",
+                    "in_use_on",
+                    "closed_on",
+                    "target_date",
+                ],
+            )?,
+            directives: pick("directives", &["id", "kind", "issuer", "issued_on"])?,
+            activities: pick(
+                "activities",
+                &[
+                    "id",
+                    "kind",
+                    "organisation",
+                    "unit_code",
+                    "started_on",
+                    "ended_on",
+                    "maintained",
+                ],
+            )?,
+            questions: pick(
+                "questions",
+                &[
+                    "id",
+                    "topic",
+                    "asker_unit_code",
+                    "status",
+                    "asked_on",
+                    "answered_on",
+                ],
+            )?,
+            awards: pick(
+                "awards",
+                &[
+                    "id",
+                    "form",
+                    "issuer",
+                    "recipient_kind",
+                    "unit_code",
+                    "awarded_on",
+                ],
+            )?,
+        })
+    }
+}

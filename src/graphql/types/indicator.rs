@@ -1,0 +1,216 @@
+//! Indicator output types: a value with its definition, group, status and freshness.
+
+use async_graphql::{Enum, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::indicators::{self, IndicatorDef};
+use crate::service::indicators::{Freshness, IndicatorValue};
+
+/// A breakdown of the indicators.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum IndicatorGroupBy {
+    /// The whole scope (the province, or the token's district).
+    Province,
+    /// Each district.
+    District,
+    /// Each kind of unit (xã, phường, thị trấn).
+    Kind,
+    /// Each unit.
+    Unit,
+}
+
+impl From<IndicatorGroupBy> for indicators::GroupBy {
+    fn from(g: IndicatorGroupBy) -> Self {
+        match g {
+            IndicatorGroupBy::Province => Self::Province,
+            IndicatorGroupBy::District => Self::District,
+            IndicatorGroupBy::Kind => Self::Kind,
+            IndicatorGroupBy::Unit => Self::Unit,
+        }
+    }
+}
+
+/// Red, amber or green against the indicator's thresholds.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum IndicatorStatus {
+    /// Meets the goal.
+    Green,
+    /// Close to it.
+    Amber,
+    /// Far from it.
+    Red,
+    /// The indicator has no thresholds.
+    None,
+}
+
+impl From<indicators::Status> for IndicatorStatus {
+    fn from(s: indicators::Status) -> Self {
+        match s {
+            indicators::Status::Green => Self::Green,
+            indicators::Status::Amber => Self::Amber,
+            indicators::Status::Red => Self::Red,
+            indicators::Status::None => Self::None,
+        }
+    }
+}
+
+/// The group a value belongs to.
+#[derive(SimpleObject)]
+pub struct IndicatorGroup {
+    /// `province`, `district`, `kind` or `unit`.
+    pub kind: String,
+    /// Code of the province, district, kind (`xa`, `phuong`, `thi_tran`) or unit.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// An indicator's definition, from the registry.
+pub struct IndicatorDefinition(pub &'static IndicatorDef);
+
+#[Object]
+impl IndicatorDefinition {
+    /// Stable code, e.g. `party_standing_committee_rate`.
+    async fn code(&self) -> &str {
+        self.0.code
+    }
+    /// Vietnamese name.
+    async fn name(&self) -> &str {
+        self.0.name_vi
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        self.0.name_en
+    }
+    /// What it measures.
+    async fn description(&self) -> &str {
+        self.0.description
+    }
+    /// Unit of the value (`%`, `officers/unit`, ...).
+    async fn unit(&self) -> &str {
+        self.0.unit
+    }
+    /// How the numerator is counted.
+    async fn numerator(&self) -> &str {
+        self.0.numerator
+    }
+    /// How the denominator is counted, for rates and ratios.
+    async fn denominator(&self) -> Option<&str> {
+        self.0.denominator
+    }
+    /// Decimals shown.
+    async fn decimals(&self) -> u32 {
+        self.0.decimals
+    }
+    /// Target value, if any.
+    async fn target(&self) -> Option<f64> {
+        self.0.target
+    }
+    /// Date the target should be met by.
+    async fn target_date(&self) -> Option<NaiveDate> {
+        self.0.target_date
+    }
+}
+
+/// One indicator value.
+pub struct IndicatorValueObject {
+    /// The value.
+    pub value: IndicatorValue,
+    /// Its definition.
+    pub def: &'static IndicatorDef,
+    /// How fresh it is.
+    pub freshness: Freshness,
+}
+
+impl IndicatorValueObject {
+    /// Wraps values with their definitions (values of unknown codes are dropped).
+    pub fn wrap(values: Vec<IndicatorValue>, freshness: Freshness) -> Vec<Self> {
+        values
+            .into_iter()
+            .filter_map(|value| {
+                indicators::find(&value.code).map(|def| Self {
+                    value,
+                    def,
+                    freshness,
+                })
+            })
+            .collect()
+    }
+}
+
+#[Object(name = "IndicatorValue")]
+impl IndicatorValueObject {
+    /// Indicator code.
+    async fn code(&self) -> &str {
+        &self.value.code
+    }
+    /// Vietnamese name.
+    async fn name(&self) -> &str {
+        self.def.name_vi
+    }
+    /// English name.
+    async fn name_en(&self) -> &str {
+        self.def.name_en
+    }
+    /// Unit of the value.
+    async fn unit(&self) -> &str {
+        self.def.unit
+    }
+    /// The value (rates in percent), rounded to the indicator's decimals.
+    async fn value(&self) -> f64 {
+        self.value.value
+    }
+    /// Numerator.
+    async fn numerator(&self) -> f64 {
+        self.value.numerator
+    }
+    /// Denominator, for rates and ratios.
+    async fn denominator(&self) -> Option<f64> {
+        self.value.denominator
+    }
+    /// As a leader reads it in Vietnamese, e.g. "57/173 (32,9%)" or "6,61".
+    async fn display(&self) -> String {
+        crate::format::display_vi(
+            self.def,
+            self.value.numerator,
+            self.value.denominator,
+            self.value.value,
+        )
+    }
+    /// Target value, if any.
+    async fn target(&self) -> Option<f64> {
+        self.def.target
+    }
+    /// Date the target should be met by.
+    async fn target_date(&self) -> Option<NaiveDate> {
+        self.def.target_date
+    }
+    /// Red, amber or green.
+    async fn status(&self) -> IndicatorStatus {
+        indicators::status(self.def, Some(self.value.value)).into()
+    }
+    /// The group.
+    async fn group(&self) -> IndicatorGroup {
+        IndicatorGroup {
+            kind: self.value.group_kind.clone(),
+            code: self.value.group_code.clone(),
+            name: self.value.group_name.clone(),
+        }
+    }
+    /// The day the value is taken on (the period's last day in a series).
+    async fn as_of(&self) -> NaiveDate {
+        self.value.as_of
+    }
+    /// When the data it was computed from was last changed.
+    async fn data_as_of(&self) -> Option<DateTime<Utc>> {
+        self.freshness.data_as_of
+    }
+    /// The data version it was computed from.
+    async fn data_version(&self) -> i64 {
+        self.freshness.data_version
+    }
+    /// When it was computed.
+    async fn computed_at(&self) -> DateTime<Utc> {
+        self.freshness.computed_at
+    }
+}

@@ -1,0 +1,300 @@
+//! The engine's input: the nine record frames, their expected schema (columns, types,
+//! nullability, code values) and the validation every entry point runs first.
+
+use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_bail, polars_err};
+
+/// The records of one scope (a province, or one district for a district token).
+///
+/// Columns (extra columns are ignored); `?` marks a nullable column; codes are
+/// `String`, dates `Date`, ids `Int32`:
+/// - `units`: code, name, district_code, province_code, kind (`xa` | `phuong` |
+///   `thi_tran`), valid_from, valid_to?
+/// - `districts`: code, name, province_code
+/// - `officers`: id, unit_code, position (`chief` | `deputy` | `officer`), posted_from,
+///   posted_to?
+/// - `memberships`: officer_id, unit_code, body (`executive` | `standing`), started_on,
+///   ended_on?
+/// - `headquarters`: unit_code, model (`new` | `legacy` | `temporary` | `shared`),
+///   approved_on?, construction_started_on?, in_use_on?, closed_on?, target_date?
+/// - `directives`: id, kind, issuer, issued_on
+/// - `activities`: id, kind (`volunteer_activity` | `work_or_model` | `programme`),
+///   organisation, unit_code?, started_on, ended_on?, maintained (`Boolean`)
+/// - `questions`: id, topic (the six dialogue topics), asker_unit_code?, status (`open` |
+///   `answered`), asked_on, answered_on?
+/// - `awards`: id, form, issuer, recipient_kind, unit_code, awarded_on
+///
+/// An interval `[from, to)` holds on day D when `from <= D` and `to` is null or after D.
+/// Unit and district codes must be unique. Rows referring to a unit code absent from
+/// `units` are ignored.
+#[derive(Clone, Debug)]
+pub struct Frames {
+    /// Commune-level units.
+    pub units: DataFrame,
+    /// Districts, for their names.
+    pub districts: DataFrame,
+    /// Officers and their posting.
+    pub officers: DataFrame,
+    /// Seats on commune Party committees.
+    pub memberships: DataFrame,
+    /// Headquarters buildings of the units (several per unit over time).
+    pub headquarters: DataFrame,
+    /// Leadership and direction documents.
+    pub directives: DataFrame,
+    /// Union activities.
+    pub activities: DataFrame,
+    /// Dialogue questions.
+    pub questions: DataFrame,
+    /// Awards.
+    pub awards: DataFrame,
+}
+
+/// The type of an input column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Str,
+    Date,
+    Int,
+    Bool,
+}
+
+impl Ty {
+    fn dtype(self) -> DataType {
+        match self {
+            Ty::Str => DataType::String,
+            Ty::Date => DataType::Date,
+            Ty::Int => DataType::Int32,
+            Ty::Bool => DataType::Boolean,
+        }
+    }
+}
+
+/// One expected column: name, type, whether nulls are allowed, the allowed codes (any
+/// when empty).
+struct Col(&'static str, Ty, bool, &'static [&'static str]);
+
+const REQ: bool = false;
+const OPT: bool = true;
+const ANY: &[&str] = &[];
+
+/// The six dialogue topics.
+pub(crate) const TOPICS: [&str; 6] = [
+    "grassroots_security",
+    "project_06",
+    "party_building",
+    "organisation_personnel",
+    "emulation_commendation",
+    "logistics_technical",
+];
+
+const UNITS: &[Col] = &[
+    Col("code", Ty::Str, REQ, ANY),
+    Col("name", Ty::Str, REQ, ANY),
+    Col("district_code", Ty::Str, REQ, ANY),
+    Col("province_code", Ty::Str, REQ, ANY),
+    Col("kind", Ty::Str, REQ, &["xa", "phuong", "thi_tran"]),
+    Col("valid_from", Ty::Date, REQ, ANY),
+    Col("valid_to", Ty::Date, OPT, ANY),
+];
+const DISTRICTS: &[Col] = &[
+    Col("code", Ty::Str, REQ, ANY),
+    Col("name", Ty::Str, REQ, ANY),
+    Col("province_code", Ty::Str, REQ, ANY),
+];
+const OFFICERS: &[Col] = &[
+    Col("id", Ty::Int, REQ, ANY),
+    Col("unit_code", Ty::Str, REQ, ANY),
+    Col("position", Ty::Str, REQ, &["chief", "deputy", "officer"]),
+    Col("posted_from", Ty::Date, REQ, ANY),
+    Col("posted_to", Ty::Date, OPT, ANY),
+];
+const MEMBERSHIPS: &[Col] = &[
+    Col("officer_id", Ty::Int, REQ, ANY),
+    Col("unit_code", Ty::Str, REQ, ANY),
+    Col("body", Ty::Str, REQ, &["executive", "standing"]),
+    Col("started_on", Ty::Date, REQ, ANY),
+    Col("ended_on", Ty::Date, OPT, ANY),
+];
+const HEADQUARTERS: &[Col] = &[
+    Col("unit_code", Ty::Str, REQ, ANY),
+    Col(
+        "model",
+        Ty::Str,
+        REQ,
+        &["new", "legacy", "temporary", "shared"],
+    ),
+    Col("approved_on", Ty::Date, OPT, ANY),
+    Col("construction_started_on", Ty::Date, OPT, ANY),
+    Col("in_use_on", Ty::Date, OPT, ANY),
+    Col("closed_on", Ty::Date, OPT, ANY),
+    Col("target_date", Ty::Date, OPT, ANY),
+];
+const DIRECTIVES: &[Col] = &[
+    Col("id", Ty::Int, REQ, ANY),
+    Col("kind", Ty::Str, REQ, ANY),
+    Col("issuer", Ty::Str, REQ, ANY),
+    Col("issued_on", Ty::Date, REQ, ANY),
+];
+const ACTIVITIES: &[Col] = &[
+    Col("id", Ty::Int, REQ, ANY),
+    Col(
+        "kind",
+        Ty::Str,
+        REQ,
+        &["volunteer_activity", "work_or_model", "programme"],
+    ),
+    Col("organisation", Ty::Str, REQ, ANY),
+    Col("unit_code", Ty::Str, OPT, ANY),
+    Col("started_on", Ty::Date, REQ, ANY),
+    Col("ended_on", Ty::Date, OPT, ANY),
+    Col("maintained", Ty::Bool, REQ, ANY),
+];
+const QUESTIONS: &[Col] = &[
+    Col("id", Ty::Int, REQ, ANY),
+    Col("topic", Ty::Str, REQ, &TOPICS),
+    Col("asker_unit_code", Ty::Str, OPT, ANY),
+    Col("status", Ty::Str, REQ, &["open", "answered"]),
+    Col("asked_on", Ty::Date, REQ, ANY),
+    Col("answered_on", Ty::Date, OPT, ANY),
+];
+const AWARDS: &[Col] = &[
+    Col("id", Ty::Int, REQ, ANY),
+    Col("form", Ty::Str, REQ, ANY),
+    Col("issuer", Ty::Str, REQ, ANY),
+    Col("recipient_kind", Ty::Str, REQ, ANY),
+    Col("unit_code", Ty::Str, REQ, ANY),
+    Col("awarded_on", Ty::Date, REQ, ANY),
+];
+
+/// Frame names and their expected columns, in `Frames` order.
+const TABLES: [(&str, &[Col]); 9] = [
+    ("units", UNITS),
+    ("districts", DISTRICTS),
+    ("officers", OFFICERS),
+    ("memberships", MEMBERSHIPS),
+    ("headquarters", HEADQUARTERS),
+    ("directives", DIRECTIVES),
+    ("activities", ACTIVITIES),
+    ("questions", QUESTIONS),
+    ("awards", AWARDS),
+];
+
+impl Frames {
+    /// Frames with the expected columns and no rows.
+    pub fn empty() -> Self {
+        let e = |i: usize| DataFrame::empty_with_schema(&schema(TABLES[i].1));
+        Self {
+            units: e(0),
+            districts: e(1),
+            officers: e(2),
+            memberships: e(3),
+            headquarters: e(4),
+            directives: e(5),
+            activities: e(6),
+            questions: e(7),
+            awards: e(8),
+        }
+    }
+
+    /// The frames in `TABLES` order.
+    fn all(&self) -> [&DataFrame; 9] {
+        [
+            &self.units,
+            &self.districts,
+            &self.officers,
+            &self.memberships,
+            &self.headquarters,
+            &self.directives,
+            &self.activities,
+            &self.questions,
+            &self.awards,
+        ]
+    }
+
+    /// Checks every frame against the expected schema (see [`Frames`]): each column
+    /// present with its type, no nulls where not allowed, only known codes, unique unit
+    /// and district codes. The error names the frame and column.
+    pub fn validate(&self) -> PolarsResult<()> {
+        for ((table, cols), df) in TABLES.iter().zip(self.all()) {
+            for spec in *cols {
+                check_column(table, df, spec)?;
+            }
+        }
+        check_unique("units", &self.units)?;
+        check_unique("districts", &self.districts)
+    }
+}
+
+/// The polars schema of a table's expected columns.
+fn schema(cols: &[Col]) -> Schema {
+    cols.iter().map(|c| (c.0.into(), c.1.dtype())).collect()
+}
+
+/// Checks one expected column of one frame.
+fn check_column(table: &str, df: &DataFrame, spec: &Col) -> PolarsResult<()> {
+    let Col(name, ty, nullable, codes) = spec;
+    let col = df
+        .column(name)
+        .map_err(|_| polars_err!(ColumnNotFound: "frame '{table}': missing column '{name}'"))?;
+    let dtype = ty.dtype();
+    if col.dtype() != &dtype {
+        polars_bail!(SchemaMismatch: "frame '{table}': column '{name}' is {}, expected {dtype}", col.dtype());
+    }
+    if !nullable && col.null_count() > 0 {
+        polars_bail!(ComputeError: "frame '{table}': column '{name}' has nulls");
+    }
+    if !codes.is_empty() {
+        check_codes(table, col, codes)?;
+    }
+    Ok(())
+}
+
+/// Checks that a code column holds only the allowed codes.
+fn check_codes(table: &str, col: &Column, codes: &[&str]) -> PolarsResult<()> {
+    let distinct = col.unique()?;
+    let bad = distinct
+        .str()?
+        .iter()
+        .flatten()
+        .find(|v| !codes.contains(v));
+    if let Some(bad) = bad {
+        polars_bail!(ComputeError: "frame '{table}': column '{}' has unknown code '{bad}' (expected one of {})", col.name(), codes.join(", "));
+    }
+    Ok(())
+}
+
+/// Checks that the `code` column of a frame has no repeats.
+fn check_unique(table: &str, df: &DataFrame) -> PolarsResult<()> {
+    let col = df.column("code")?;
+    if col.n_unique()? != df.height() {
+        polars_bail!(ComputeError: "frame '{table}': column 'code' has repeated codes");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{IntoColumn, NamedFrom, Series};
+
+    #[test]
+    fn empty_frames_are_valid() {
+        Frames::empty().validate().unwrap();
+    }
+
+    #[test]
+    fn malformed_frames_are_named() {
+        let mut f = Frames::empty();
+        f.officers = f.officers.drop("position").unwrap();
+        let err = f.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("officers") && err.contains("position"),
+            "{err}"
+        );
+
+        let mut f = Frames::empty();
+        let ids = Series::new("id".into(), Vec::<i64>::new()).into_column();
+        f.officers.with_column(ids).unwrap();
+        let err = f.validate().unwrap_err().to_string();
+        assert!(err.contains("'id' is i64"), "{err}");
+    }
+}

@@ -1,0 +1,183 @@
+//! The analytics sandbox: one SELECT over the registered tables for analysts and
+//! admins, scoped like everything else, and nothing else gets through.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{CITY, TestApp, first_code};
+
+const RUN: &str = "query($sql: String!, $limit: Int) { analyticsQuery(sql: $sql, limit: $limit) { columns { name dataType } rows rowCount truncated } }";
+
+async fn run(app: &TestApp, token: &str, sql: &str) -> Value {
+    app.gql(token, RUN, json!({ "sql": sql })).await
+}
+
+#[tokio::test]
+async fn analysts_run_selects_over_the_data() {
+    let app = TestApp::spawn().await;
+    let body = run(
+        &app,
+        &app.analyst,
+        "SELECT kind, COUNT(*) AS n FROM units GROUP BY kind ORDER BY kind",
+    )
+    .await;
+    let result = &body["data"]["analyticsQuery"];
+    assert_eq!(
+        result["rows"],
+        json!([["phuong", 17], ["thi_tran", 8], ["xa", 148]]),
+        "{body}"
+    );
+    assert_eq!(result["columns"][0]["name"], "kind");
+    let join = "SELECT u.district_code, COUNT(*) AS chiefs FROM officers o JOIN units u ON u.code = o.unit_code \
+                WHERE o.position = 'chief' GROUP BY u.district_code ORDER BY u.district_code";
+    let rows = run(&app, &app.admin, join).await["data"]["analyticsQuery"]["rows"].clone();
+    let total: i64 = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r[1].as_i64())
+        .sum();
+    assert_eq!(total, 173);
+    let capped = app
+        .gql(
+            &app.analyst,
+            RUN,
+            json!({ "sql": "SELECT code FROM units", "limit": 10 }),
+        )
+        .await;
+    assert_eq!(capped["data"]["analyticsQuery"]["rowCount"], 10);
+    assert_eq!(capped["data"]["analyticsQuery"]["truncated"], true);
+}
+
+#[tokio::test]
+async fn forbidden_forms_are_refused_with_clear_codes() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        ("DROP TABLE units", "SQL_NOT_ALLOWED"),
+        ("CREATE TABLE x AS SELECT * FROM units", "SQL_NOT_ALLOWED"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "SQL_NOT_ALLOWED"),
+        (
+            "SELECT * FROM read_parquet('/tmp/x.parquet')",
+            "SQL_NOT_ALLOWED",
+        ),
+        ("SELECT * FROM read_json('/tmp/x.json')", "SQL_NOT_ALLOWED"),
+        ("SELECT * FROM read_ipc('/tmp/x.arrow')", "SQL_NOT_ALLOWED"),
+        ("SELECT token_hash FROM api_token", "SQL_UNKNOWN_TABLE"),
+        (
+            "SELECT 1 FROM units; SELECT 2 FROM units",
+            "SQL_NOT_ALLOWED",
+        ),
+        ("SELEKT * FROM units", "SQL_SYNTAX"),
+        ("SELECT no_such_column FROM units", "SQL_ERROR"),
+    ];
+    for (sql, code) in cases {
+        let body = run(&app, &app.analyst, sql).await;
+        assert_eq!(first_code(&body), code, "{sql}: {body}");
+    }
+    let body = run(&app, &app.viewer, "SELECT COUNT(*) FROM units").await;
+    assert_eq!(first_code(&body), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn a_district_token_queries_only_its_district() {
+    let app = TestApp::spawn().await;
+    let token = coso::service::tokens::create(
+        &app.db,
+        coso::domain::Role::Analyst,
+        Some(CITY.into()),
+        "city analyst",
+    )
+    .await
+    .expect("token")
+    .1;
+    let mine = app
+        .count(&app.viewer, "units", json!({ "districtCode": CITY }))
+        .await;
+    let body = run(&app, &token, "SELECT COUNT(*) AS n FROM units").await;
+    assert_eq!(
+        body["data"]["analyticsQuery"]["rows"][0][0].as_u64(),
+        Some(mine),
+        "{body}"
+    );
+    let body = run(&app, &token, "SELECT COUNT(*) AS n FROM officers o JOIN units u ON u.code = o.unit_code WHERE u.district_code <> '522'").await;
+    assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 0);
+    let body = run(
+        &app,
+        &token,
+        "SELECT COUNT(*) AS n FROM headquarters WHERE unit_code NOT IN (SELECT code FROM units)",
+    )
+    .await;
+    assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 0);
+}
+
+#[tokio::test]
+async fn results_download_as_csv() {
+    let app = TestApp::spawn().await;
+    let resp = app
+        .client
+        .post(format!("{}/analytics.csv", app.base))
+        .bearer_auth(&app.analyst)
+        .json(
+            &json!({ "sql": "SELECT kind, COUNT(*) AS n FROM units GROUP BY kind ORDER BY kind" }),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    assert_eq!(
+        resp.text().await.expect("text"),
+        "kind,n\nphuong,17\nthi_tran,8\nxa,148\n"
+    );
+    let denied = app
+        .client
+        .post(format!("{}/analytics.csv", app.base))
+        .bearer_auth(&app.viewer)
+        .json(&json!({ "sql": "SELECT 1" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(denied.status(), 403);
+    let refused = app
+        .client
+        .post(format!("{}/analytics.csv", app.base))
+        .bearer_auth(&app.analyst)
+        .json(&json!({ "sql": "SELECT * FROM read_csv('/etc/passwd')" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 400);
+    assert_eq!(
+        app.client
+            .post(format!("{}/analytics.csv", app.base))
+            .send()
+            .await
+            .expect("post")
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn stored_indicator_values_are_a_table_too_scoped_like_the_rest() {
+    let app = TestApp::spawn().await;
+    app.data(&app.admin, "mutation { refreshIndicators { rows } }", json!({})).await;
+    let sql = "SELECT value, numerator, denominator FROM indicator_values WHERE indicator = 'party_standing_committee_rate' AND group_kind = 'province'";
+    let body = run(&app, &app.analyst, sql).await;
+    let rows = body["data"]["analyticsQuery"]["rows"].clone();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{body}");
+    let token = coso::service::tokens::create(&app.db, coso::domain::Role::Analyst, Some(CITY.into()), "city analyst").await.expect("token").1;
+    let mine = run(&app, &token, "SELECT group_kind, group_code FROM indicator_values").await;
+    let rows = mine["data"]["analyticsQuery"]["rows"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty(), "{mine}");
+    let units = app.count(&app.viewer, "units", json!({ "districtCode": CITY })).await;
+    for r in &rows {
+        assert!(r[0] == "unit" || (r[0] == "district" && r[1] == CITY), "{r}");
+    }
+    let unit_rows = rows.iter().filter(|r| r[0] == "unit").count() as u64;
+    assert_eq!(unit_rows % units, 0, "whole indicators per unit of the district");
+}
