@@ -35,6 +35,7 @@ impl Application {
         if settings.is_default_database() && seed::is_empty(&db).await? {
             tracing::info!("empty embedded database: loading the demo data");
             seed::seed_demo(&db).await?;
+            crate::service::schedules::seed_demo(&db).await?;
         }
         let acceptor = TcpListener::bind(settings.listen.to_string())
             .into_acceptor()

@@ -138,7 +138,11 @@ async fn seed_cmd(settings: &Settings, demo: bool, synthetic: Option<Tier>) -> a
     db::migrate(&conn).await?;
     let started = std::time::Instant::now();
     let report = match (demo, synthetic) {
-        (true, _) => seed::seed_demo(&conn).await?,
+        (true, _) => {
+            let report = seed::seed_demo(&conn).await?;
+            crate::service::schedules::seed_demo(&conn).await?;
+            report
+        }
         (false, Some(tier)) => seed::seed_synthetic(&conn, tier).await?,
         (false, None) => anyhow::bail!("give --demo or --synthetic <tier>"),
     };

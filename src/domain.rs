@@ -270,6 +270,46 @@ domain_enum!(
     }
 );
 
+domain_enum!(
+    /// What a report schedule sends.
+    ReportKind {
+        /// The monthly overview: headline indicators, trajectory, districts, gap lists.
+        MonthlyOverview = "monthly_overview" / "Báo cáo tổng hợp hằng tháng",
+    }
+);
+
+domain_enum!(
+    /// Language of a report.
+    ReportLanguage {
+        /// Vietnamese (the default).
+        Vi = "vi" / "Tiếng Việt",
+        /// English.
+        En = "en" / "Tiếng Anh",
+    }
+);
+
+domain_enum!(
+    /// A format a report is delivered in.
+    ReportFormat {
+        /// The HTML body with inline charts (and its plain-text part).
+        Html = "html" / "HTML",
+        /// An Excel workbook attachment.
+        Xlsx = "xlsx" / "Excel",
+        /// A CSV attachment.
+        Csv = "csv" / "CSV",
+    }
+);
+
+domain_enum!(
+    /// What happens to runs missed while every replica was down.
+    MissedPolicy {
+        /// Skip them.
+        Skip = "skip" / "bỏ qua",
+        /// Run the latest missed one, once.
+        Latest = "latest" / "chạy lần gần nhất",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ mod m20260101_000001_reference;
 mod m20260101_000002_facts;
 mod m20260101_000003_access;
 mod m20260101_000004_indicator_values;
+mod m20260101_000005_reports;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000002_facts::Migration),
             Box::new(m20260101_000003_access::Migration),
             Box::new(m20260101_000004_indicator_values::Migration),
+            Box::new(m20260101_000005_reports::Migration),
         ]
     }
 }

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::asof::{
-    DAY, JoinOn, RECORD_COUNTS, UNIT, UNIT_COUNTS, days_frame, record_counts, unit_facts,
+    DAY, Days, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT_COUNTS, grid, left_join, unattached,
 };
 use super::frames::Frames;
 use super::params::{EngineConfig, GroupBy};
@@ -25,12 +25,10 @@ use super::registry::{IndicatorDef, KINDS, Measure};
 
 /// The evaluated facts of some days, ready to be broken down.
 struct Facts {
-    /// Per day and valid unit (see `asof::unit_facts`).
-    units: DataFrame,
-    /// Record counts per day, with the static attributes of their unit.
-    attached: LazyFrame,
-    /// Record counts per day of records attached to no unit, columns suffixed `_u`.
-    unattached: LazyFrame,
+    /// Every unit on every day (see `asof::grid`).
+    grid: DataFrame,
+    /// Per day, the records attached to no unit, columns suffixed `_u`.
+    unattached: DataFrame,
 }
 
 /// The rows of `defs` for every day and grouping, sorted by indicator (registry order),
@@ -88,78 +86,59 @@ pub(crate) fn output_schema() -> Schema {
     .collect()
 }
 
-/// Evaluates the unit facts and record counts of `days`.
+/// Evaluates the grid and the unattached records of `days`.
 fn facts(frames: &Frames, days: &[NaiveDate], config: &EngineConfig) -> PolarsResult<Facts> {
-    let days = days_frame(days)?;
-    let units = unit_facts(frames, &days, config.staffing_floor)?;
-    let records = record_counts(frames, &days)?.collect()?;
-    let statics = frames.units.clone().lazy().select([
-        col("code").alias(UNIT),
-        col("district_code"),
-        col("province_code"),
-        col("kind"),
-    ]);
-    let attached = records
-        .clone()
-        .lazy()
-        .filter(col(UNIT).is_not_null())
-        .inner_join_on(statics, [UNIT]);
-    let unattached = records.lazy().filter(col(UNIT).is_null()).select(
-        std::iter::once(col(DAY))
-            .chain(
-                RECORD_COUNTS
-                    .iter()
-                    .map(|c| col(*c).alias(format!("{c}_u"))),
-            )
-            .collect::<Vec<_>>(),
+    let days = Days::new(days);
+    let grid = grid(frames, &days, config.staffing_floor)?;
+    let mut renamed = vec![col(DAY)];
+    renamed.extend(
+        UNATTACHED_COUNTS
+            .iter()
+            .map(|c| col(*c).alias(format!("{c}_u"))),
     );
-    Ok(Facts {
-        units,
-        attached,
-        unattached,
-    })
+    let unattached = unattached(frames, &days)?.select(renamed).collect()?;
+    Ok(Facts { grid, unattached })
 }
 
-/// One row per day and group of `g`: day, group_code, group_name, `units`, the unit
-/// counts and the record counts.
+/// One row per day and group of `g` with units valid that day: day, group_code,
+/// group_name, the unit counts and the record counts.
 fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> PolarsResult<DataFrame> {
     let key = g.key();
-    let mut unit_sums = vec![len().cast(DataType::UInt32).alias("units")];
-    unit_sums.extend(UNIT_COUNTS.iter().map(|c| col(*c).sum()));
-    let record_sums: Vec<Expr> = RECORD_COUNTS.iter().map(|c| col(*c).sum()).collect();
-    let zeros: Vec<Expr> = RECORD_COUNTS
+    let sums: Vec<Expr> = UNIT_COUNTS
         .iter()
-        .map(|c| col(*c).fill_null(lit(0u32)))
+        .chain(RECORD_COUNTS.iter())
+        .map(|c| col(*c).sum())
         .collect();
-    let groups = facts
-        .units
+    let mut lf = facts
+        .grid
         .clone()
         .lazy()
         .group_by([col(DAY), col(key)])
-        .agg(unit_sums);
-    let records = facts
-        .attached
-        .clone()
-        .group_by([col(DAY), col(key)])
-        .agg(record_sums);
-    let mut lf = groups
-        .left_join_on(records, [DAY, key])
-        .with_columns(zeros)
+        .agg(sums)
+        .filter(col("units").gt(lit(0u32)))
         .rename([key], ["group_code"], true);
     if g == GroupBy::Province {
-        lf = add_unattached(lf, facts.unattached.clone());
+        lf = add_unattached(lf, facts.unattached.clone().lazy());
     }
     names(frames, lf, g).collect()
 }
 
 /// Adds the counts of records attached to no unit to every row of the same day.
 fn add_unattached(lf: LazyFrame, unattached: LazyFrame) -> LazyFrame {
-    let sums: Vec<Expr> = RECORD_COUNTS
+    let sums: Vec<Expr> = UNATTACHED_COUNTS
         .iter()
-        .map(|c| (col(*c) + col(format!("{c}_u")).fill_null(lit(0u32))).alias(*c))
+        .map(|c| {
+            let extra = col(format!("{c}_u"));
+            let sum = if RECORD_COUNTS.contains(c) {
+                col(*c) + extra
+            } else {
+                extra
+            };
+            sum.alias(*c)
+        })
         .collect();
-    let drop: Vec<String> = RECORD_COUNTS.iter().map(|c| format!("{c}_u")).collect();
-    lf.left_join_on(unattached, [DAY])
+    let drop: Vec<String> = UNATTACHED_COUNTS.iter().map(|c| format!("{c}_u")).collect();
+    left_join(lf, unattached, &[DAY])
         .with_columns(sums)
         .drop(cols(drop))
 }
@@ -179,7 +158,7 @@ fn names(frames: &Frames, lf: LazyFrame, g: GroupBy) -> LazyFrame {
         col("code").alias("group_code"),
         col("name").alias("group_name"),
     ]);
-    lf.left_join_on(table, ["group_code"])
+    left_join(lf, table, &["group_code"])
 }
 
 /// The unit kinds and their Vietnamese names: code, name.

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::asof::{DAY, JoinOn, NO_START, UNIT, at_days, days_frame, unit_facts};
+use super::asof::{Days, UNIT, date_lit, grid, left_join};
 use super::frames::Frames;
 use super::params::EngineConfig;
 use super::registry::find;
@@ -61,15 +61,21 @@ pub fn gaps(
 ) -> PolarsResult<DataFrame> {
     let rule = rule(code)?;
     frames.validate()?;
-    let days = days_frame(&[as_of])?;
-    let facts = unit_facts(frames, &days, config.staffing_floor)?.lazy();
+    let facts = grid(frames, &Days::new(&[as_of]), config.staffing_floor)?
+        .lazy()
+        .filter(col("units").eq(lit(1u32)));
     let districts = frames.districts.clone().lazy().select([
         col("code").alias("district_code"),
         col("name").alias("district_name"),
     ]);
-    facts
-        .left_join_on(hq_states(frames, &days), [DAY, UNIT])
-        .left_join_on(districts, ["district_code"])
+    let names = frames
+        .units
+        .clone()
+        .lazy()
+        .select([col("code").alias(UNIT), col("name").alias("unit_name")]);
+    let facts = left_join(facts, names, &[UNIT]);
+    let facts = left_join(facts, hq_states(frames, as_of), &[UNIT]);
+    left_join(facts, districts, &["district_code"])
         .with_column(col("_stage").fill_null(lit(0u32)))
         .with_column(stage_code(col("_stage")))
         .filter(misses(rule))
@@ -177,15 +183,11 @@ fn stage_label(stage: Expr) -> Expr {
     stage_text(stage, true)
 }
 
-/// Per day and unit with new-model buildings not closed on the day: `_stage` (1
-/// planned, 2 approved, 3 under construction, 4 in use) and the earliest `target_date`.
-fn hq_states(frames: &Frames, days: &DataFrame) -> LazyFrame {
-    let new = frames
-        .headquarters
-        .clone()
-        .lazy()
-        .filter(col("model").eq(lit("new")));
-    let reached = |c: &str| col(c).is_not_null().and(col(c).lt_eq(col(DAY)));
+/// Per unit with new-model buildings not closed on `day`: `_stage` (1 planned, 2
+/// approved, 3 under construction, 4 in use) and the earliest `target_date`.
+fn hq_states(frames: &Frames, day: NaiveDate) -> LazyFrame {
+    let d = date_lit(day);
+    let reached = |c: &str| col(c).is_not_null().and(col(c).lt_eq(d.clone()));
     let stage = when(reached("in_use_on"))
         .then(lit(4u32))
         .when(reached("construction_started_on"))
@@ -193,7 +195,14 @@ fn hq_states(frames: &Frames, days: &DataFrame) -> LazyFrame {
         .when(reached("approved_on"))
         .then(lit(2u32))
         .otherwise(lit(1u32));
-    at_days(new, lit(NO_START), col("closed_on"), &days.clone().lazy())
-        .group_by([col(DAY), col(UNIT)])
+    let open = col("closed_on")
+        .is_null()
+        .or(col("closed_on").gt(d.clone()));
+    frames
+        .headquarters
+        .clone()
+        .lazy()
+        .filter(col("model").eq(lit("new")).and(open))
+        .group_by([col(UNIT)])
         .agg([stage.max().alias("_stage"), col("target_date").min()])
 }

@@ -593,32 +593,3 @@ fn synthetic_province_is_deterministic_and_valid() {
 }
 
 use polars::prelude::{IntoLazy, col, lit};
-
-#[test]
-fn tmp_timing() {
-    let f = frames();
-    let c = EngineConfig::default();
-    for _ in 0..3 {
-        let t = std::time::Instant::now();
-        compute(&f, d("2023-12-31"), &[], &GroupBy::ALL, &c).unwrap();
-        println!("compute {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        f.validate().unwrap();
-        println!("validate {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let s = Frames::from_rows(&tiny()).unwrap();
-        println!("from_rows {:?} {}", t.elapsed(), s.units.height());
-        let t = std::time::Instant::now();
-        series(
-            &f,
-            &[],
-            d("2023-01-01"),
-            d("2023-12-31"),
-            Period::Month,
-            &GroupBy::ALL,
-            &c,
-        )
-        .unwrap();
-        println!("series {:?}", t.elapsed());
-    }
-}

@@ -102,7 +102,11 @@ fn headquarters() -> impl Strategy<Value = Vec<(usize, usize, [Option<u16>; 5])>
 }
 
 /// Dated records: (kind or topic index, unit index or none, date, end, flag).
-fn records() -> impl Strategy<Value = Vec<(usize, Option<usize>, u16, Option<u16>, bool)>> {
+/// A generated record before it is tied to units: (unit index, optional second unit
+/// index, start day, optional end day, flag).
+type RawRecord = (usize, Option<usize>, u16, Option<u16>, bool);
+
+fn records() -> impl Strategy<Value = Vec<RawRecord>> {
     prop::collection::vec(
         (
             0..6usize,
@@ -121,7 +125,7 @@ fn assemble(
     raw_officers: Vec<(usize, usize, u16, Option<u16>)>,
     raw_seats: Vec<RawSeat>,
     raw_hq: Vec<(usize, usize, [Option<u16>; 5])>,
-    raw_records: Vec<(usize, Option<usize>, u16, Option<u16>, bool)>,
+    raw_records: Vec<RawRecord>,
     no_district_3: bool,
 ) -> Rows {
     let n = units.len();
@@ -183,11 +187,7 @@ fn assemble(
 }
 
 /// Directives, activities, questions and awards from the same raw draws.
-fn add_records(
-    rows: &mut Rows,
-    raw: &[(usize, Option<usize>, u16, Option<u16>, bool)],
-    code: &dyn Fn(usize) -> String,
-) {
+fn add_records(rows: &mut Rows, raw: &[RawRecord], code: &dyn Fn(usize) -> String) {
     for (i, (k, u, from, to, flag)) in raw.iter().enumerate() {
         let id = i as i32 + 1;
         let unit = u.map(code);

@@ -5,7 +5,7 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
-use super::asof::{UNIT, days_frame, hq_in_use, units_at};
+use super::asof::{UNIT, hq_in_use_on, valid_on};
 use super::frames::Frames;
 use super::params::{EngineConfig, months_before, months_between};
 use super::registry::find;
@@ -90,17 +90,16 @@ pub fn hq_trajectory(
 
 /// Units valid on `as_of`, those covered, those covered now but not 12 months earlier.
 fn counts(frames: &Frames, as_of: NaiveDate) -> PolarsResult<(u32, u32, u32)> {
-    let now = days_frame(&[as_of])?.lazy();
-    let before = days_frame(&[months_before(as_of, 12)])?.lazy();
-    let valid = units_at(frames, &now).select([col(UNIT)]);
-    let covered = valid.semi_join(hq_in_use(frames, &now), col(UNIT), col(UNIT));
-    let achieved = covered
+    let valid = valid_on(frames, as_of);
+    let covered = valid
         .clone()
-        .anti_join(hq_in_use(frames, &before), col(UNIT), col(UNIT));
+        .semi_join(hq_in_use_on(frames, as_of), col(UNIT), col(UNIT));
+    let before = hq_in_use_on(frames, months_before(as_of, 12));
+    let achieved = covered.clone().anti_join(before, col(UNIT), col(UNIT));
     let height = |lf: LazyFrame| -> PolarsResult<u32> {
         Ok(u32::try_from(lf.collect()?.height()).unwrap_or(u32::MAX))
     };
-    let units = height(units_at(frames, &now))?;
+    let units = height(valid)?;
     Ok((units, height(covered)?, height(achieved)?))
 }
 

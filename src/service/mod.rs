@@ -18,6 +18,7 @@ pub mod indicators;
 pub mod memberships;
 pub mod officers;
 pub mod page;
+pub mod schedules;
 pub mod scope;
 pub mod tokens;
 pub mod units;

@@ -165,19 +165,49 @@ async fn results_download_as_csv() {
 #[tokio::test]
 async fn stored_indicator_values_are_a_table_too_scoped_like_the_rest() {
     let app = TestApp::spawn().await;
-    app.data(&app.admin, "mutation { refreshIndicators { rows } }", json!({})).await;
+    app.data(
+        &app.admin,
+        "mutation { refreshIndicators { rows } }",
+        json!({}),
+    )
+    .await;
     let sql = "SELECT value, numerator, denominator FROM indicator_values WHERE indicator = 'party_standing_committee_rate' AND group_kind = 'province'";
     let body = run(&app, &app.analyst, sql).await;
     let rows = body["data"]["analyticsQuery"]["rows"].clone();
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "{body}");
-    let token = coso::service::tokens::create(&app.db, coso::domain::Role::Analyst, Some(CITY.into()), "city analyst").await.expect("token").1;
-    let mine = run(&app, &token, "SELECT group_kind, group_code FROM indicator_values").await;
-    let rows = mine["data"]["analyticsQuery"]["rows"].as_array().cloned().unwrap_or_default();
+    let token = coso::service::tokens::create(
+        &app.db,
+        coso::domain::Role::Analyst,
+        Some(CITY.into()),
+        "city analyst",
+    )
+    .await
+    .expect("token")
+    .1;
+    let mine = run(
+        &app,
+        &token,
+        "SELECT group_kind, group_code FROM indicator_values",
+    )
+    .await;
+    let rows = mine["data"]["analyticsQuery"]["rows"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(!rows.is_empty(), "{mine}");
-    let units = app.count(&app.viewer, "units", json!({ "districtCode": CITY })).await;
+    let units = app
+        .count(&app.viewer, "units", json!({ "districtCode": CITY }))
+        .await;
     for r in &rows {
-        assert!(r[0] == "unit" || (r[0] == "district" && r[1] == CITY), "{r}");
+        assert!(
+            r[0] == "unit" || (r[0] == "district" && r[1] == CITY),
+            "{r}"
+        );
     }
     let unit_rows = rows.iter().filter(|r| r[0] == "unit").count() as u64;
-    assert_eq!(unit_rows % units, 0, "whole indicators per unit of the district");
+    assert_eq!(
+        unit_rows % units,
+        0,
+        "whole indicators per unit of the district"
+    );
 }

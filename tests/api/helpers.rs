@@ -93,6 +93,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         db_max_connections: 5,
         limits,
         indicator_refresh_secs: 0,
+        mail: Default::default(),
         log_format: "text".into(),
     }
 }

@@ -13,5 +13,8 @@ mod helpers;
 mod indicators;
 mod limits;
 mod listing;
+mod mail;
 mod nesting;
+mod scheduler;
+mod schedules;
 mod schema;

@@ -5,6 +5,7 @@
 mod facts;
 mod indicators;
 mod people;
+mod schedules;
 mod tokens;
 
 use async_graphql::MergedObject;
@@ -27,4 +28,5 @@ pub struct Mutation(
     facts::FactMutation,
     tokens::TokenMutation,
     indicators::IndicatorMutation,
+    schedules::ScheduleMutation,
 );

@@ -4,6 +4,7 @@ mod analytics;
 mod facts;
 mod indicators;
 mod people;
+mod schedules;
 mod tokens;
 mod units;
 
@@ -19,4 +20,5 @@ pub struct Query(
     analytics::AnalyticsQuery,
     indicators::IndicatorQuery,
     indicators::IndicatorDetailQuery,
+    schedules::ScheduleQuery,
 );

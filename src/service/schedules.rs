@@ -1,0 +1,333 @@
+//! Report schedules as data: validated create, update, pause and delete, with their
+//! recipients. Cron expressions and time zones are checked by the scheduler's timing
+//! rules, addresses by lettre's parser; nothing is written unless everything is valid.
+
+use std::str::FromStr;
+
+use chrono::{NaiveDate, Utc};
+use entity::{district, report_recipient as recipient, report_run, report_schedule as schedule};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use super::error::check_range;
+use super::{Result, ServiceError};
+use crate::domain::{MissedPolicy, ReportFormat, ReportKind, ReportLanguage};
+use crate::scheduler::timing::Timing;
+
+/// The default time zone of a schedule.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
+
+/// A recipient of a schedule's reports.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct RecipientInput {
+    /// E-mail address.
+    pub address: String,
+    /// Display name, e.g. "Đại tá Phan Công Bình".
+    pub display_name: String,
+    /// Limit this recipient's report to one district (code).
+    pub district_code: Option<String>,
+}
+
+/// A schedule, new or replacing an existing one.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct ScheduleInput {
+    /// Name.
+    pub name: String,
+    /// Standard 5-field cron expression, e.g. "0 8 1 * *" (08:00 on the 1st).
+    pub cron: String,
+    /// IANA time zone (default Asia/Ho_Chi_Minh).
+    pub time_zone: Option<String>,
+    /// What to send.
+    #[graphql(default_with = "ReportKind::MonthlyOverview")]
+    pub report_kind: ReportKind,
+    /// Language (Vietnamese by default).
+    #[graphql(default_with = "ReportLanguage::Vi")]
+    pub language: ReportLanguage,
+    /// Formats (all by default).
+    pub formats: Option<Vec<ReportFormat>>,
+    /// First day the schedule may fire.
+    pub start_date: Option<NaiveDate>,
+    /// Last day the schedule may fire.
+    pub end_date: Option<NaiveDate>,
+    /// Enabled (true) or paused.
+    #[graphql(default = true)]
+    pub enabled: bool,
+    /// Runs missed while every replica was down: skip, or run the latest one once.
+    #[graphql(default_with = "MissedPolicy::Latest")]
+    pub missed_policy: MissedPolicy,
+    /// Data older than this many days makes the run fail (nothing sent, owner told).
+    #[graphql(default = 45)]
+    pub max_data_age_days: i32,
+    /// Owner's address: told when a run fails.
+    pub owner_address: String,
+    /// Owner's name.
+    pub owner_name: String,
+    /// Recipients (at least one).
+    pub recipients: Vec<RecipientInput>,
+}
+
+/// Every schedule with its recipients, by id.
+pub async fn list(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(schedule::Model, Vec<recipient::Model>)>> {
+    let schedules = schedule::Entity::find()
+        .order_by_asc(schedule::Column::Id)
+        .all(db)
+        .await?;
+    let mut recipients = recipient::Entity::find()
+        .order_by_asc(recipient::Column::Id)
+        .all(db)
+        .await?;
+    Ok(schedules
+        .into_iter()
+        .map(|s| {
+            let (mine, rest) = recipients.drain(..).partition(|r| r.schedule_id == s.id);
+            recipients = rest;
+            (s, mine)
+        })
+        .collect())
+}
+
+/// One schedule with its recipients.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(schedule::Model, Vec<recipient::Model>)> {
+    let s = schedule::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("report schedule", id))?;
+    let r = recipient::Entity::find()
+        .filter(recipient::Column::ScheduleId.eq(id))
+        .order_by_asc(recipient::Column::Id)
+        .all(db)
+        .await?;
+    Ok((s, r))
+}
+
+/// Creates a schedule and its recipients.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    input: ScheduleInput,
+) -> Result<(schedule::Model, Vec<recipient::Model>)> {
+    let mut row = <schedule::ActiveModel as Default>::default();
+    let recipients = validate(db, &input).await?;
+    fill(&mut row, input);
+    row.created_at = Set(Utc::now());
+    let saved = row.insert(db).await?;
+    let rows = insert_recipients(db, saved.id, recipients).await?;
+    Ok((saved, rows))
+}
+
+/// Replaces a schedule's fields and recipients.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i32,
+    input: ScheduleInput,
+) -> Result<(schedule::Model, Vec<recipient::Model>)> {
+    let (current, _) = get(db, id).await?;
+    let recipients = validate(db, &input).await?;
+    let mut row: schedule::ActiveModel = current.into();
+    fill(&mut row, input);
+    let saved = row.update(db).await?;
+    recipient::Entity::delete_many()
+        .filter(recipient::Column::ScheduleId.eq(id))
+        .exec(db)
+        .await?;
+    let rows = insert_recipients(db, id, recipients).await?;
+    Ok((saved, rows))
+}
+
+/// Pauses or resumes a schedule.
+pub async fn set_enabled(
+    db: &impl ConnectionTrait,
+    id: i32,
+    enabled: bool,
+) -> Result<(schedule::Model, Vec<recipient::Model>)> {
+    let (current, recipients) = get(db, id).await?;
+    let mut row: schedule::ActiveModel = current.into();
+    row.enabled = Set(enabled);
+    row.updated_at = Set(Utc::now());
+    Ok((row.update(db).await?, recipients))
+}
+
+/// Deletes a schedule that never ran (one with runs keeps its history: pause it).
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(schedule::Model, Vec<recipient::Model>)> {
+    let (current, recipients) = get(db, id).await?;
+    let runs = report_run::Entity::find()
+        .filter(report_run::Column::ScheduleId.eq(id))
+        .count(db)
+        .await?;
+    if runs > 0 {
+        return Err(ServiceError::invalid(
+            "id",
+            format!("schedule {id} has {runs} runs on record: pause it instead"),
+        ));
+    }
+    recipient::Entity::delete_many()
+        .filter(recipient::Column::ScheduleId.eq(id))
+        .exec(db)
+        .await?;
+    current.clone().delete(db).await?;
+    Ok((current, recipients))
+}
+
+/// Checks every field; returns the normalised recipients.
+async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Vec<RecipientInput>> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ServiceError::invalid("name", "must be 1 to 200 characters"));
+    }
+    let zone = input.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
+    Timing::parse(&input.cron, zone).map_err(|e| ServiceError::InvalidInput {
+        field: if e.code() == "INVALID_CRON" {
+            "cron"
+        } else {
+            "timeZone"
+        },
+        message: e.to_string(),
+    })?;
+    if let (Some(start), end) = (input.start_date, input.end_date) {
+        check_range("endDate", start, end)?;
+    }
+    if !(1..=3650).contains(&input.max_data_age_days) {
+        return Err(ServiceError::invalid(
+            "maxDataAgeDays",
+            "must be between 1 and 3650",
+        ));
+    }
+    check_address("ownerAddress", &input.owner_address)?;
+    if input.recipients.is_empty() || input.recipients.len() > 500 {
+        return Err(ServiceError::invalid(
+            "recipients",
+            "give 1 to 500 recipients",
+        ));
+    }
+    let mut out = Vec::with_capacity(input.recipients.len());
+    for r in &input.recipients {
+        check_address("recipients.address", &r.address)?;
+        if let Some(code) = &r.district_code
+            && district::Entity::find_by_id(code.clone())
+                .one(db)
+                .await?
+                .is_none()
+        {
+            return Err(ServiceError::invalid(
+                "recipients.districtCode",
+                format!("unknown district code `{code}`"),
+            ));
+        }
+        out.push(RecipientInput {
+            address: r.address.trim().to_owned(),
+            display_name: r.display_name.trim().to_owned(),
+            district_code: r.district_code.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// An address lettre can send to.
+fn check_address(field: &'static str, address: &str) -> Result<()> {
+    lettre::Address::from_str(address.trim())
+        .map(|_| ())
+        .map_err(|_| ServiceError::invalid(field, format!("`{address}` is not an e-mail address")))
+}
+
+fn fill(row: &mut schedule::ActiveModel, input: ScheduleInput) {
+    let formats = input.formats.unwrap_or_else(|| ReportFormat::ALL.to_vec());
+    row.name = Set(input.name.trim().to_owned());
+    row.cron = Set(input.cron.trim().to_owned());
+    row.time_zone = Set(input
+        .time_zone
+        .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned())
+        .trim()
+        .to_owned());
+    row.report_kind = Set(input.report_kind.code().to_owned());
+    row.language = Set(input.language.code().to_owned());
+    row.formats = Set(formats
+        .iter()
+        .map(|f| f.code())
+        .collect::<Vec<_>>()
+        .join(","));
+    row.start_date = Set(input.start_date);
+    row.end_date = Set(input.end_date);
+    row.enabled = Set(input.enabled);
+    row.missed_policy = Set(input.missed_policy.code().to_owned());
+    row.max_data_age_days = Set(input.max_data_age_days);
+    row.owner_address = Set(input.owner_address.trim().to_owned());
+    row.owner_name = Set(input.owner_name.trim().to_owned());
+    row.updated_at = Set(Utc::now());
+}
+
+async fn insert_recipients(
+    db: &impl ConnectionTrait,
+    schedule_id: i32,
+    list: Vec<RecipientInput>,
+) -> Result<Vec<recipient::Model>> {
+    let mut out = Vec::with_capacity(list.len());
+    for r in list {
+        let row = recipient::ActiveModel {
+            schedule_id: Set(schedule_id),
+            address: Set(r.address),
+            display_name: Set(r.display_name),
+            district_code: Set(r.district_code),
+            ..Default::default()
+        };
+        out.push(row.insert(db).await?);
+    }
+    Ok(out)
+}
+
+/// The demo schedules: a monthly report for the province's leadership and one for the
+/// police chief of Thành phố Quảng Ngãi, scoped to that district (example addresses).
+pub async fn seed_demo(db: &impl ConnectionTrait) -> Result<()> {
+    if schedule::Entity::find().count(db).await? > 0 {
+        return Ok(());
+    }
+    let leaders = vec![
+        RecipientInput {
+            address: "giamdoc@congan.quangngai.example".into(),
+            display_name: "Đại tá Phan Công Bình, Giám đốc".into(),
+            district_code: None,
+        },
+        RecipientInput {
+            address: "phogiamdoc@congan.quangngai.example".into(),
+            display_name: "Đại tá Hoàng Anh Tuấn, Phó Giám đốc".into(),
+            district_code: None,
+        },
+        RecipientInput {
+            address: "phongthammuu@congan.quangngai.example".into(),
+            display_name: "Trưởng Phòng Tham mưu".into(),
+            district_code: None,
+        },
+    ];
+    let base = |name: &str, recipients| ScheduleInput {
+        name: name.to_owned(),
+        cron: "0 8 1 * *".into(),
+        time_zone: None,
+        report_kind: ReportKind::MonthlyOverview,
+        language: ReportLanguage::Vi,
+        formats: None,
+        start_date: None,
+        end_date: None,
+        enabled: true,
+        missed_policy: MissedPolicy::Latest,
+        max_data_age_days: 3650,
+        owner_address: "phongthammuu@congan.quangngai.example".into(),
+        owner_name: "Phòng Tham mưu".into(),
+        recipients,
+    };
+    create(db, base("Báo cáo tháng cho Ban Giám đốc", leaders)).await?;
+    let chief = vec![RecipientInput {
+        address: "truongcongan.tpquangngai@congan.quangngai.example".into(),
+        display_name: "Trưởng Công an Thành phố Quảng Ngãi".into(),
+        district_code: Some("522".into()),
+    }];
+    create(db, base("Báo cáo tháng – Thành phố Quảng Ngãi", chief)).await?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Report schedules as data: the demo schedules with their next fire times, validation
+//! of cron expressions, time zones and addresses, pause and delete.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, first_code};
+
+const LIST: &str = "{ reportSchedules { id name cron timeZone enabled missedPolicy formats nextFireTimes(count: 3) recipients { address displayName districtCode } } }";
+const CREATE: &str = "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { id timeZone nextFireTimes(count: 2) } }";
+
+fn input(overrides: Value) -> Value {
+    let mut base = json!({
+        "name": "Báo cáo tuần", "cron": "0 7 * * 1", "ownerAddress": "owner@example.org", "ownerName": "Phòng Tham mưu",
+        "recipients": [{ "address": "lanhdao@example.org", "displayName": "Lãnh đạo" }]
+    });
+    if let (Some(b), Some(o)) = (base.as_object_mut(), overrides.as_object()) {
+        b.extend(o.clone());
+    }
+    base
+}
+
+#[tokio::test]
+async fn the_demo_schedules_list_with_their_next_fire_times() {
+    let app = TestApp::spawn().await;
+    coso::service::schedules::seed_demo(&app.db)
+        .await
+        .expect("demo schedules");
+    let data = app.data(&app.admin, LIST, json!({})).await;
+    let list = data["reportSchedules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter()
+            .all(|s| s["timeZone"] == "Asia/Ho_Chi_Minh" && s["cron"] == "0 8 1 * *")
+    );
+    for t in list[0]["nextFireTimes"].as_array().expect("times") {
+        let t = t.as_str().unwrap_or_default();
+        assert!(
+            t.contains("-01T01:00:00"),
+            "08:00 in Hà Nội time on the 1st is 01:00 UTC: {t}"
+        );
+    }
+    let scoped = &list[1]["recipients"][0];
+    assert_eq!(scoped["districtCode"], "522");
+    for t in [&app.analyst, &app.viewer, &app.city_admin] {
+        assert_eq!(first_code(&app.gql(t, LIST, json!({})).await), "FORBIDDEN");
+    }
+}
+
+#[tokio::test]
+async fn invalid_schedules_are_refused_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        (json!({ "cron": "0 7 * *" }), "cron"),
+        (json!({ "cron": "0 7 * * * *" }), "cron"),
+        (json!({ "cron": "75 7 * * 1" }), "cron"),
+        (json!({ "timeZone": "Asia/Saigon_City" }), "timeZone"),
+        (json!({ "ownerAddress": "not an address" }), "ownerAddress"),
+        (
+            json!({ "recipients": [{ "address": "a@@b", "displayName": "x" }] }),
+            "recipients.address",
+        ),
+        (json!({ "recipients": [] }), "recipients"),
+        (
+            json!({ "recipients": [{ "address": "a@example.org", "displayName": "x", "districtCode": "999" }] }),
+            "recipients.districtCode",
+        ),
+    ];
+    for (overrides, field) in cases {
+        let body = app
+            .gql(&app.admin, CREATE, json!({ "i": input(overrides.clone()) }))
+            .await;
+        assert_eq!(first_code(&body), "INVALID_INPUT", "{overrides}: {body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(field),
+            "{body}"
+        );
+    }
+    let body = app
+        .gql(
+            &app.admin,
+            CREATE,
+            json!({ "i": input(json!({ "startDate": "2026-06-01", "endDate": "2026-01-01" })) }),
+        )
+        .await;
+    assert_eq!(first_code(&body), "INVALID_DATE_RANGE");
+    let data = app.data(&app.admin, LIST, json!({})).await;
+    assert_eq!(data["reportSchedules"], json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn schedules_are_created_paused_resumed_and_deleted() {
+    let app = TestApp::spawn().await;
+    let made = app
+        .data(
+            &app.admin,
+            CREATE,
+            json!({ "i": input(json!({ "timeZone": "Europe/Berlin" })) }),
+        )
+        .await;
+    let id = made["createReportSchedule"]["id"].clone();
+    assert_eq!(
+        made["createReportSchedule"]["nextFireTimes"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    let pause = "mutation($id: Int!, $on: Boolean!) { setReportScheduleEnabled(id: $id, enabled: $on) { enabled nextFireTimes } }";
+    let paused = app
+        .data(&app.admin, pause, json!({ "id": id, "on": false }))
+        .await;
+    assert_eq!(
+        paused["setReportScheduleEnabled"],
+        json!({ "enabled": false, "nextFireTimes": [] })
+    );
+    let resumed = app
+        .data(&app.admin, pause, json!({ "id": id, "on": true }))
+        .await;
+    assert_eq!(
+        resumed["setReportScheduleEnabled"]["nextFireTimes"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
+    );
+    app.data(
+        &app.admin,
+        "mutation($id: Int!) { deleteReportSchedule(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(
+        app.data(&app.admin, LIST, json!({})).await["reportSchedules"],
+        json!([])
+    );
+}
