@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::data::{Language, ReportData, Series};
 use super::error::ReportError;
-use super::glyphs::{self, Anchor, Label, text_width};
+use super::glyphs::{self, Anchor, Label, TEXT_SIZE, text_width};
 use super::labels::label;
 use super::locale::Locale;
 use super::view::name_in;
@@ -24,8 +24,6 @@ const BLUE: RGBColor = RGBColor(0x0b, 0x3d, 0x91);
 const AXIS: RGBColor = RGBColor(0x52, 0x60, 0x6d);
 const GRID: RGBColor = RGBColor(0xe3, 0xe7, 0xeb);
 const GREY_TEXT: [u8; 3] = [0x52, 0x60, 0x6d];
-const TITLE_SIZE: f32 = 17.0;
-const TEXT_SIZE: f32 = 12.0;
 /// Space above the plot, for the title.
 const TOP: u32 = 46;
 
@@ -165,7 +163,6 @@ fn bar_chart(
     bars: &[(String, f64)],
 ) -> Result<Vec<Label>, String> {
     let loc = Locale(lang);
-    let (width, _) = root.dim_in_pixel();
     let n = bars.len() as f64;
     let names = bars
         .iter()
@@ -179,78 +176,70 @@ fn bar_chart(
         .build_cartesian_2d(0f64..100f64, 0f64..n)
         .map_err(|e| e.to_string())?;
     let at = |x: f64, y: f64| chart.backend_coord(&(x, y));
-    let mut labels = vec![Label::new(
-        title,
-        (width as i32 / 2, 14),
-        TITLE_SIZE,
-        (Anchor::Middle, Anchor::Start),
-    )];
+    let mut labels = vec![Label::title(title, root.dim_in_pixel().0)];
     for tick in (0..=10).map(|k| f64::from(k) * 10.0) {
         let (x, bottom) = at(tick, 0.0);
         rule(root, (x, at(0.0, n).1), (x, bottom), GRID)?;
-        rule(root, (x, bottom), (x, bottom + 4), AXIS)?;
-        let text = format!("{}%", loc.number(tick, 0));
-        labels.push(Label::new(
-            text,
-            (x, bottom + 7),
-            TEXT_SIZE,
-            (Anchor::Middle, Anchor::Start),
-        ));
+        labels.push(tick_below(
+            root,
+            (x, bottom),
+            format!("{}%", loc.number(tick, 0)),
+        )?);
     }
     for (i, (name, value)) in bars.iter().enumerate() {
-        let row = n - 1.0 - i as f64;
-        let (x0, y0) = at(0.0, row + 0.8);
-        let (x1, y1) = at(value.clamp(0.0, 100.0), row + 0.2);
-        root.draw(&Rectangle::new(
-            [(x0, y0), (x1.max(x0 + 1), y1)],
-            BLUE.filled(),
-        ))
-        .map_err(|e| e.to_string())?;
-        let middle = (y0 + y1) / 2;
-        labels.push(Label::new(
+        labels.extend(bar(
+            root,
+            &at,
+            n - 1.0 - i as f64,
             name,
-            (x0 - 8, middle),
-            TEXT_SIZE,
-            (Anchor::End, Anchor::Middle),
-        ));
-        labels.push(bar_value(
             loc.value("%", *value, 1),
-            x1,
-            middle,
-            *value > 85.0,
-        ));
+            *value,
+        )?);
     }
     axes(root, at(0.0, n), at(0.0, 0.0), at(100.0, 0.0))?;
-    let (left, bottom) = at(0.0, 0.0);
-    let centre = (left + at(100.0, 0.0).0) / 2;
-    let axis_title = Label::new(
+    labels.push(axis_title(
         label(lang, "axis_share"),
-        (centre, bottom + 26),
-        TEXT_SIZE,
-        (Anchor::Middle, Anchor::Start),
-    );
-    labels.push(axis_title.colored(GREY_TEXT));
+        at(0.0, 0.0),
+        at(100.0, 0.0),
+    ));
     Ok(labels)
 }
 
-/// The value at the end of a bar: inside it in white when the bar is long.
-fn bar_value(text: String, end: i32, middle: i32, inside: bool) -> Label {
-    if inside {
-        Label::new(
-            text,
-            (end - 5, middle),
-            TEXT_SIZE,
-            (Anchor::End, Anchor::Middle),
-        )
-        .colored([255, 255, 255])
+/// One bar at `row` (its bottom in data units), with its name on the left and its value
+/// at its end: inside it in white when the bar is long.
+fn bar(
+    root: &Area<'_>,
+    at: &dyn Fn(f64, f64) -> (i32, i32),
+    row: f64,
+    name: &str,
+    shown: String,
+    value: f64,
+) -> Result<[Label; 2], String> {
+    let (x0, y0) = at(0.0, row + 0.8);
+    let (x1, y1) = at(value.clamp(0.0, 100.0), row + 0.2);
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1.max(x0 + 1), y1)],
+        BLUE.filled(),
+    ))
+    .map_err(|e| e.to_string())?;
+    let middle = (y0 + y1) / 2;
+    let value_label = if value > 85.0 {
+        Label::left_of(shown, (x1 - 5, middle)).colored([255, 255, 255])
     } else {
-        Label::new(
-            text,
-            (end + 5, middle),
-            TEXT_SIZE,
-            (Anchor::Start, Anchor::Middle),
-        )
-    }
+        Label::right_of(shown, (x1 + 5, middle))
+    };
+    Ok([Label::left_of(name, (x0 - 8, middle)), value_label])
+}
+
+/// A tick mark under the x axis at `at` and its label.
+fn tick_below(root: &Area<'_>, (x, y): (i32, i32), text: String) -> Result<Label, String> {
+    rule(root, (x, y), (x, y + 4), AXIS)?;
+    Ok(Label::below(text, (x, y + 7)))
+}
+
+/// The title of the x axis, centred under the plot from `left` to `right`.
+fn axis_title(text: &str, left: (i32, i32), right: (i32, i32)) -> Label {
+    Label::below(text, ((left.0 + right.0) / 2, left.1 + 27)).colored(GREY_TEXT)
 }
 
 /// The left and bottom axis lines, from the top-left, bottom-left and bottom-right
@@ -365,49 +354,48 @@ fn line_chart(
 ) -> Result<Vec<Label>, String> {
     let loc = Locale(lang);
     let axis = ValueAxis::of(series);
-    let percent = series.unit == "%";
-    let tick_text = |v: f64| {
-        let shown = loc.number(v, axis.decimals);
-        if percent { format!("{shown}%") } else { shown }
-    };
-    let ticks = axis.ticks();
+    let ticks: Vec<(f64, String)> = axis
+        .ticks()
+        .into_iter()
+        .map(|t| (t, loc.value(&series.unit, t, axis.decimals)))
+        .collect();
     let widest = ticks
         .iter()
-        .map(|t| text_width(font, &tick_text(*t), TEXT_SIZE))
+        .map(|(_, text)| text_width(font, text, TEXT_SIZE))
         .fold(0f32, f32::max);
-    let last = series.points.len().saturating_sub(1) as f64;
+    let last = (series.points.len().saturating_sub(1) as f64).max(1.0);
     let chart = ChartBuilder::on(root)
         .margin_top(TOP)
         .margin_bottom(56)
         .margin_left(widest as u32 + 20)
         .margin_right(30)
-        .build_cartesian_2d(0f64..last.max(1.0), axis.lo..axis.hi)
+        .build_cartesian_2d(0f64..last, axis.lo..axis.hi)
         .map_err(|e| e.to_string())?;
     let at = |x: f64, y: f64| chart.backend_coord(&(x, y));
-    let (width, _) = root.dim_in_pixel();
-    let mut labels = vec![Label::new(
-        title,
-        (width as i32 / 2, 14),
-        TITLE_SIZE,
-        (Anchor::Middle, Anchor::Start),
-    )];
-    for tick in &ticks {
-        let (left, y) = at(0.0, *tick);
-        rule(root, (left, y), (at(last.max(1.0), *tick).0, y), GRID)?;
-        labels.push(Label::new(
-            tick_text(*tick),
-            (left - 8, y),
-            TEXT_SIZE,
-            (Anchor::End, Anchor::Middle),
-        ));
+    let mut labels = vec![Label::title(title, root.dim_in_pixel().0)];
+    for (tick, text) in ticks {
+        let (left, y) = at(0.0, tick);
+        rule(root, (left, y), (at(last, tick).0, y), GRID)?;
+        labels.push(Label::left_of(text, (left - 8, y)));
     }
     labels.extend(month_labels(root, &at, series, lang, axis.lo)?);
-    axes(
-        root,
-        at(0.0, axis.hi),
+    axes(root, at(0.0, axis.hi), at(0.0, axis.lo), at(last, axis.lo))?;
+    labels.extend(line(root, &at, series, loc)?);
+    labels.push(axis_title(
+        label(lang, "axis_month"),
         at(0.0, axis.lo),
-        at(last.max(1.0), axis.lo),
-    )?;
+        at(last, axis.lo),
+    ));
+    Ok(labels)
+}
+
+/// The line and points of a series, and its last value as a label.
+fn line(
+    root: &Area<'_>,
+    at: &dyn Fn(f64, f64) -> (i32, i32),
+    series: &Series,
+    loc: Locale,
+) -> Result<Option<Label>, String> {
     let points: Vec<(i32, i32)> = series
         .points
         .iter()
@@ -420,24 +408,14 @@ fn line_chart(
         root.draw(&Circle::new(*p, 3, BLUE.filled()))
             .map_err(|e| e.to_string())?;
     }
-    if let (Some(p), Some((_, v))) = (points.last(), series.points.last()) {
-        let text = loc.value(&series.unit, *v, series.decimals);
-        labels.push(
-            Label::new(text, (p.0, p.1 - 8), 13.0, (Anchor::End, Anchor::End)).colored(GREY_TEXT),
-        );
-    }
-    let (left, bottom) = at(0.0, axis.lo);
-    let centre = (left + at(last.max(1.0), axis.lo).0) / 2;
-    labels.push(
-        Label::new(
-            label(lang, "axis_month"),
-            (centre, bottom + 28),
-            TEXT_SIZE,
-            (Anchor::Middle, Anchor::Start),
-        )
-        .colored(GREY_TEXT),
-    );
-    Ok(labels)
+    let (Some(p), Some((_, v))) = (points.last(), series.points.last()) else {
+        return Ok(None);
+    };
+    let text = loc.value(&series.unit, *v, series.decimals);
+    let anchor = (Anchor::End, Anchor::End);
+    Ok(Some(
+        Label::new(text, (p.0, p.1 - 8), 13.0, anchor).colored(GREY_TEXT),
+    ))
 }
 
 /// Month labels and tick marks under the x axis: every k-th month so that labels do
@@ -455,17 +433,9 @@ fn month_labels(
     let every = (n * 70).div_ceil(span).max(1);
     let mut labels = Vec::new();
     for (i, (day, _)) in series.points.iter().enumerate() {
-        if !(n - 1 - i).is_multiple_of(every) {
-            continue;
+        if (n - 1 - i).is_multiple_of(every) {
+            labels.push(tick_below(root, at(i as f64, lo), loc.month(*day))?);
         }
-        let (x, y) = at(i as f64, lo);
-        rule(root, (x, y), (x, y + 4), AXIS)?;
-        labels.push(Label::new(
-            loc.month(*day),
-            (x, y + 7),
-            TEXT_SIZE,
-            (Anchor::Middle, Anchor::Start),
-        ));
     }
     Ok(labels)
 }

@@ -9,6 +9,11 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::error::ReportError;
 
+/// Size of chart text, in pixels.
+pub(crate) const TEXT_SIZE: f32 = 12.0;
+/// Size of chart titles.
+const TITLE_SIZE: f32 = 17.0;
+
 /// The bundled font.
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -61,6 +66,27 @@ impl Label {
             rgb: [0x1f, 0x29, 0x33],
             anchor,
         }
+    }
+
+    /// A chart title, centred at the top of a chart `width` pixels wide.
+    pub fn title(text: impl Into<String>, width: u32) -> Self {
+        let anchor = (Anchor::Middle, Anchor::Start);
+        Label::new(text, (width as i32 / 2, 14), TITLE_SIZE, anchor)
+    }
+
+    /// Chart text centred below `at` (tick labels, axis titles).
+    pub fn below(text: impl Into<String>, at: (i32, i32)) -> Self {
+        Label::new(text, at, TEXT_SIZE, (Anchor::Middle, Anchor::Start))
+    }
+
+    /// Chart text ending at `at`, centred vertically (row and tick labels).
+    pub fn left_of(text: impl Into<String>, at: (i32, i32)) -> Self {
+        Label::new(text, at, TEXT_SIZE, (Anchor::End, Anchor::Middle))
+    }
+
+    /// Chart text starting at `at`, centred vertically.
+    pub fn right_of(text: impl Into<String>, at: (i32, i32)) -> Self {
+        Label::new(text, at, TEXT_SIZE, (Anchor::Start, Anchor::Middle))
     }
 
     /// The same label in another colour.

@@ -348,64 +348,64 @@ fn trajectory_sheet(
     t: &Trajectory,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    header(
-        ws,
-        0,
-        &cols(lang, &[("item", 40.0), ("value", 14.0), ("unit", 16.0)]),
-        styles,
-    )?;
-    let units = label(lang, "units_word");
-    let pace = label(lang, "units_per_month");
-    let count = number_format("", 0, false);
-    let pct = number_format("%", 1, false);
-    let ratio = number_format("", 2, false);
-    let rows: [(&str, f64, &Format, &str); 9] = [
-        ("units_total", f64::from(t.units), &count, units),
-        ("hq_current", f64::from(t.covered), &count, units),
-        ("hq_missing", f64::from(t.missing), &count, units),
-        ("coverage", coverage_pct(t) / 100.0, &pct, "%"),
-        ("target", t.target_pct / 100.0, &pct, "%"),
-        ("needed", f64::from(t.needed), &count, units),
-        (
-            "months_left_full",
-            f64::from(t.months_left),
-            &count,
-            label(lang, "months_word"),
-        ),
-        ("required_pace", t.required_per_month, &ratio, pace),
-        (
-            "achieved_12",
-            f64::from(t.achieved_last_12_months),
-            &count,
-            units,
-        ),
-    ];
+    let heads = cols(lang, &[("item", 40.0), ("value", 14.0), ("unit", 16.0)]);
+    header(ws, 0, &heads, styles)?;
+    let rows = trajectory_numbers(lang, t);
     for (i, (key, value, format, unit)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, label(lang, key))?;
         ws.write_number_with_format(row, 1, *value, format)?;
         ws.write_string(row, 2, *unit)?;
     }
-    let mut row = rows.len() as u32 + 1;
-    ws.write_string(row, 0, label(lang, "achieved_pace"))?;
-    ws.write_number_with_format(row, 1, t.achieved_per_month, &ratio)?;
-    ws.write_string(row, 2, pace)?;
-    row += 1;
+    let row = rows.len() as u32 + 1;
     ws.write_string(row, 0, label(lang, "target_date"))?;
     write_date(ws, row, 1, t.target_date, &styles.date)?;
-    row += 1;
-    ws.write_string(row, 0, label(lang, "projected_date"))?;
+    ws.write_string(row + 1, 0, label(lang, "projected_date"))?;
     match t.projected_date {
-        Some(day) => write_date(ws, row, 1, day, &styles.date)?,
+        Some(day) => write_date(ws, row + 1, 1, day, &styles.date)?,
         None => {
-            ws.write_string(row, 1, label(lang, "no_projection"))?;
+            ws.write_string(row + 1, 1, label(lang, "no_projection"))?;
         }
     }
-    row += 1;
-    ws.write_string(row, 0, label(lang, "status"))?;
     let verdict = if t.on_track { "on_track" } else { "off_track" };
-    ws.write_string(row, 1, label(lang, verdict))?;
+    ws.write_string(row + 2, 0, label(lang, "status"))?;
+    ws.write_string(row + 2, 1, label(lang, verdict))?;
     Ok(())
+}
+
+/// (label key, value, format, unit in words) of the numbers of a trajectory.
+fn trajectory_numbers(
+    lang: Language,
+    t: &Trajectory,
+) -> Vec<(&'static str, f64, Format, &'static str)> {
+    let units = label(lang, "units_word");
+    let pace = label(lang, "units_per_month");
+    let count = || number_format("", 0, false);
+    let pct = || number_format("%", 1, false);
+    let ratio = || number_format("", 2, false);
+    let months = label(lang, "months_word");
+    vec![
+        ("units_total", f64::from(t.units), count(), units),
+        ("hq_current", f64::from(t.covered), count(), units),
+        ("hq_missing", f64::from(t.missing), count(), units),
+        ("coverage", coverage_pct(t) / 100.0, pct(), "%"),
+        ("target", t.target_pct / 100.0, pct(), "%"),
+        ("needed", f64::from(t.needed), count(), units),
+        (
+            "months_left_full",
+            f64::from(t.months_left),
+            count(),
+            months,
+        ),
+        ("required_pace", t.required_per_month, ratio(), pace),
+        (
+            "achieved_12",
+            f64::from(t.achieved_last_12_months),
+            count(),
+            units,
+        ),
+        ("achieved_pace", t.achieved_per_month, ratio(), pace),
+    ]
 }
 
 fn series_sheet(ws: &mut Worksheet, data: &ReportData, styles: &Styles) -> Result<(), XlsxError> {
