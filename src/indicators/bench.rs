@@ -38,7 +38,9 @@ fn national_tier() {
     );
     let c = EngineConfig::default();
     let day = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
-    let (best, median) = time(7, || compute(&frames, day, &[], &GroupBy::ALL, &c).unwrap());
+    let (best, median) = time(21, || {
+        compute(&frames, day, &[], &GroupBy::ALL, &c).unwrap()
+    });
     println!("compute, all indicators, 4 breakdowns: best {best:?}, median {median:?}");
     let from = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
     let by = [GroupBy::Province, GroupBy::District];
@@ -51,6 +53,10 @@ fn national_tier() {
     println!(
         "series, 72 months, province + district: best {best:?}, median {median:?}, {rows_out} rows"
     );
+    let (best, median) = time(3, || {
+        series(&frames, &[], from, day, Period::Month, &GroupBy::ALL, &c).unwrap()
+    });
+    println!("series, 72 months, all 4 breakdowns: best {best:?}, median {median:?}");
     let (best, _) = time(3, || {
         gaps(&frames, "hq_new_model_coverage", day, &c).unwrap()
     });

@@ -16,10 +16,9 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::asof::{
-    DAY, Days, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT_COUNTS, grid, left_join, unattached,
-};
+use super::asof::{DAY, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT, UNIT_COUNTS, grid};
 use super::frames::Frames;
+use super::index::Days;
 use super::params::{EngineConfig, GroupBy};
 use super::registry::{IndicatorDef, KINDS, Measure};
 
@@ -28,11 +27,11 @@ struct Facts {
     /// Every unit on every day (see `asof::grid`).
     grid: DataFrame,
     /// Per day, the records attached to no unit, columns suffixed `_u`.
-    unattached: DataFrame,
+    unattached: LazyFrame,
 }
 
-/// The rows of `defs` for every day and grouping, sorted by indicator (registry order),
-/// grouping (order given), group code and day. Columns: code, group_kind, group_code,
+/// The rows of `defs` (in registry order) for every day and grouping, in the order of
+/// `defs`, then `groupings`, then group code and day. Columns: code, group_kind, group_code,
 /// group_name, numerator, denominator, value, period_end (the day).
 pub(crate) fn evaluate(
     frames: &Frames,
@@ -43,30 +42,22 @@ pub(crate) fn evaluate(
 ) -> PolarsResult<DataFrame> {
     frames.validate()?;
     let facts = facts(frames, days, config)?;
+    let wides = groupings
+        .iter()
+        .map(|g| wide(frames, &facts, *g).collect())
+        .collect::<PolarsResult<Vec<_>>>()?;
     let mut parts = Vec::new();
-    for (g_rank, g) in groupings.iter().enumerate() {
-        let wide = wide(frames, &facts, *g)?;
-        for def in defs
-            .iter()
-            .filter(|d| !d.province_only || *g == GroupBy::Province)
-        {
-            let rank = super::registry::registry()
-                .iter()
-                .position(|r| r.code == def.code)
-                .unwrap_or(0);
-            parts.push(long(wide.clone().lazy(), def, *g, rank, g_rank));
+    for def in defs {
+        for (g, wide) in groupings.iter().zip(&wides) {
+            if !def.province_only || *g == GroupBy::Province {
+                parts.push(long(wide.clone().lazy(), def, *g));
+            }
         }
     }
     if parts.is_empty() {
         return Ok(DataFrame::empty_with_schema(&output_schema()));
     }
-    concat(parts, UnionArgs::default())?
-        .sort(
-            ["_rank", "_g_rank", "group_code", "period_end"],
-            Default::default(),
-        )
-        .drop(cols(["_rank", "_g_rank"]))
-        .collect()
+    concat(parts, UnionArgs::default())?.collect()
 }
 
 /// The output schema of [`evaluate`].
@@ -86,56 +77,52 @@ pub(crate) fn output_schema() -> Schema {
     .collect()
 }
 
-/// Evaluates the grid and the unattached records of `days`.
+/// Evaluates the grid of `days`.
 fn facts(frames: &Frames, days: &[NaiveDate], config: &EngineConfig) -> PolarsResult<Facts> {
-    let days = Days::new(days);
-    let grid = grid(frames, &days, config.staffing_floor)?;
+    let grid = grid(frames, &Days::new(days), config.staffing_floor)?;
     let mut renamed = vec![col(DAY)];
     renamed.extend(
         UNATTACHED_COUNTS
             .iter()
             .map(|c| col(*c).alias(format!("{c}_u"))),
     );
-    let unattached = unattached(frames, &days)?.select(renamed).collect()?;
+    let unattached = grid
+        .clone()
+        .lazy()
+        .filter(col(UNIT).is_null())
+        .select(renamed);
     Ok(Facts { grid, unattached })
 }
 
 /// One row per day and group of `g` with units valid that day: day, group_code,
 /// group_name, the unit counts and the record counts.
-fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> PolarsResult<DataFrame> {
+fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> LazyFrame {
     let key = g.key();
     let sums: Vec<Expr> = UNIT_COUNTS
         .iter()
         .chain(RECORD_COUNTS.iter())
         .map(|c| col(*c).sum())
         .collect();
-    let mut lf = facts
-        .grid
-        .clone()
-        .lazy()
-        .group_by([col(DAY), col(key)])
-        .agg(sums)
+    let grid = facts.grid.clone().lazy();
+    // the grid has one row per unit and day already
+    let summed = match g {
+        GroupBy::Unit => grid,
+        _ => grid.group_by([col(DAY), col(key)]).agg(sums),
+    };
+    let mut lf = summed
         .filter(col("units").gt(lit(0u32)))
         .rename([key], ["group_code"], true);
     if g == GroupBy::Province {
-        lf = add_unattached(lf, facts.unattached.clone().lazy());
+        lf = add_unattached(lf, facts.unattached.clone());
     }
-    names(frames, lf, g).collect()
+    names(frames, lf, g).sort(["group_code", DAY], SortMultipleOptions::default())
 }
 
 /// Adds the counts of records attached to no unit to every row of the same day.
 fn add_unattached(lf: LazyFrame, unattached: LazyFrame) -> LazyFrame {
     let sums: Vec<Expr> = UNATTACHED_COUNTS
         .iter()
-        .map(|c| {
-            let extra = col(format!("{c}_u"));
-            let sum = if RECORD_COUNTS.contains(c) {
-                col(*c) + extra
-            } else {
-                extra
-            };
-            sum.alias(*c)
-        })
+        .map(|c| (col(*c) + col(format!("{c}_u"))).alias(*c))
         .collect();
     let drop: Vec<String> = UNATTACHED_COUNTS.iter().map(|c| format!("{c}_u")).collect();
     left_join(lf, unattached, &[DAY])
@@ -171,16 +158,14 @@ fn kinds_frame() -> LazyFrame {
     .unwrap_or_else(|_| DataFrame::empty().lazy())
 }
 
-/// The rows of one indicator for one grouping (with sort helpers `_rank`, `_g_rank`).
-fn long(wide: LazyFrame, def: &IndicatorDef, g: GroupBy, rank: usize, g_rank: usize) -> LazyFrame {
+/// The rows of one indicator for one grouping.
+fn long(wide: LazyFrame, def: &IndicatorDef, g: GroupBy) -> LazyFrame {
     let num = col(def.numerator_col).cast(DataType::Float64);
     let den = match def.denominator_col {
         Some(c) => col(c).cast(DataType::Float64),
         None => lit(NULL).cast(DataType::Float64),
     };
     wide.select([
-        lit(rank as u32).alias("_rank"),
-        lit(g_rank as u32).alias("_g_rank"),
         lit(def.code).alias("code"),
         lit(g.code()).alias("group_kind"),
         col("group_code"),
@@ -206,4 +191,10 @@ fn value(def: &IndicatorDef, num: Expr, den: Expr) -> Expr {
         Measure::Ratio => over(num / den.clone()),
         Measure::Count => num,
     }
+}
+
+/// Left join on columns of the same names in both frames.
+pub(crate) fn left_join(lf: LazyFrame, other: LazyFrame, on: &[&str]) -> LazyFrame {
+    let keys: Vec<Expr> = on.iter().map(|c| col(*c)).collect();
+    lf.join(other, &keys, &keys, JoinArgs::new(JoinType::Left))
 }

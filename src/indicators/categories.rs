@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::frames::Frames;
+use super::index::date_lit;
 use super::registry::find;
 
 /// The categories of indicator `code` as of `as_of`, over records dated on or before it:
@@ -19,7 +20,7 @@ use super::registry::find;
 /// (largest first) and category. Errors for other indicators.
 pub fn categories(frames: &Frames, code: &str, as_of: NaiveDate) -> PolarsResult<DataFrame> {
     frames.validate()?;
-    let day = lit(as_of);
+    let day = date_lit(as_of);
     let parts = match code {
         "dialogue_questions" => vec![questions(frames, day)],
         "awards" => {

@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::asof::{Days, UNIT, date_lit, grid, left_join};
+use super::asof::{UNIT, grid};
+use super::breakdown::left_join;
 use super::frames::Frames;
+use super::index::{Days, date_lit};
 use super::params::EngineConfig;
 use super::registry::find;
 

@@ -4,11 +4,13 @@
 //!
 //! Flow inside the engine:
 //! `frames` (input schema, validation; `rows` builds frames from plain Rust rows) →
-//! `asof` (per unit and day facts: units valid, officers and chiefs in post, seats,
-//! headquarters in use; per day counts of dated records) → `breakdown` (sums per
-//! province, district, kind or unit, one row per indicator and group) → the entry points
-//! [`compute`] (one day), [`series`] (period ends), [`gaps`], [`hq_trajectory`] and
-//! [`categories`]. `registry` holds the indicator definitions as data; `synthetic`
+//! `index` (eager: unit numbers, dates as indices among the days evaluated) → `asof`
+//! (lazy: a dense grid of every unit on every day with officers and chiefs in post,
+//! seats (from `seats`), new-model headquarters in use and dated records to date) →
+//! `breakdown` (sums per province, district, kind or unit, one row per indicator and
+//! group) → the entry points [`compute`] (one day), [`series`] (period ends, one pass),
+//! [`gaps`], [`hq_trajectory`] and [`categories`]. `registry` holds the indicator
+//! definitions as data; `params` the breakdowns, periods and configuration; `synthetic`
 //! makes deterministic benchmark frames.
 //!
 //! Every entry point validates the frames first and returns a [`PolarsError`] naming
@@ -20,9 +22,11 @@ mod categories;
 mod compute;
 mod frames;
 mod gaps;
+mod index;
 mod params;
 mod registry;
 mod rows;
+mod seats;
 mod series;
 mod synthetic;
 mod trajectory;

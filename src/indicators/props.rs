@@ -257,7 +257,7 @@ proptest! {
     #[test]
     fn compute_equals_reference(
         rows in data_set(),
-        days in prop::collection::vec(as_of(), 3),
+        days in prop::collection::vec(as_of(), 2),
         floor in 1..8u32,
     ) {
         let frames = Frames::from_rows(&rows).unwrap();
@@ -269,6 +269,11 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
     #[test]
     fn series_equals_compute_at_period_ends(
         rows in data_set(),
@@ -279,7 +284,8 @@ proptest! {
     ) {
         let frames = Frames::from_rows(&rows).unwrap();
         let config = EngineConfig { staffing_floor: floor };
-        let (from, to) = (day(from), day(from) + chrono::Months::new(periods * 2));
+        let months = match period { Period::Month => 1, Period::Quarter => 3, Period::Year => 12 };
+        let (from, to) = (day(from), day(from) + chrono::Months::new((periods - 1) * months));
         let s = series(&frames, &[], from, to, period, &GroupBy::ALL, &config).unwrap();
         let ends = period.ends(from, to).unwrap();
         let mut seen = 0;

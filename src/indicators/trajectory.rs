@@ -5,8 +5,9 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
-use super::asof::{UNIT, hq_in_use_on, valid_on};
+use super::asof::UNIT;
 use super::frames::Frames;
+use super::index::date_lit;
 use super::params::{EngineConfig, months_before, months_between};
 use super::registry::find;
 
@@ -46,7 +47,8 @@ pub struct Trajectory {
     pub on_track: bool,
 }
 
-/// The trajectory of `hq_new_model_coverage` as of `as_of` (target from the registry).
+/// The trajectory of `hq_new_model_coverage` as of `as_of` (target and date from the
+/// registry; `config` is not used yet and keeps the signature of the other entries).
 pub fn hq_trajectory(
     frames: &Frames,
     as_of: NaiveDate,
@@ -114,4 +116,37 @@ fn projection(as_of: NaiveDate, needed: u32, achieved: u32) -> Option<NaiveDate>
     }
     let months = (u64::from(needed) * 12).div_ceil(u64::from(achieved));
     as_of.checked_add_months(Months::new(u32::try_from(months).ok()?))
+}
+
+/// The units valid on `day` (code column `unit_code`).
+fn valid_on(frames: &Frames, day: NaiveDate) -> LazyFrame {
+    frames
+        .units
+        .clone()
+        .lazy()
+        .filter(holds("valid_from", "valid_to", day))
+        .select([col("code").alias(UNIT)])
+}
+
+/// The unit codes (valid or not) with a new-model headquarters in use on `day`.
+fn hq_in_use_on(frames: &Frames, day: NaiveDate) -> LazyFrame {
+    frames
+        .headquarters
+        .clone()
+        .lazy()
+        .filter(
+            col("model")
+                .eq(lit("new"))
+                .and(holds("in_use_on", "closed_on", day)),
+        )
+        .select([col(UNIT)])
+        .unique(None, UniqueKeepStrategy::Any)
+}
+
+/// `[from, to)` holds on `day` (`from` null: never; `to` null: no end).
+fn holds(from: &str, to: &str, day: NaiveDate) -> Expr {
+    let d = date_lit(day);
+    col(from)
+        .lt_eq(d.clone())
+        .and(col(to).is_null().or(col(to).gt(d)))
 }
