@@ -14,6 +14,8 @@ use crate::dataset::DatasetCache;
 use crate::db::{self, StatementCounter};
 use crate::graphql::build_schema;
 use crate::http::{AppState, routes};
+use crate::mail::Mailer;
+use crate::scheduler::Scheduler;
 use crate::seed;
 
 /// A built, not yet running, server.
@@ -21,6 +23,7 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     refresh_every: Option<Duration>,
     port: u16,
+    scheduler: Scheduler,
     state: AppState,
     /// Counts the SQL statements the server runs.
     pub statements: StatementCounter,
@@ -46,8 +49,20 @@ impl Application {
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(settings.listen.port());
         let datasets = DatasetCache::default();
+        let mailer = Mailer::from_settings(&settings.mail)?;
+        let scheduler = Scheduler::new(
+            db.clone(),
+            datasets.clone(),
+            mailer,
+            settings.scheduler.clone(),
+        );
         let state = AppState {
-            schema: build_schema(db.clone(), settings.limits.clone(), datasets.clone()),
+            schema: build_schema(
+                db.clone(),
+                settings.limits.clone(),
+                datasets.clone(),
+                scheduler.clone(),
+            ),
             datasets,
             db,
             limits: Arc::new(settings.limits.clone()),
@@ -58,6 +73,7 @@ impl Application {
             acceptor,
             refresh_every,
             port,
+            scheduler,
             state,
             statements,
         })
@@ -66,6 +82,11 @@ impl Application {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The report scheduler of this replica.
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
     }
 
     /// The database pool.
@@ -82,10 +103,18 @@ impl Application {
                 every,
             ))
         });
+        let jobs = match self.scheduler.start().await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::error!(error = ?e, "report scheduler did not start");
+                None
+            }
+        };
         let app = routes(self.state);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;
+        self.scheduler.stop(jobs, Duration::from_secs(10)).await;
         if let Some(task) = refresher {
             task.abort();
         }

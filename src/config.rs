@@ -28,6 +28,9 @@ pub struct Settings {
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
 
+    #[command(flatten)]
+    pub scheduler: crate::scheduler::SchedulerSettings,
+
     /// Seconds between indicator refreshes (a snapshot is stored when the data changed); 0 disables.
     #[arg(long, env = "COSO_INDICATOR_REFRESH_SECS", default_value_t = 900)]
     pub indicator_refresh_secs: u64,

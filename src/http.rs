@@ -11,7 +11,7 @@ use chrono::Utc;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Html, Json};
 use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::json;
 
 use crate::analytics;
@@ -43,6 +43,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/health", get(health))
         .at("/graphql", get(graphiql).post(graphql))
         .at("/analytics.csv", poem::post(analytics_csv))
+        .at("/reports/files/:id", get(report_file))
         .data(state)
 }
 
@@ -224,5 +225,67 @@ async fn analytics_csv(req: &Request, body: Body, Data(state): Data<&AppState>) 
             ),
         },
         Err(e) => request_error(StatusCode::BAD_REQUEST, e.code(), &e.to_string()),
+    }
+}
+
+/// `GET /reports/files/{id}`: a file of an archived report (a chart or an attachment),
+/// byte for byte as it was sent (province admins).
+#[handler]
+async fn report_file(
+    req: &Request,
+    poem::web::Path(id): poem::web::Path<String>,
+    Data(state): Data<&AppState>,
+) -> Response {
+    let principal = match authenticate(req, &state.db).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return unauthorized(),
+        Err(resp) => return resp,
+    };
+    if !principal.is_admin() || principal.scope.district.is_some() {
+        let msg = "archived reports need a province admin token";
+        return request_error(StatusCode::FORBIDDEN, "FORBIDDEN", msg);
+    }
+    let not_found = || request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such report file");
+    let Ok(id) = id.parse::<i32>() else {
+        return not_found();
+    };
+    match entity::report_archive_file::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(f)) => {
+            let ascii = crate::mail::ascii_fallback(&f.name);
+            let encoded: String = f
+                .name
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            let disposition = format!(
+                "{}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}",
+                if f.role == "inline" {
+                    "inline"
+                } else {
+                    "attachment"
+                }
+            );
+            Response::builder()
+                .content_type(f.content_type.as_str())
+                .header(header::CONTENT_DISPOSITION, disposition)
+                .body(f.bytes)
+        }
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!(error = ?e, "report file lookup failed");
+            request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL",
+                "internal error",
+            )
+        }
     }
 }

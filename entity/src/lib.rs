@@ -14,6 +14,8 @@ pub mod indicator_value;
 pub mod officer;
 pub mod party_membership;
 pub mod province;
+pub mod report_archive;
+pub mod report_archive_file;
 pub mod report_delivery;
 pub mod report_recipient;
 pub mod report_run;

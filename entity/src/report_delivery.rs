@@ -15,6 +15,7 @@ pub struct Model {
     pub last_error: Option<String>,
     pub next_attempt_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
+    pub archive_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

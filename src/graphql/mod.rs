@@ -21,7 +21,12 @@ use crate::dataset::DatasetCache;
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits; `db` and `limits` are shared by every request.
-pub fn build_schema(db: DatabaseConnection, limits: Limits, datasets: DatasetCache) -> AppSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    limits: Limits,
+    datasets: DatasetCache,
+    scheduler: crate::scheduler::Scheduler,
+) -> AppSchema {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
@@ -29,6 +34,7 @@ pub fn build_schema(db: DatabaseConnection, limits: Limits, datasets: DatasetCac
     )
     .data(db)
     .data(datasets)
+    .data(scheduler)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .data(limits)

@@ -144,3 +144,19 @@ pub async fn finish(
         .await?;
     Ok(())
 }
+
+/// Gives a run back (shutdown): its lease ends now, so any replica takes it over at its
+/// next tick; deliveries already made stay recorded.
+pub async fn release(db: &impl ConnectionTrait, run_id: i32, replica: &str) -> Result<()> {
+    run::Entity::update_many()
+        .col_expr(
+            run::Column::LeaseUntil,
+            Expr::value(Utc::now().trunc_subsecs(6) - Duration::seconds(1)),
+        )
+        .filter(run::Column::Id.eq(run_id))
+        .filter(run::Column::ClaimedBy.eq(replica))
+        .filter(run::Column::Status.eq(RUNNING))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -72,6 +72,15 @@ impl Timing {
             .map(|t| t.with_timezone(&Utc))
     }
 
+    /// The latest fire time at or before `at` (the due time a tick at `at` looks for).
+    pub fn latest_at_or_before(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = at.with_timezone(&self.tz);
+        self.cron
+            .find_previous_occurrence(&local, true)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
     /// The next `n` fire times after `after` (at most [`MAX_TIMES`]).
     pub fn next_n(&self, after: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
         let mut out = Vec::new();
@@ -127,6 +136,22 @@ mod tests {
                 utc(2027, 1, 1, 1, 0),
                 utc(2027, 2, 1, 1, 0)
             ]
+        );
+    }
+
+    #[test]
+    fn latest_due_time_at_or_before_a_tick() {
+        let t = Timing::parse("0 8 1 * *", "Asia/Ho_Chi_Minh").expect("valid");
+        let due = utc(2026, 12, 1, 1, 0);
+        assert_eq!(t.latest_at_or_before(due), Some(due));
+        assert_eq!(
+            t.latest_at_or_before(utc(2026, 12, 20, 0, 0)),
+            Some(due),
+            "a tick later in the month still finds the 1st"
+        );
+        assert_eq!(
+            t.latest_at_or_before(utc(2026, 12, 1, 0, 59)),
+            Some(utc(2026, 11, 1, 1, 0))
         );
     }
 

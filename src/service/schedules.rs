@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Utc};
 use entity::{district, report_recipient as recipient, report_run, report_schedule as schedule};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::error::check_range;
@@ -330,4 +330,24 @@ pub async fn seed_demo(db: &impl ConnectionTrait) -> Result<()> {
     }];
     create(db, base("Báo cáo tháng – Thành phố Quảng Ngãi", chief)).await?;
     Ok(())
+}
+
+/// Runs, newest first: of one schedule or all, optionally with one status, at most `limit`.
+pub async fn runs(
+    db: &impl ConnectionTrait,
+    schedule_id: Option<i32>,
+    status: Option<String>,
+    limit: u64,
+) -> Result<Vec<report_run::Model>> {
+    let mut q = report_run::Entity::find();
+    if let Some(id) = schedule_id {
+        q = q.filter(report_run::Column::ScheduleId.eq(id));
+    }
+    if let Some(status) = status {
+        q = q.filter(report_run::Column::Status.eq(status));
+    }
+    Ok(q.order_by_desc(report_run::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

@@ -28,6 +28,8 @@ pub struct TestApp {
     pub city_admin: String,
     /// A viewer limited to [`CITY`].
     pub city_viewer: String,
+    /// Where the server writes `.eml` files (no SMTP server configured).
+    pub outbox: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -94,6 +96,11 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         limits,
         indicator_refresh_secs: 0,
         mail: Default::default(),
+        scheduler: coso::scheduler::SchedulerSettings {
+            tick_secs: 0,
+            retry_base_ms: 50,
+            ..Default::default()
+        },
         log_format: "text".into(),
     }
 }
@@ -109,9 +116,9 @@ impl TestApp {
         coso::telemetry::init("text");
         let dir = tempfile::tempdir().expect("tempdir");
         let url = fresh_database_url(dir.path()).await;
-        let app = Application::build(&settings(url, limits))
-            .await
-            .expect("build app");
+        let mut settings = settings(url, limits);
+        settings.mail.outbox_dir = dir.path().join("outbox");
+        let app = Application::build(&settings).await.expect("build app");
         let db = app.db().clone();
         if demo {
             coso::seed::seed_demo(&db).await.expect("seed demo");
@@ -140,6 +147,7 @@ impl TestApp {
             db,
             statements,
             client: reqwest::Client::new(),
+            outbox: dir.path().join("outbox"),
             _dir: dir,
         }
     }

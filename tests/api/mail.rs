@@ -2,16 +2,14 @@
 //! loopback port (the `mailin` protocol engine behind a small std::net accept loop), sends a
 //! report through `coso::mail`, and parses what arrived with `mail-parser`.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
 use std::time::Duration;
 
 use coso::mail::{Delivery, MailError, MailSettings, Mailbox, Mailer, referenced_cids};
 use coso::report::{Attachment, InlineImage, RenderedReport};
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
-use mailin::{Action, AuthMechanism, Handler, Response, SessionBuilder, response};
+
+use crate::smtp::{Behaviour, SmtpServer};
 
 const SUBJECT: &str = "Báo cáo tháng 11/2026 – Xây dựng Công an cấp xã";
 const XLSX_NAME: &str = "Báo cáo tháng 11-2026.xlsx";
@@ -31,156 +29,6 @@ const YELLOW_PNG: [u8; 69] = [
     0, 0, 144, 119, 83, 222, 0, 0, 0, 12, 73, 68, 65, 84, 120, 156, 99, 248, 127, 150, 1, 0, 4,
     155, 1, 205, 28, 215, 240, 242, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
 ];
-
-// ---------------------------------------------------------------- the test SMTP server
-
-/// How the test server answers.
-#[derive(Clone, Default)]
-struct Behaviour {
-    /// Refuse every RCPT TO with this reply.
-    reject_rcpt: Option<(u16, &'static str)>,
-    /// Offer AUTH PLAIN and accept only this password.
-    password: Option<&'static str>,
-}
-
-/// One message as the server received it.
-#[derive(Clone, Debug, Default)]
-struct Received {
-    from: String,
-    to: Vec<String>,
-    data: Vec<u8>,
-}
-
-/// A real SMTP server on 127.0.0.1, stopped when dropped.
-struct SmtpServer {
-    addr: SocketAddr,
-    inbox: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl SmtpServer {
-    fn start(behaviour: Behaviour) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let server = Self {
-            addr: listener.local_addr().unwrap(),
-            inbox: Arc::default(),
-            stop: Arc::default(),
-        };
-        let (inbox, stop) = (server.inbox.clone(), server.stop.clone());
-        std::thread::spawn(move || accept_loop(&listener, &behaviour, &inbox, &stop));
-        server
-    }
-
-    fn url(&self, credentials: &str) -> String {
-        format!("smtp://{credentials}127.0.0.1:{}", self.addr.port())
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.inbox.lock().unwrap().clone()
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr); // wakes the accept loop
-    }
-}
-
-fn accept_loop(
-    listener: &TcpListener,
-    behaviour: &Behaviour,
-    inbox: &Arc<Mutex<Vec<Received>>>,
-    stop: &AtomicBool,
-) {
-    let mut sessions = SessionBuilder::new("smtp.test.local");
-    if behaviour.password.is_some() {
-        sessions
-            .enable_auth(AuthMechanism::Plain)
-            .insecure_enable_plaintext_auth();
-    }
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let handler = Connection {
-            behaviour: behaviour.clone(),
-            inbox: inbox.clone(),
-            current: Received::default(),
-        };
-        let sessions = sessions.clone();
-        std::thread::spawn(move || serve(stream, &sessions, handler));
-    }
-}
-
-/// Feeds the client's lines to mailin's state machine and writes its replies back.
-fn serve(stream: TcpStream, sessions: &SessionBuilder, handler: Connection) {
-    let Ok(peer) = stream.peer_addr() else { return };
-    let Ok(reader) = stream.try_clone() else {
-        return;
-    };
-    let (mut reader, mut writer) = (BufReader::new(reader), stream);
-    let mut session = sessions.build(peer.ip(), handler);
-    let _ = session.greeting().write_to(&mut writer);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let reply = session.process(&line);
-        if reply.action != Action::NoReply && reply.write_to(&mut writer).is_err() {
-            return;
-        }
-        if matches!(reply.action, Action::Close | Action::UpgradeTls) {
-            return;
-        }
-    }
-}
-
-struct Connection {
-    behaviour: Behaviour,
-    inbox: Arc<Mutex<Vec<Received>>>,
-    current: Received,
-}
-
-impl Handler for Connection {
-    fn rcpt(&mut self, _to: &str) -> Response {
-        match self.behaviour.reject_rcpt {
-            Some((code, text)) => Response::custom(code, text.to_owned()),
-            None => response::OK,
-        }
-    }
-
-    fn data_start(&mut self, _domain: &str, from: &str, _8bit: bool, to: &[String]) -> Response {
-        self.current = Received {
-            from: from.to_owned(),
-            to: to.to_vec(),
-            data: Vec::new(),
-        };
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        let message = std::mem::take(&mut self.current);
-        self.inbox.lock().unwrap().push(message);
-        response::OK
-    }
-
-    fn auth_plain(&mut self, _authz: &str, _authn: &str, password: &str) -> Response {
-        if Some(password) == self.behaviour.password {
-            response::AUTH_OK
-        } else {
-            response::INVALID_CREDENTIALS
-        }
-    }
-}
 
 // ---------------------------------------------------------------- the report and the mailer
 

@@ -15,6 +15,8 @@ mod limits;
 mod listing;
 mod mail;
 mod nesting;
+mod reports;
 mod scheduler;
 mod schedules;
 mod schema;
+mod smtp;

@@ -1,12 +1,14 @@
 //! Schedule management (province admins): create, update, pause or resume, delete.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
 use super::in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
-use crate::graphql::types::ReportSchedule;
+use crate::graphql::query::schedules::id_number;
+use crate::graphql::types::{ReportRun, ReportSchedule};
+use crate::scheduler::Scheduler;
 use crate::service::schedules::{self, ScheduleInput};
 
 /// Schedule mutations.
@@ -56,6 +58,16 @@ impl ScheduleMutation {
         Ok(wrap(in_txn!(ctx, |txn| schedules::set_enabled(
             &txn, id, enabled
         ))))
+    }
+
+    /// Runs a schedule at once: makes its report, sends it to every recipient (each
+    /// scoped one gets their district's), and returns the run; transient failures are
+    /// retried in the background (see `reportRuns`).
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn run_report_now(&self, ctx: &Context<'_>, schedule_id: ID) -> Result<ReportRun> {
+        let id = id_number("scheduleId", &schedule_id)?;
+        let scheduler = ctx.data_unchecked::<Scheduler>();
+        Ok(ReportRun(scheduler.run_now(id).await.gql()?))
     }
 
     /// Deletes a schedule that never ran.

@@ -4,7 +4,7 @@ mod analytics;
 mod facts;
 mod indicators;
 mod people;
-mod schedules;
+pub(crate) mod schedules;
 mod tokens;
 mod units;
 

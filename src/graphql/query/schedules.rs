@@ -1,16 +1,29 @@
-//! `reportSchedules`: every schedule with its next fire times (province admins).
+//! `reportSchedules` (every schedule with its next fire times), `reportRuns` (runs with
+//! per-recipient outcomes and archived reports), `reportArchive` and `previewReport`.
+//! Province admins only: schedules hold addresses and reports hold gap lists by unit.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
+use chrono::NaiveDate;
 
 use crate::graphql::context::Ctx;
-use crate::graphql::error::GqlResult;
+use crate::graphql::error::{GqlResult, coded};
 use crate::graphql::guards::ProvinceAdminGuard;
-use crate::graphql::types::ReportSchedule;
-use crate::service::schedules;
+use crate::graphql::types::{ReportArchive, ReportPreview, ReportRun, ReportSchedule};
+use crate::scheduler::Scheduler;
+use crate::service::{ServiceError, schedules};
+use entity::report_archive;
+use sea_orm::EntityTrait;
 
 /// Schedule queries.
 #[derive(Default)]
 pub struct ScheduleQuery;
+
+/// The number in an `ID` argument.
+pub(crate) fn id_number(field: &'static str, id: &ID) -> Result<i32> {
+    id.parse::<i32>()
+        .map_err(|_| ServiceError::invalid(field, format!("`{}` is not a record id", id.as_str())))
+        .gql()
+}
 
 #[Object]
 impl ScheduleQuery {
@@ -19,5 +32,54 @@ impl ScheduleQuery {
     async fn report_schedules(&self, ctx: &Context<'_>) -> Result<Vec<ReportSchedule>> {
         let all = schedules::list(ctx.db()).await.gql()?;
         Ok(all.into_iter().map(|(s, r)| ReportSchedule(s, r)).collect())
+    }
+
+    /// Runs, newest first: of one schedule or of all, optionally with one status
+    /// (`running`, `sent`, `partial`, `failed`, `skipped`).
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn report_runs(
+        &self,
+        ctx: &Context<'_>,
+        schedule_id: Option<ID>,
+        status: Option<String>,
+        #[graphql(default = 20, validator(minimum = 1, maximum = 500))] first: i32,
+    ) -> Result<Vec<ReportRun>> {
+        let schedule = schedule_id
+            .as_ref()
+            .map(|id| id_number("scheduleId", id))
+            .transpose()?;
+        let runs = schedules::runs(ctx.db(), schedule, status, first as u64)
+            .await
+            .gql()?;
+        Ok(runs.into_iter().map(ReportRun).collect())
+    }
+
+    /// A report as it was sent.
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn report_archive(&self, ctx: &Context<'_>, id: ID) -> Result<ReportArchive> {
+        let id = id_number("id", &id)?;
+        report_archive::Entity::find_by_id(id)
+            .one(ctx.db())
+            .await
+            .map_err(ServiceError::from)
+            .gql()?
+            .map(ReportArchive)
+            .ok_or_else(|| coded("NOT_FOUND", format!("archived report {id} not found")))
+    }
+
+    /// Renders a schedule's report now without sending or archiving it: for the whole
+    /// province, or one district; as of today (the schedule's time zone) or `asOf`.
+    #[graphql(guard = "ProvinceAdminGuard")]
+    async fn preview_report(
+        &self,
+        ctx: &Context<'_>,
+        schedule_id: ID,
+        district_code: Option<String>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<ReportPreview> {
+        let id = id_number("scheduleId", &schedule_id)?;
+        let scheduler = ctx.data_unchecked::<Scheduler>();
+        let report = scheduler.preview(id, district_code, as_of).await.gql()?;
+        Ok(report.into())
     }
 }
