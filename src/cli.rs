@@ -55,6 +55,9 @@ pub enum Command {
 pub enum BenchCommand {
     /// The polars indicator engine against SQL GROUP BY, on the configured database.
     Indicators(crate::bench::indicators::Options),
+    /// Making a monthly report: rendering alone (province and national size), then the
+    /// whole path on the configured database.
+    Report(crate::bench::report::Options),
 }
 
 /// Token commands.
@@ -97,6 +100,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Indicators(opts),
         } => crate::bench::indicators::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Report(opts),
+        } => crate::bench::report::run(settings.database_url(), &opts).await,
         Command::Token {
             action:
                 TokenAction::Create {

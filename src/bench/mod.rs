@@ -3,6 +3,7 @@
 //! since this machine is shared and noisy.
 
 pub mod indicators;
+pub mod report;
 mod sql_path;
 
 use std::time::{Duration, Instant};
