@@ -93,7 +93,7 @@ async fn send(mailer: &Mailer) -> Result<Delivery, MailError> {
 // ---------------------------------------------------------------- checking what arrived
 
 /// `multipart/mixed[multipart/alternative[text/plain,...],...]`.
-fn tree(message: &mail_parser::Message<'_>, part: &MessagePart<'_>) -> String {
+pub(crate) fn tree(message: &mail_parser::Message<'_>, part: &MessagePart<'_>) -> String {
     let kind = part.content_type().map_or("text/plain".to_owned(), |ct| {
         format!("{}/{}", ct.c_type, ct.c_subtype.as_deref().unwrap_or(""))
     });

@@ -591,3 +591,55 @@ async fn wait_finished(app: &TestApp, run_id: i32) -> entity::report_run::Model 
     }
     panic!("run {run_id} did not finish");
 }
+
+#[tokio::test]
+async fn the_next_report_shows_the_change_since_the_previous_one() {
+    let app = TestApp::spawn().await;
+    let (province, _) = demo_schedules(&app).await;
+    let first = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
+    assert_eq!(first["status"], "sent");
+    let read = async |run: &Value| -> Value {
+        let q = "query($id: ID!) { reportArchive(id: $id) { text html } }";
+        let id = run["archives"][0]["id"].to_string();
+        app.data(&app.admin, q, json!({ "id": id })).await["reportArchive"].clone()
+    };
+    let before = read(&first).await;
+    assert!(
+        !before["text"].as_str().expect("text").contains("Kỳ trước"),
+        "no previous report yet"
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await; // a new second: a new manual run
+    let second = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
+    assert_eq!(second["status"], "sent", "{second}");
+    let after = read(&second).await;
+    let text = after["text"].as_str().expect("text");
+    assert!(text.contains("Kỳ trước"), "{text}");
+    assert!(after["html"].as_str().expect("html").contains("Kỳ trước"));
+
+    // What a leader's mail client gets: text and HTML alternatives, the charts inline
+    // and referenced by the HTML, the workbook and CSV attached.
+    let raw = outbox(&app).pop().expect("a message");
+    let message = MessageParser::default().parse(&raw[..]).expect("parses");
+    let shape = crate::mail::tree(&message, message.root_part());
+    assert!(
+        shape.starts_with(
+            "multipart/mixed[multipart/alternative[text/plain,multipart/related[text/html,image/png"
+        ),
+        "{shape}"
+    );
+    assert!(
+        shape.contains("spreadsheetml.sheet") && shape.ends_with("text/csv]"),
+        "{shape}"
+    );
+    let html = message.body_html(0).expect("html").into_owned();
+    for part in message.parts.iter().filter(|p| {
+        p.content_type()
+            .is_some_and(|c| c.c_subtype.as_deref() == Some("png"))
+    }) {
+        let cid = part.content_id().expect("Content-ID");
+        assert!(
+            html.contains(&format!("cid:{cid}")),
+            "chart {cid} shown in the HTML"
+        );
+    }
+}
