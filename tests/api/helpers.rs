@@ -95,6 +95,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         indicator_refresh_secs: 0,
         mail: Default::default(),
         log_format: "text".into(),
+        observe: Default::default(),
     }
 }
 
