@@ -13,14 +13,18 @@ use crate::config::Settings;
 use crate::dataset::DatasetCache;
 use crate::db::{self, StatementCounter};
 use crate::graphql::build_schema;
-use crate::http::{AppState, routes};
+use crate::http::{AppState, metrics_only_routes, routes};
 use crate::mail::Mailer;
 use crate::scheduler::Scheduler;
 use crate::seed;
+use crate::telemetry::metrics;
+use crate::telemetry::readiness::Readiness;
 
 /// A built, not yet running, server.
 pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
+    /// The metrics-only listener (`COSO_METRICS_LISTEN`).
+    metrics_acceptor: Option<poem::listener::TcpAcceptor>,
     refresh_every: Option<Duration>,
     port: u16,
     scheduler: Scheduler,
@@ -48,6 +52,10 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(settings.listen.port());
+        let metrics_acceptor = match settings.observe.metrics_listen {
+            Some(addr) => Some(TcpListener::bind(addr.to_string()).into_acceptor().await?),
+            None => None,
+        };
         let datasets = DatasetCache::default();
         let mailer = Mailer::from_settings(&settings.mail)?;
         let scheduler = Scheduler::new(
@@ -66,11 +74,15 @@ impl Application {
             datasets,
             db,
             limits: Arc::new(settings.limits.clone()),
+            readiness: Readiness::default(),
+            limiter: crate::http::auth::limiter(&settings.limits),
+            slow_request: Duration::from_millis(settings.observe.slow_request_ms),
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
         Ok(Self {
             acceptor,
+            metrics_acceptor,
             refresh_every,
             port,
             scheduler,
@@ -94,6 +106,11 @@ impl Application {
         &self.state.db
     }
 
+    /// The readiness flags (`GET /ready`), for the scheduler to set.
+    pub fn readiness(&self) -> &Readiness {
+        &self.state.readiness
+    }
+
     /// Serves until `shutdown` completes, then finishes in-flight requests (10 s at most).
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
         let refresher = self.refresh_every.map(|every| {
@@ -110,12 +127,23 @@ impl Application {
                 None
             }
         };
+        let metrics_server = self.metrics_acceptor.map(|acceptor| {
+            let routes = metrics_only_routes(self.state.db.clone());
+            tokio::spawn(Server::new_with_acceptor(acceptor).run(routes))
+        });
+        // Ready once the scheduler ticks here, or when ticking is off in this replica.
+        self.state
+            .readiness
+            .set_scheduler_running(jobs.is_some() || self.scheduler.settings().tick_secs == 0);
         let app = routes(self.state);
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;
         self.scheduler.stop(jobs, Duration::from_secs(10)).await;
         if let Some(task) = refresher {
+            task.abort();
+        }
+        if let Some(task) = metrics_server {
             task.abort();
         }
         served
@@ -130,7 +158,10 @@ async fn refresh_indicators(db: DatabaseConnection, datasets: DatasetCache, ever
         ticks.tick().await;
         let today = chrono::Utc::now().date_naive();
         let config = crate::indicators::EngineConfig::default();
-        match crate::service::indicators::refresh(&db, &datasets, today, config).await {
+        let started = std::time::Instant::now();
+        let refreshed = crate::service::indicators::refresh(&db, &datasets, today, config).await;
+        metrics::record_indicator_refresh(started.elapsed(), refreshed.is_ok());
+        match refreshed {
             Ok(r) if r.rows > 0 => tracing::info!(
                 rows = r.rows,
                 data_version = r.data_version,

@@ -113,7 +113,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let (conn, _) = db::connect(settings.database_url(), 1).await?;
             db::migrate(&conn).await?;
-            let (row, secret) = tokens::create(&conn, role, district, &name).await?;
+            let (row, secret) = tokens::create(&conn, role, district.clone(), &name).await?;
+            let args = serde_json::json!({ "id": row.id, "role": role.code(), "districtCode": district, "name": name });
+            let entry = crate::service::audit::Entry::command_line("token", "token create", args);
+            crate::service::audit::record(&conn, entry).await?;
             println!("created {} token #{} \"{}\"", role.code(), row.id, row.name);
             println!("{secret}");
             Ok(())

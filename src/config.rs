@@ -38,6 +38,30 @@ pub struct Settings {
     /// Log format: `text` (human-readable) or `json`.
     #[arg(long, env = "COSO_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+
+    #[command(flatten)]
+    pub observe: Observability,
+}
+
+/// Metrics and request logging.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Observability {
+    /// A second address serving only `GET /metrics`, without a token (for a Prometheus
+    /// on a private network); `/metrics` on the main address always needs an admin token.
+    #[arg(long, env = "COSO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Requests slower than this (ms) are logged at warn with their GraphQL operation names.
+    #[arg(long, env = "COSO_SLOW_REQUEST_MS", default_value_t = 500)]
+    pub slow_request_ms: u64,
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Self {
+            metrics_listen: None,
+            slow_request_ms: 500,
+        }
+    }
 }
 
 /// Limits on what one request may ask of the server.
@@ -61,6 +85,15 @@ pub struct Limits {
     /// How long a DataLoader gathers keys before it runs one batched statement, in ms.
     #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 2)]
     pub batch_window_ms: u64,
+    /// Bound on the execution of one GraphQL operation, in ms (answers `TIMEOUT`).
+    #[arg(long, env = "COSO_QUERY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub query_timeout_ms: u64,
+    /// Requests per minute each token may make (`RATE_LIMITED` beyond); 0 disables.
+    #[arg(long, env = "COSO_RATE_LIMIT_PER_MIN", default_value_t = 600)]
+    pub rate_limit_per_min: u32,
+    /// Requests a token may make at once before the per-minute rate applies.
+    #[arg(long, env = "COSO_RATE_LIMIT_BURST", default_value_t = 60)]
+    pub rate_limit_burst: u32,
 }
 
 impl Settings {
@@ -84,6 +117,9 @@ impl Default for Limits {
             max_body_bytes: 256 * 1024,
             max_page_size: 500,
             batch_window_ms: 2,
+            query_timeout_ms: 10_000,
+            rate_limit_per_min: 600,
+            rate_limit_burst: 60,
         }
     }
 }

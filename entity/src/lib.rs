@@ -3,6 +3,7 @@
 //! domain enums by the service layer; these structs carry no API concerns.
 
 pub mod api_token;
+pub mod audit_log;
 pub mod award;
 pub mod data_version;
 pub mod dialogue_question;

@@ -8,6 +8,7 @@ mod m20260101_000002_facts;
 mod m20260101_000003_access;
 mod m20260101_000004_indicator_values;
 mod m20260101_000005_reports;
+mod m20260101_000006_audit;
 mod m20260101_000007_report_archive;
 
 /// The ordered list of migrations.
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000003_access::Migration),
             Box::new(m20260101_000004_indicator_values::Migration),
             Box::new(m20260101_000005_reports::Migration),
+            Box::new(m20260101_000006_audit::Migration),
             Box::new(m20260101_000007_report_archive::Migration),
         ]
     }

@@ -6,6 +6,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
+use super::audit::AuditMarks;
 use super::loaders::AppLoader;
 use crate::auth::{Principal, Scope};
 use crate::config::Limits;
@@ -19,6 +20,10 @@ pub struct RequestData {
     pub loader: DataLoader<AppLoader, HashMapCache>,
     /// "Today" for as-of defaults, fixed for the whole request.
     pub today: NaiveDate,
+    /// The request's `X-Request-Id` (in audit rows).
+    pub request_id: String,
+    /// Mutations whose audit row was written in their transaction.
+    pub audit: AuditMarks,
 }
 
 /// Shorthand accessors on the resolver context.

@@ -2,11 +2,13 @@
 //! pagination, DataLoaders, and one query and one mutation object per domain,
 //! merged. Resolvers are a few lines each: they call a `service` function.
 
+pub mod audit;
 pub mod context;
 pub mod error;
 pub mod guards;
 pub mod loaders;
 pub mod mutation;
+pub mod operation;
 pub mod pagination;
 pub mod query;
 pub mod types;
@@ -38,6 +40,8 @@ pub fn build_schema(
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .data(limits)
+    .extension(operation::OperationsFactory)
+    .extension(audit::AuditFactory)
     .finish()
 }
 

@@ -7,7 +7,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 use entity::{report_delivery as delivery, report_recipient as recipient};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 use crate::service::Result;
@@ -55,6 +56,14 @@ pub async fn of_run(db: &impl ConnectionTrait, run_id: i32) -> Result<Vec<delive
         .filter(delivery::Column::RunId.eq(run_id))
         .order_by_asc(delivery::Column::Id)
         .all(db)
+        .await?)
+}
+
+/// Deliveries waiting for a retry, in every run.
+pub async fn retries_pending(db: &impl ConnectionTrait) -> Result<u64> {
+    Ok(delivery::Entity::find()
+        .filter(delivery::Column::Status.eq(RETRY))
+        .count(db)
         .await?)
 }
 

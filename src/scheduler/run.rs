@@ -26,6 +26,7 @@ use crate::report::{
     self, CSV_CONTENT_TYPE, Language, RenderedReport, ReportData, XLSX_CONTENT_TYPE,
 };
 use crate::service::{self, ServiceError, schedules};
+use crate::telemetry::metrics;
 
 /// Why no report could be made for a run.
 #[derive(Debug)]
@@ -115,6 +116,7 @@ impl Scheduler {
             Ok(found) => found,
             Err(ServiceError::NotFound { .. }) => {
                 claim::finish(db, r.id, "failed", Some("the schedule was deleted".into())).await?;
+                metrics::record_report_run("failed");
                 return Ok(Left::Done);
             }
             Err(e) => return Err(e),
@@ -127,6 +129,7 @@ impl Scheduler {
                 tracing::error!(run = r.id, schedule = s.id, %reason, "no report made");
                 deliver::fail_open(db, r.id, &reason).await?;
                 claim::finish(db, r.id, "failed", Some(reason.clone())).await?;
+                metrics::record_report_run("failed");
                 self.tell(&s, r, Some(&reason)).await;
                 return Ok(Left::Done);
             }
@@ -311,6 +314,7 @@ impl Scheduler {
         match self.inner.mailer.send_report(&rendition.report, &to).await {
             Ok(_) => {
                 tracing::info!(delivery = d.id, to = %who.address, "report delivered");
+                metrics::record_delivery("sent");
                 deliver::sent(db, d.id, attempts, rendition.archive_id).await
             }
             Err(e) => {
@@ -321,6 +325,7 @@ impl Scheduler {
                 });
                 tracing::warn!(delivery = d.id, to = %who.address, attempts, retry = next.is_some(), error = %e, "report delivery failed");
                 let why = format!("{}: {e}", e.code());
+                metrics::record_delivery(if next.is_some() { "retry" } else { "failed" });
                 deliver::failed(db, d.id, attempts, &why, next).await
             }
         }
@@ -343,6 +348,7 @@ impl Scheduler {
             ),
         };
         claim::finish(&self.inner.db, r.id, status, error).await?;
+        metrics::record_report_run(status);
         tracing::info!(
             run = r.id,
             schedule = s.id,

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use super::claim::{self, Trigger};
+use super::deliver;
 use super::settings::SchedulerSettings;
 use super::timing::Timing;
 use crate::dataset::DatasetCache;
@@ -23,6 +24,7 @@ use crate::domain::MissedPolicy;
 use crate::mail::Mailer;
 use crate::report::RenderedReport;
 use crate::service::{Result, ServiceError, schedules};
+use crate::telemetry::metrics;
 
 /// The report scheduler of this replica. Cheap to clone.
 #[derive(Clone)]
@@ -65,6 +67,11 @@ impl Scheduler {
                 tasks: Mutex::new(Vec::new()),
             }),
         }
+    }
+
+    /// The settings it runs with.
+    pub fn settings(&self) -> &SchedulerSettings {
+        &self.inner.settings
     }
 
     /// This replica's name in claims.
@@ -133,6 +140,7 @@ impl Scheduler {
                 claimed.push(r);
             }
         }
+        metrics::set_retries_pending(deliver::retries_pending(db).await?);
         Ok(claimed
             .into_iter()
             .map(|r| {
@@ -185,6 +193,7 @@ impl Scheduler {
         if !on_time && skip {
             let why = "missed while no replica was running; the schedule skips missed runs";
             claim::finish(db, r.id, "skipped", Some(why.to_owned())).await?;
+            metrics::record_report_run("skipped");
             tracing::info!(schedule = s.id, %due, "missed run skipped");
             return Ok(None);
         }

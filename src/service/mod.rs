@@ -8,6 +8,7 @@
 
 pub mod activities;
 pub mod analytics;
+pub mod audit;
 pub mod awards;
 pub mod dialogue;
 pub mod directives;

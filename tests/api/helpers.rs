@@ -102,6 +102,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
             ..Default::default()
         },
         log_format: "text".into(),
+        observe: Default::default(),
     }
 }
 

@@ -14,6 +14,7 @@ fn small() -> Limits {
         max_body_bytes: 4_096,
         max_page_size: 100,
         batch_window_ms: 2,
+        ..Default::default()
     }
 }
 

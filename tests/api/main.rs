@@ -6,6 +6,7 @@
 
 mod access;
 mod analytics;
+mod audit;
 mod bad_input;
 mod cli;
 mod demo;
@@ -15,6 +16,7 @@ mod limits;
 mod listing;
 mod mail;
 mod nesting;
+mod observability;
 mod reports;
 mod scheduler;
 mod schedules;

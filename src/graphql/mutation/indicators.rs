@@ -9,6 +9,7 @@ use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
 use crate::indicators::EngineConfig;
 use crate::service::indicators;
+use crate::telemetry::metrics;
 
 /// What a refresh stored.
 #[derive(SimpleObject)]
@@ -32,9 +33,10 @@ impl IndicatorMutation {
     async fn refresh_indicators(&self, ctx: &Context<'_>) -> Result<IndicatorRefresh> {
         let cache = ctx.data_unchecked::<DatasetCache>();
         let today = ctx.request().today;
-        let r = indicators::refresh(ctx.db(), cache, today, EngineConfig::default())
-            .await
-            .gql()?;
+        let started = std::time::Instant::now();
+        let r = indicators::refresh(ctx.db(), cache, today, EngineConfig::default()).await;
+        metrics::record_indicator_refresh(started.elapsed(), r.is_ok());
+        let r = r.gql()?;
         Ok(IndicatorRefresh {
             rows: r.rows,
             data_version: r.data_version,

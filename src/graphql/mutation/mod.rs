@@ -10,11 +10,15 @@ mod tokens;
 
 use async_graphql::MergedObject;
 
-/// Runs `$body` (a service call using `$txn`) in a transaction and commits it.
+/// Runs `$body` (a service call using `$txn`) in a transaction, writes its audit row
+/// in the same transaction, and commits.
 macro_rules! in_txn {
     ($ctx:expr, |$txn:ident| $body:expr) => {{
         let $txn = crate::service::begin($ctx.db()).await.gql()?;
         let out = $body.await.gql()?;
+        crate::graphql::audit::record_in_txn($ctx, &$txn)
+            .await
+            .gql()?;
         crate::service::commit($txn).await.gql()?;
         out
     }};

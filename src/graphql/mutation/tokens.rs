@@ -3,11 +3,12 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::domain::Role;
+use crate::graphql::audit::record_in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
 use crate::graphql::types::{ApiToken, CreatedToken};
-use crate::service::tokens;
+use crate::service::{ServiceError, tokens};
 
 /// Token management.
 #[derive(Default)]
@@ -24,9 +25,14 @@ impl TokenMutation {
         district_code: Option<String>,
         name: String,
     ) -> Result<CreatedToken> {
-        let (row, secret) = tokens::create(ctx.db(), role, district_code, &name)
+        // The token and its audit row commit together (no data version bump: tokens
+        // are not data).
+        let txn = crate::service::begin(ctx.db()).await.gql()?;
+        let (row, secret) = tokens::create(&txn, role, district_code, &name)
             .await
             .gql()?;
+        record_in_txn(ctx, &txn).await.gql()?;
+        txn.commit().await.map_err(ServiceError::from).gql()?;
         Ok(CreatedToken {
             token: ApiToken(row),
             secret,
@@ -36,6 +42,10 @@ impl TokenMutation {
     /// Revokes a token: it stops working at once.
     #[graphql(guard = "ProvinceAdminGuard")]
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: i32) -> Result<ApiToken> {
-        Ok(ApiToken(tokens::revoke(ctx.db(), id).await.gql()?))
+        let txn = crate::service::begin(ctx.db()).await.gql()?;
+        let row = tokens::revoke(&txn, id).await.gql()?;
+        record_in_txn(ctx, &txn).await.gql()?;
+        txn.commit().await.map_err(ServiceError::from).gql()?;
+        Ok(ApiToken(row))
     }
 }

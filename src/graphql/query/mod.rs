@@ -1,6 +1,7 @@
 //! Query root: one object per domain, merged.
 
 mod analytics;
+mod audit;
 mod facts;
 mod indicators;
 mod people;
@@ -21,4 +22,5 @@ pub struct Query(
     indicators::IndicatorQuery,
     indicators::IndicatorDetailQuery,
     schedules::ScheduleQuery,
+    audit::AuditQuery,
 );

@@ -1,6 +1,7 @@
 //! GraphQL output types: one wrapper per entity row, with nested fields resolved
 //! through the DataLoaders and enumerated codes parsed into domain enums.
 
+mod audit;
 mod award;
 mod dialogue;
 mod directive;
@@ -15,6 +16,7 @@ mod token;
 mod union_activity;
 mod unit;
 
+pub use audit::AuditEntry;
 pub use award::Award;
 pub use dialogue::{DialogueQuestion, DialogueSession};
 pub use directive::Directive;

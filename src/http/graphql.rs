@@ -1,0 +1,182 @@
+//! `POST /graphql` (and GraphiQL on `GET /graphql`): authenticates and rate-limits the
+//! token, enforces the body-size and batch limits, runs each operation with the
+//! caller's context under the query timeout, gives every error a stable code and
+//! records each operation's metrics.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
+use chrono::Utc;
+use poem::http::StatusCode;
+use poem::web::{Data, Html, Json};
+use poem::{Body, IntoResponse, Request, Response, handler};
+use serde_json::json;
+
+use super::request_id::{OperationNames, RequestId};
+use super::{AppState, auth, request_error};
+use crate::auth::Principal;
+use crate::graphql::context::RequestData;
+use crate::graphql::error::ensure_code;
+use crate::graphql::loaders::AppLoader;
+use crate::graphql::operation::OperationInfo;
+use crate::service::audit;
+use crate::telemetry::metrics;
+
+#[handler]
+pub async fn graphiql() -> Html<String> {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("coso GraphiQL")
+            .finish(),
+    )
+}
+
+#[handler]
+pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {
+    let principal = match auth::authorize(req, state, "/graphql").await {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let requests = match read_batch(body, state).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let request_id = req
+        .data::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let single = requests.1;
+    let mut responses = Vec::with_capacity(requests.0.len());
+    let mut names = Vec::with_capacity(requests.0.len());
+    for request in requests.0 {
+        let (response, name) = execute(state, &principal, &request_id, request).await;
+        responses.push(response);
+        names.push(name);
+    }
+    let names = names.join(",");
+    tracing::Span::current().record("graphql.operation", names.as_str());
+    let body = match single {
+        true => BatchResponse::Single(responses.remove(0)),
+        false => BatchResponse::Batch(responses),
+    };
+    let mut resp = Json(body).into_response();
+    resp.set_data(OperationNames(names));
+    resp
+}
+
+/// The operations of the body, and whether it was a single request (not a JSON array).
+async fn read_batch(
+    body: Body,
+    state: &AppState,
+) -> Result<(Vec<async_graphql::Request>, bool), Response> {
+    let max = state.limits.max_body_bytes;
+    let bytes = match body.into_bytes_limit(max).await {
+        Ok(b) => b,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            let msg = format!("request body is larger than {max} bytes");
+            return Err(request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "BODY_TOO_LARGE",
+                &msg,
+            ));
+        }
+        Err(_) => {
+            let msg = "could not read the request body";
+            return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg));
+        }
+    };
+    let Ok(batch) = serde_json::from_slice::<BatchRequest>(&bytes) else {
+        let msg = "the body must be a GraphQL request in JSON: {\"query\": \"...\", \"variables\": {...}}";
+        return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg));
+    };
+    let requests = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => rs,
+    };
+    if requests.is_empty() || requests.len() > state.limits.max_batch {
+        let msg = format!("a batch holds 1 to {} operations", state.limits.max_batch);
+        return Err(request_error(
+            StatusCode::BAD_REQUEST,
+            "BATCH_TOO_LARGE",
+            &msg,
+        ));
+    }
+    let single = requests.len() == 1 && !bytes.trim_ascii_start().starts_with(b"[");
+    Ok((requests, single))
+}
+
+/// Runs one operation under the timeout; returns its response and name.
+async fn execute(
+    state: &AppState,
+    principal: &Principal,
+    request_id: &str,
+    request: async_graphql::Request,
+) -> (async_graphql::Response, String) {
+    let data = RequestData {
+        loader: DataLoader::with_cache(
+            AppLoader {
+                db: state.db.clone(),
+                scope: principal.scope.clone(),
+            },
+            tokio::spawn,
+            HashMapCache::default(),
+        )
+        .delay(Duration::from_millis(state.limits.batch_window_ms)),
+        principal: principal.clone(),
+        today: Utc::now().date_naive(),
+        request_id: request_id.to_owned(),
+        audit: Default::default(),
+    };
+    let info = Arc::new(OperationInfo::default());
+    let started = Instant::now();
+    let limit = Duration::from_millis(state.limits.query_timeout_ms);
+    let run = state.schema.execute(request.data(data).data(info.clone()));
+    let mut response = match tokio::time::timeout(limit, run).await {
+        Ok(r) => r,
+        Err(_) => timed_out(state, principal, request_id, &info, limit).await,
+    };
+    response.errors.iter_mut().for_each(ensure_code);
+    let (name, kind) = info.get().unwrap_or(("invalid", "unknown"));
+    let outcome = response.errors.first().map_or("ok".to_owned(), code_of);
+    metrics::record_graphql_operation(name, kind, &outcome, started.elapsed());
+    (response, name.to_owned())
+}
+
+/// The `TIMEOUT` answer. A mutation stopped this way rolled back (its transaction was
+/// dropped), so its audit row says `TIMEOUT` here.
+async fn timed_out(
+    state: &AppState,
+    principal: &Principal,
+    request_id: &str,
+    info: &OperationInfo,
+    limit: Duration,
+) -> async_graphql::Response {
+    if let Some((name, "mutation")) = info.get() {
+        let args = json!({ "operationName": name });
+        let entry = audit::Entry::by(principal, Some(request_id), "mutation", name, args);
+        if let Err(e) = audit::record(&state.db, entry.outcome("TIMEOUT")).await {
+            tracing::error!(error = ?e, "could not write an audit row");
+            metrics::record_audit_failure("mutation");
+        }
+    }
+    let msg = format!("the operation took longer than {} ms", limit.as_millis());
+    let mut error = ServerError::new(msg, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", "TIMEOUT");
+    error.extensions = Some(ext);
+    async_graphql::Response::from_errors(vec![error])
+}
+
+fn code_of(e: &ServerError) -> String {
+    e.extensions
+        .as_ref()
+        .and_then(|x| x.get("code"))
+        .map_or_else(
+            || "INTERNAL".into(),
+            |v| v.to_string().trim_matches('"').to_owned(),
+        )
+}

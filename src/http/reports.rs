@@ -1,0 +1,105 @@
+//! `GET /reports/files/{id}`: a file of an archived report (a chart or an attachment),
+//! byte for byte as it was sent; province admins only, audited as an export.
+
+use poem::http::{StatusCode, header};
+use poem::web::{Data, Path};
+use poem::{Request, Response, handler};
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+use super::request_id::RequestId;
+use super::{AppState, auth, request_error};
+use crate::service::audit;
+use crate::telemetry::metrics;
+
+#[handler]
+pub async fn report_file(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+) -> Response {
+    let principal = match auth::authorize(req, state, "/reports/files").await {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let (resp, outcome) = answer(
+        state,
+        principal.is_admin() && principal.scope.district.is_none(),
+        &id,
+    )
+    .await;
+    let request_id = req.data::<RequestId>().map(|r| r.0.as_str());
+    let entry = audit::Entry::by(
+        &principal,
+        request_id,
+        "export",
+        "reports.file",
+        json!({ "id": id }),
+    );
+    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
+        tracing::error!(error = ?e, "could not write an audit row");
+        metrics::record_audit_failure("export");
+    }
+    resp
+}
+
+async fn answer(state: &AppState, allowed: bool, id: &str) -> (Response, &'static str) {
+    if !allowed {
+        let msg = "archived reports need a province admin token";
+        return (
+            request_error(StatusCode::FORBIDDEN, "FORBIDDEN", msg),
+            "FORBIDDEN",
+        );
+    }
+    let not_found = || {
+        let resp = request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such report file");
+        (resp, "NOT_FOUND")
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return not_found();
+    };
+    match entity::report_archive_file::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(f)) => {
+            let disposition = format!(
+                "{}; filename=\"{}\"; filename*=UTF-8''{}",
+                if f.role == "inline" {
+                    "inline"
+                } else {
+                    "attachment"
+                },
+                crate::mail::ascii_fallback(&f.name),
+                percent_encoded(&f.name)
+            );
+            let resp = Response::builder()
+                .content_type(f.content_type.as_str())
+                .header(header::CONTENT_DISPOSITION, disposition)
+                .body(f.bytes);
+            (resp, "ok")
+        }
+        Ok(None) => not_found(),
+        Err(e) => {
+            tracing::error!(error = ?e, "report file lookup failed");
+            let resp = request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL",
+                "internal error",
+            );
+            (resp, "INTERNAL")
+        }
+    }
+}
+
+/// RFC 5987 encoding of a file name (UTF-8, unreserved characters kept).
+fn percent_encoded(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

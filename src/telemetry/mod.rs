@@ -1,0 +1,41 @@
+//! Observability, beside the data flow: logging through `tracing` (human-readable by
+//! default, JSON with `COSO_LOG_FORMAT=json`; level from `RUST_LOG`, default `info`),
+//! Prometheus [`metrics`], and the [`readiness`] flags behind `GET /ready`.
+
+pub mod metrics;
+pub mod readiness;
+
+use tracing::Subscriber;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+/// Installs the global subscriber (once; later calls do nothing).
+pub fn init(format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing::subscriber::set_global_default(subscriber(format, filter, std::io::stderr));
+}
+
+/// The subscriber `init` installs, writing to `writer`: JSON lines (with the fields of
+/// the current span, such as `request_id`) for `json`, text otherwise.
+pub fn subscriber<W>(
+    format: &str,
+    filter: EnvFilter,
+    writer: W,
+) -> Box<dyn Subscriber + Send + Sync>
+where
+    W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match format {
+        "json" => Box::new(
+            builder
+                .json()
+                .with_current_span(true)
+                .with_span_list(false)
+                .finish(),
+        ),
+        _ => Box::new(builder.finish()),
+    }
+}

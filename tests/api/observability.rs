@@ -1,0 +1,209 @@
+//! Observability: `/metrics` (admin token; operation counts), `/ready`, request ids,
+//! JSON logs, the per-token rate limit and the query timeout.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use coso::config::Limits;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, first_code};
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut req = app.client.get(format!("{}{path}", app.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap()
+}
+
+/// The value of the sample of `metric` whose labels include every one of `labels`.
+fn sample(text: &str, metric: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{metric}{{")))
+        .find(|l| labels.iter().all(|want| l.contains(want)))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_need_an_admin_token_and_count_operations_by_name() {
+    let app = TestApp::spawn().await;
+    assert_eq!(get(&app, "/metrics", None).await.status(), 401);
+    assert_eq!(get(&app, "/metrics", Some(&app.viewer)).await.status(), 403);
+    let q = "query MetricsCountUnits { units { totalCount } }";
+    for _ in 0..2 {
+        app.data(&app.viewer, q, json!({})).await;
+    }
+    let bad = app
+        .gql(
+            &app.viewer,
+            "mutation MetricsRefused { deleteAward(id: 1) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&bad), "FORBIDDEN");
+
+    let resp = get(&app, "/metrics", Some(&app.admin)).await;
+    assert_eq!(resp.status(), 200);
+    let text = resp.text().await.unwrap();
+    let ops = "coso_graphql_operations_total";
+    let ok = [
+        "operation=\"MetricsCountUnits\"",
+        "outcome=\"ok\"",
+        "type=\"query\"",
+    ];
+    assert_eq!(sample(&text, ops, &ok), Some(2.0), "{text}");
+    let refused = [
+        "operation=\"MetricsRefused\"",
+        "outcome=\"FORBIDDEN\"",
+        "type=\"mutation\"",
+    ];
+    assert_eq!(sample(&text, ops, &refused), Some(1.0));
+    let hist = "coso_graphql_operation_duration_seconds_count";
+    assert_eq!(
+        sample(&text, hist, &["operation=\"MetricsCountUnits\""]),
+        Some(2.0)
+    );
+    assert!(
+        sample(
+            &text,
+            "coso_http_requests_total",
+            &["route=\"/graphql\"", "status=\"200\""]
+        )
+        .is_some()
+    );
+    assert!(sample(&text, "coso_db_pool_connections", &["state=\"max\""]).is_some());
+    assert!(text.contains("# TYPE coso_report_retries_pending gauge"));
+}
+
+#[tokio::test]
+async fn ready_reports_each_check() {
+    let app = TestApp::spawn().await;
+    let resp = get(&app, "/ready", None).await;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "status": "ready", "checks": { "database": "ok", "migrations": "ok", "scheduler": "ok" } })
+    );
+    assert_eq!(get(&app, "/health", None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_generated() {
+    let app = TestApp::spawn().await;
+    let with = |id: &str| {
+        app.client
+            .get(format!("{}/health", app.base))
+            .header("X-Request-Id", id)
+            .send()
+    };
+    let echoed = with("client-1234.abc").await.unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "client-1234.abc");
+    let generated = get(&app, "/health", None).await;
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 32);
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+    // Not sane: replaced by a generated one.
+    let long = "x".repeat(200);
+    for bad in ["has spaces", "quote\"s", long.as_str()] {
+        let resp = with(bad).await.unwrap();
+        let got = resp.headers()["x-request-id"].to_str().unwrap();
+        assert_ne!(got, bad);
+        assert_eq!(got.len(), 32);
+    }
+    // GraphQL answers carry it too (and so do 401s).
+    let resp = app.post(None, &json!({ "query": "{ me { name } }" })).await;
+    assert_eq!(resp.status(), 401);
+    assert!(resp.headers().contains_key("x-request-id"));
+}
+
+/// A writer into a shared buffer, for the log formatter.
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn json_logs_are_one_parseable_object_per_line_with_the_request_id() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let filter = tracing_subscriber::EnvFilter::new("info");
+    let subscriber = coso::telemetry::subscriber("json", filter, move || writer.clone());
+    tracing::subscriber::with_default(subscriber, || {
+        let span = tracing::info_span!("request", request_id = "req-42", method = "POST");
+        let _in = span.enter();
+        tracing::warn!(
+            elapsed_ms = 812u64,
+            operation = "Slow \"quoted\"",
+            "slow request"
+        );
+        tracing::info!("second line");
+    });
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["level"], "WARN");
+    assert_eq!(lines[0]["fields"]["message"], "slow request");
+    assert_eq!(lines[0]["fields"]["operation"], "Slow \"quoted\"");
+    assert_eq!(lines[0]["span"]["request_id"], "req-42");
+    assert_eq!(lines[1]["span"]["name"], "request");
+}
+
+#[tokio::test]
+async fn each_token_is_rate_limited_with_a_stable_code() {
+    let limits = Limits {
+        rate_limit_per_min: 2,
+        rate_limit_burst: 2,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, false).await;
+    let body = json!({ "query": "{ me { name } }" });
+    for _ in 0..2 {
+        assert_eq!(app.post(Some(&app.viewer), &body).await.status(), 200);
+    }
+    let refused = app.post(Some(&app.viewer), &body).await;
+    assert_eq!(refused.status(), 429);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(first_code(&refused), "RATE_LIMITED");
+    // Another token has its own allowance.
+    assert_eq!(app.post(Some(&app.analyst), &body).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_slow_operation_times_out_with_a_stable_code() {
+    let limits = Limits {
+        query_timeout_ms: 1,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, true).await;
+    let q = r#"{ indicators(asOf: "2024-12-31", groupBy: [PROVINCE, DISTRICT]) { code value } }"#;
+    let body = app.gql(&app.admin, q, json!({})).await;
+    assert_eq!(first_code(&body), "TIMEOUT", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 ms")
+    );
+}
