@@ -34,11 +34,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates, seeds the embedded default when empty, and binds the listener.
+    /// Connects (waiting up to `COSO_DB_WAIT_SECS` for an unreachable database), migrates,
+    /// seeds the embedded default when empty, and binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let wait = Duration::from_secs(settings.db_wait_secs);
         let (db, statements) =
-            db::connect(settings.database_url(), settings.db_max_connections).await?;
-        db::migrate(&db).await?;
+            db::connect_and_migrate(settings.database_url(), settings.db_max_connections, wait)
+                .await?;
         if settings.is_default_database() && seed::is_empty(&db).await? {
             tracing::info!("empty embedded database: loading the demo data");
             seed::seed_demo(&db).await?;

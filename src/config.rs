@@ -22,6 +22,11 @@ pub struct Settings {
     #[arg(long, env = "COSO_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
 
+    /// How long the server waits at start for an unreachable database (retrying with
+    /// backoff) before giving up, in seconds.
+    #[arg(long, env = "COSO_DB_WAIT_SECS", default_value_t = 600)]
+    pub db_wait_secs: u64,
+
     #[command(flatten)]
     pub limits: Limits,
 

@@ -46,6 +46,41 @@ pub async fn connect(
     Ok((db, counter))
 }
 
+/// Connects and migrates, retrying with backoff (0.5 s doubling to 10 s) while the
+/// database cannot be reached, for at most `wait` (then the last error). Each failed
+/// attempt is logged with when the next one comes; other errors end it at once.
+pub async fn connect_and_migrate(
+    url: &str,
+    max_connections: u32,
+    wait: Duration,
+) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let started = std::time::Instant::now();
+    let mut delay = Duration::from_millis(500);
+    let mut attempt = 1u32;
+    loop {
+        let tried = async {
+            let (db, counter) = connect(url, max_connections).await?;
+            migrate(&db).await?;
+            Ok::<_, DbErr>((db, counter))
+        };
+        match tried.await {
+            Ok(ok) => {
+                if attempt > 1 {
+                    tracing::info!(attempt, "database reachable: starting");
+                }
+                return Ok(ok);
+            }
+            Err(e) if crate::service::is_unreachable(&e) && started.elapsed() + delay <= wait => {
+                tracing::warn!(attempt, retry_in_ms = delay.as_millis() as u64, error = %e, "database not reachable; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await

@@ -19,6 +19,7 @@
 //! | `BATCH_TOO_LARGE`, `BODY_TOO_LARGE`, `BAD_REQUEST` | request-level limits and shape |
 //! | `RATE_LIMITED` | the token made too many requests (HTTP 429 with `Retry-After`) |
 //! | `TIMEOUT` | the operation ran longer than `COSO_QUERY_TIMEOUT_MS` |
+//! | `DATABASE_UNAVAILABLE` | the database cannot be reached right now (HTTP 503 with `Retry-After` before a token could be checked); retry |
 //! | `INTERNAL` | a server-side failure |
 
 use std::sync::Arc;

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use crate::service::{Result, ServiceError};
+use crate::service::Result;
 
 /// Status of a run still being worked on.
 pub const RUNNING: &str = "running";
@@ -69,7 +69,7 @@ pub async fn claim(
         {
             Ok(None)
         }
-        Err(e) => Err(ServiceError::Database(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

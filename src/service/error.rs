@@ -38,9 +38,12 @@ pub enum ServiceError {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The database cannot be reached (down, restarting, pool exhausted): worth retrying.
+    #[error("the database is not reachable at the moment; try again shortly")]
+    Unavailable(DbErr),
     /// A database failure (never shown to clients).
     #[error("internal error")]
-    Database(#[from] DbErr),
+    Database(DbErr),
     /// Stored data the code cannot interpret (never shown to clients).
     #[error("internal error")]
     Internal(String),
@@ -57,13 +60,17 @@ impl ServiceError {
             Self::RankNotAllowed(_) => "RANK_NOT_ALLOWED",
             Self::InvalidInput { .. } => "INVALID_INPUT",
             Self::Forbidden(_) => "FORBIDDEN",
+            Self::Unavailable(_) => "DATABASE_UNAVAILABLE",
             Self::Database(_) | Self::Internal(_) => "INTERNAL",
         }
     }
 
     /// Whether this is a server-side failure (logged, hidden from the client).
     pub fn is_internal(&self) -> bool {
-        matches!(self, Self::Database(_) | Self::Internal(_))
+        matches!(
+            self,
+            Self::Database(_) | Self::Internal(_) | Self::Unavailable(_)
+        )
     }
 
     /// Shorthand for [`ServiceError::InvalidInput`].
@@ -80,6 +87,42 @@ impl ServiceError {
             entity,
             key: key.to_string(),
         }
+    }
+}
+
+impl From<DbErr> for ServiceError {
+    fn from(e: DbErr) -> Self {
+        if is_unreachable(&e) {
+            Self::Unavailable(e)
+        } else {
+            Self::Database(e)
+        }
+    }
+}
+
+/// Whether a database error means the server could not be reached (rather than a
+/// statement failing): refused or dropped connections, pool timeouts.
+pub fn is_unreachable(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return false,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(err) => matches!(
+            err.as_ref(),
+            Sqlx::Io(_)
+                | Sqlx::PoolTimedOut
+                | Sqlx::PoolClosed
+                | Sqlx::WorkerCrashed
+                | Sqlx::Tls(_)
+        ),
+        // A connection-level error that did not come from the driver.
+        RuntimeErr::Internal(_) => matches!(e, DbErr::Conn(_)),
+        #[allow(unreachable_patterns)]
+        _ => false,
     }
 }
 

@@ -25,7 +25,7 @@ pub mod tokens;
 pub mod units;
 pub mod version;
 
-pub use error::{ServiceError, parse_code as error_parse};
+pub use error::{ServiceError, is_unreachable, parse_code as error_parse};
 
 /// Result of a service operation.
 pub type Result<T> = std::result::Result<T, ServiceError>;

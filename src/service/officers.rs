@@ -330,7 +330,7 @@ fn unique_to_chief(e: sea_orm::DbErr, unit: &str) -> ServiceError {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
             ServiceError::DuplicateChief(unit.to_owned())
         }
-        _ => ServiceError::Database(e),
+        _ => e.into(),
     }
 }
 

@@ -93,6 +93,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         listen: "127.0.0.1:0".parse().expect("address"),
         database_url: Some(url),
         db_max_connections: 5,
+        db_wait_secs: 0,
         limits,
         indicator_refresh_secs: 0,
         mail: Default::default(),
