@@ -58,6 +58,8 @@ pub enum BenchCommand {
     /// Making a monthly report: rendering alone (province and national size), then the
     /// whole path on the configured database.
     Report(crate::bench::report::Options),
+    /// The dashboard request under concurrent load against a server process it starts.
+    Load(crate::bench::load::Options),
 }
 
 /// Token commands.
@@ -103,6 +105,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Report(opts),
         } => crate::bench::report::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Load(opts),
+        } => crate::bench::load::run(settings.database_url(), &opts).await,
         Command::Token {
             action:
                 TokenAction::Create {

@@ -3,6 +3,7 @@
 //! since this machine is shared and noisy.
 
 pub mod indicators;
+pub mod load;
 pub mod report;
 mod sql_path;
 
@@ -10,7 +11,11 @@ use std::time::{Duration, Instant};
 
 /// Peak resident memory of this process (VmHWM), in MiB, where /proc tells it.
 pub fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    vm_hwm_mib(&std::fs::read_to_string("/proc/self/status").ok()?)
+}
+
+/// The `VmHWM` (peak resident memory) of a `/proc/<pid>/status` text, in MiB.
+pub fn vm_hwm_mib(status: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)

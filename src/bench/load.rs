@@ -1,0 +1,265 @@
+//! `coso bench load`: a load generator against a real server process. It starts
+//! `coso serve` on the configured database (seed the national tier first), makes a
+//! viewer token, and keeps `--connections` keep-alive connections busy for `--seconds`
+//! with the dashboard request (indicators by district, and a page of 50 units with
+//! their district, chief and headquarters). In the same run it measures `GET /health`
+//! the same way, as the baseline of what the HTTP stack alone does on this machine.
+//! Prints requests per second, p50/p99/max latency, errors and the server's peak memory.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::db;
+use crate::domain::Role;
+use crate::service::tokens;
+
+/// The dashboard document.
+pub const DASHBOARD: &str = "query Dashboard {
+  indicators(groupBy: [DISTRICT]) {
+    code value numerator denominator display status dataAsOf
+    group { kind code name }
+  }
+  units(first: 50) {
+    totalCount
+    edges { node {
+      code name kind
+      district { code name }
+      chief { rank position postedFrom }
+      headquarters { model status inUseOn }
+    } }
+  }
+}";
+
+/// Options of `coso bench load`.
+#[derive(clap::Args, Debug)]
+pub struct Options {
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Seconds of load per measurement.
+    #[arg(long, default_value_t = 30)]
+    pub seconds: u64,
+    /// Database pool size of the server under load.
+    #[arg(long, default_value_t = 16)]
+    pub pool: u32,
+}
+
+/// What one measurement saw.
+struct Measured {
+    requests: u64,
+    errors: u64,
+    first_error: Option<String>,
+    elapsed: Duration,
+    micros: Vec<u32>,
+}
+
+impl Measured {
+    fn print(&mut self, name: &str) -> f64 {
+        self.micros.sort_unstable();
+        let pct = |p: f64| {
+            let i = ((self.micros.len() as f64 - 1.0) * p).round() as usize;
+            f64::from(self.micros.get(i).copied().unwrap_or(0)) / 1000.0
+        };
+        let rps = self.requests as f64 / self.elapsed.as_secs_f64();
+        println!(
+            "{name:<10} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  requests {}  errors {}",
+            rps,
+            pct(0.5),
+            pct(0.99),
+            pct(1.0),
+            self.requests,
+            self.errors
+        );
+        if let Some(e) = &self.first_error {
+            println!("           first error: {e}");
+        }
+        rps
+    }
+}
+
+/// Runs the benchmark and prints its figures.
+pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
+    let (conn, _) = db::connect_and_migrate(database_url, 2, Duration::ZERO).await?;
+    if crate::seed::is_empty(&conn).await? {
+        anyhow::bail!("the database is empty: seed it first (coso seed --synthetic l)");
+    }
+    let (row, token) = tokens::create(&conn, Role::Viewer, None, "bench load").await?;
+    let mut server = Server::start(database_url, opts.pool)?;
+    let base = server.base.clone();
+    println!(
+        "server pid {} on {base}; {} connections, {} s each",
+        server.child.id(),
+        opts.connections,
+        opts.seconds
+    );
+    let body = Arc::new(json!({ "query": DASHBOARD }));
+    // Warm up: stores the indicator snapshot and fills the caches the way a running
+    // server has them.
+    let warm = one(&reqwest::Client::new(), &base, &token, &body).await;
+    if let Err(e) = &warm {
+        anyhow::bail!("the dashboard request fails: {e}");
+    }
+    let after_warm = server.peak_mib();
+    let secs = Duration::from_secs(opts.seconds.max(1));
+    let mut health = load(&base, None, None, opts.connections, secs).await;
+    let mut dashboard = load(&base, Some(&token), Some(body), opts.connections, secs).await;
+    let baseline = health.print("health");
+    let measured = dashboard.print("dashboard");
+    println!(
+        "dashboard / health throughput: {:.2}   server peak memory: {} MiB (after warm-up {} MiB)",
+        measured / baseline.max(1.0),
+        server.peak_mib().map_or("?".into(), |m| format!("{m:.0}")),
+        after_warm.map_or("?".into(), |m| format!("{m:.0}")),
+    );
+    server.stop();
+    tokens::revoke(&conn, row.id).await?;
+    Ok(())
+}
+
+/// `connections` workers sending for `secs`; GET /health without a body, else POST /graphql.
+async fn load(
+    base: &str,
+    token: Option<&str>,
+    body: Option<Arc<Value>>,
+    connections: usize,
+    secs: Duration,
+) -> Measured {
+    let until = Instant::now() + secs;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (base, token, body) = (base.to_owned(), token.map(str::to_owned), body.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .build()
+                    .unwrap_or_default();
+                let mut m = Measured {
+                    requests: 0,
+                    errors: 0,
+                    first_error: None,
+                    elapsed: Duration::ZERO,
+                    micros: Vec::new(),
+                };
+                while Instant::now() < until {
+                    let t = Instant::now();
+                    let outcome = match (&token, &body) {
+                        (Some(token), Some(body)) => one(&client, &base, token, body).await,
+                        _ => health(&client, &base).await,
+                    };
+                    m.micros.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                    m.requests += 1;
+                    if let Err(e) = outcome {
+                        m.errors += 1;
+                        m.first_error.get_or_insert(e);
+                    }
+                }
+                m
+            })
+        })
+        .collect();
+    let mut total = Measured {
+        requests: 0,
+        errors: 0,
+        first_error: None,
+        elapsed: Duration::ZERO,
+        micros: Vec::new(),
+    };
+    for w in workers {
+        if let Ok(m) = w.await {
+            total.requests += m.requests;
+            total.errors += m.errors;
+            total.micros.extend(m.micros);
+            if total.first_error.is_none() {
+                total.first_error = m.first_error;
+            }
+        }
+    }
+    total.elapsed = started.elapsed();
+    total
+}
+
+async fn one(client: &reqwest::Client, base: &str, token: &str, body: &Value) -> Result<(), String> {
+    let resp = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status();
+    let answer: Value = resp.json().await.map_err(|e| e.to_string())?;
+    if !status.is_success() || answer.get("errors").is_some() {
+        return Err(format!("{status}: {}", answer["errors"][0]));
+    }
+    if answer["data"]["units"]["edges"].as_array().is_none_or(|e| e.is_empty()) {
+        return Err("no units in the answer".into());
+    }
+    Ok(())
+}
+
+async fn health(client: &reqwest::Client, base: &str) -> Result<(), String> {
+    let resp = client
+        .get(format!("{base}/health"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    match resp.status().is_success() {
+        true => resp.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
+        false => Err(resp.status().to_string()),
+    }
+}
+
+/// The server process under load.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(database_url: &str, pool: u32) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe()?;
+        let mut child = Command::new(exe)
+            .args(["--database-url", database_url, "serve"])
+            .env("COSO_LISTEN", "127.0.0.1:0")
+            .env("COSO_DB_MAX_CONNECTIONS", pool.to_string())
+            // One token for all the load: the per-token limit would refuse most of it.
+            .env("COSO_RATE_LIMIT_PER_MIN", "0")
+            .env("COSO_SCHEDULER_TICK_SECS", "0")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+        let base = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("coso listening on ").map(str::to_owned))
+            .ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
+        Ok(Self { child, base })
+    }
+
+    /// The server's peak resident memory (VmHWM), MiB.
+    fn peak_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        super::vm_hwm_mib(&status)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
