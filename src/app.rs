@@ -79,6 +79,7 @@ impl Application {
             readiness: Readiness::default(),
             limiter: crate::http::auth::limiter(&settings.limits),
             slow_request: Duration::from_millis(settings.observe.slow_request_ms),
+            cache: Default::default(),
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));

@@ -151,7 +151,8 @@ async fn load(
                         (Some(token), Some(body)) => one(&client, &base, token, body).await,
                         _ => health(&client, &base).await,
                     };
-                    m.micros.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                    m.micros
+                        .push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
                     m.requests += 1;
                     if let Err(e) = outcome {
                         m.errors += 1;
@@ -183,7 +184,12 @@ async fn load(
     total
 }
 
-async fn one(client: &reqwest::Client, base: &str, token: &str, body: &Value) -> Result<(), String> {
+async fn one(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    body: &Value,
+) -> Result<(), String> {
     let resp = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
@@ -196,7 +202,10 @@ async fn one(client: &reqwest::Client, base: &str, token: &str, body: &Value) ->
     if !status.is_success() || answer.get("errors").is_some() {
         return Err(format!("{status}: {}", answer["errors"][0]));
     }
-    if answer["data"]["units"]["edges"].as_array().is_none_or(|e| e.is_empty()) {
+    if answer["data"]["units"]["edges"]
+        .as_array()
+        .is_none_or(|e| e.is_empty())
+    {
         return Err("no units in the answer".into());
     }
     Ok(())

@@ -11,10 +11,11 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
 use chrono::Utc;
 use poem::http::StatusCode;
-use poem::web::{Data, Html, Json};
-use poem::{Body, IntoResponse, Request, Response, handler};
+use poem::web::{Data, Html};
+use poem::{Body, Request, Response, handler};
 use serde_json::json;
 
+use super::cache::{Cached, ResponseCache};
 use super::request_id::{OperationNames, RequestId};
 use super::{AppState, auth, request_error};
 use crate::auth::Principal;
@@ -41,7 +42,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         Ok(p) => p,
         Err(resp) => return resp,
     };
-    let requests = match read_batch(body, state).await {
+    let (requests, single, raw) = match read_batch(body, state).await {
         Ok(r) => r,
         Err(resp) => return resp,
     };
@@ -49,11 +50,30 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         .data::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
-    let single = requests.1;
-    let mut responses = Vec::with_capacity(requests.0.len());
-    let mut names = Vec::with_capacity(requests.0.len());
-    for request in requests.0 {
-        let (response, name) = execute(state, &principal, &request_id, request).await;
+    let started = Instant::now();
+    let today = Utc::now().date_naive();
+    let cached = match single
+        .then(|| ResponseCache::key(&principal, today, &raw))
+        .flatten()
+    {
+        Some(key) => match crate::service::version::current(&state.db).await {
+            Ok(v) => Some((key, v.map_or(0, |v| v.version))),
+            Err(_) => None,
+        },
+        None => None,
+    };
+    if let Some((key, version)) = &cached
+        && let Some(hit) = state.cache.get(key, *version)
+    {
+        metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
+        return json_body(hit.body, hit.name);
+    }
+    let mut responses = Vec::with_capacity(requests.len());
+    let mut names = Vec::with_capacity(requests.len());
+    let mut all_queries = true;
+    for request in requests {
+        let (response, name, kind) = execute(state, &principal, &request_id, request).await;
+        all_queries &= kind == "query" && response.errors.is_empty();
         responses.push(response);
         names.push(name);
     }
@@ -63,16 +83,45 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         true => BatchResponse::Single(responses.remove(0)),
         false => BatchResponse::Batch(responses),
     };
-    let mut resp = Json(body).into_response();
+    let Ok(bytes) = serde_json::to_vec(&body) else {
+        return request_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error",
+        );
+    };
+    let bytes = bytes::Bytes::from(bytes);
+    if let Some((key, version)) = cached
+        && all_queries
+    {
+        let name = names.clone();
+        state.cache.put(
+            key,
+            Cached {
+                version,
+                body: bytes.clone(),
+                name,
+            },
+        );
+    }
+    json_body(bytes, names)
+}
+
+/// A JSON answer carrying its operation names (for the request log).
+fn json_body(bytes: bytes::Bytes, names: String) -> Response {
+    let mut resp = Response::builder()
+        .content_type("application/json")
+        .body(bytes);
     resp.set_data(OperationNames(names));
     resp
 }
 
-/// The operations of the body, and whether it was a single request (not a JSON array).
+/// The operations of the body, whether it was a single request (not a JSON array), and
+/// the body itself.
 async fn read_batch(
     body: Body,
     state: &AppState,
-) -> Result<(Vec<async_graphql::Request>, bool), Response> {
+) -> Result<(Vec<async_graphql::Request>, bool, Vec<u8>), Response> {
     let max = state.limits.max_body_bytes;
     let bytes = match body.into_bytes_limit(max).await {
         Ok(b) => b,
@@ -106,16 +155,16 @@ async fn read_batch(
         ));
     }
     let single = requests.len() == 1 && !bytes.trim_ascii_start().starts_with(b"[");
-    Ok((requests, single))
+    Ok((requests, single, bytes.to_vec()))
 }
 
-/// Runs one operation under the timeout; returns its response and name.
+/// Runs one operation under the timeout; returns its response, name and kind.
 async fn execute(
     state: &AppState,
     principal: &Principal,
     request_id: &str,
     request: async_graphql::Request,
-) -> (async_graphql::Response, String) {
+) -> (async_graphql::Response, String, &'static str) {
     let data = RequestData {
         loader: DataLoader::with_cache(
             AppLoader {
@@ -143,7 +192,7 @@ async fn execute(
     let (name, kind) = info.get().unwrap_or(("invalid", "unknown"));
     let outcome = response.errors.first().map_or("ok".to_owned(), code_of);
     metrics::record_graphql_operation(name, kind, &outcome, started.elapsed());
-    (response, name.to_owned())
+    (response, name.to_owned(), kind)
 }
 
 /// The `TIMEOUT` answer. A mutation stopped this way rolled back (its transaction was

@@ -7,6 +7,7 @@
 
 mod analytics;
 pub mod auth;
+pub mod cache;
 mod graphql;
 mod health;
 mod metrics;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub limiter: Option<Arc<auth::TokenLimiter>>,
     /// Requests slower than this are logged at warn.
     pub slow_request: Duration,
+    /// Answers to repeated viewer queries, by data version.
+    pub cache: Arc<cache::ResponseCache>,
 }
 
 /// The routes of the service.

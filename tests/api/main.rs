@@ -8,6 +8,7 @@ mod access;
 mod analytics;
 mod audit;
 mod bad_input;
+mod cache;
 mod cli;
 mod demo;
 mod faults;
