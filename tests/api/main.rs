@@ -10,6 +10,7 @@ mod audit;
 mod bad_input;
 mod cli;
 mod demo;
+mod fuzz;
 mod helpers;
 mod indicators;
 mod limits;
