@@ -85,6 +85,12 @@ impl Application {
         &self.state.db
     }
 
+    /// The port of the metrics-only listener, when `COSO_METRICS_LISTEN` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let addrs = self.metrics_acceptor.as_ref()?.local_addr();
+        addrs.first()?.as_socket_addr().map(|s| s.port())
+    }
+
     /// The readiness flags (`GET /ready`), for the scheduler to set.
     pub fn readiness(&self) -> &Readiness {
         &self.state.readiness
