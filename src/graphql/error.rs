@@ -19,7 +19,7 @@
 //! | `BATCH_TOO_LARGE`, `BODY_TOO_LARGE`, `BAD_REQUEST` | request-level limits and shape |
 //! | `SQL_SYNTAX`, `SQL_UNKNOWN_TABLE`, `SQL_NOT_ALLOWED`, `SQL_ERROR`, `SQL_TIMEOUT` | analytics queries (see `analytics`) |
 //! | `RATE_LIMITED` | the token made too many requests (HTTP 429 with `Retry-After`) |
-//! | `TIMEOUT` | the operation ran longer than `COSO_QUERY_TIMEOUT_MS` |
+//! | `TIMEOUT` | a query ran longer than `COSO_QUERY_TIMEOUT_MS` (mutations are not cut) |
 //! | `INTERNAL` | a server-side failure |
 
 use std::sync::Arc;

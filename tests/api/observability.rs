@@ -208,6 +208,7 @@ fn json_logs_are_one_parseable_object_per_line_with_the_request_id() {
             operation = "Slow \"quoted\"",
             "slow request"
         );
+        let _inner = tracing::info_span!("refresh", rows = 3).entered();
         tracing::info!("second line");
     });
     let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
@@ -220,7 +221,44 @@ fn json_logs_are_one_parseable_object_per_line_with_the_request_id() {
     assert_eq!(lines[0]["fields"]["message"], "slow request");
     assert_eq!(lines[0]["fields"]["operation"], "Slow \"quoted\"");
     assert_eq!(lines[0]["span"]["request_id"], "req-42");
-    assert_eq!(lines[1]["span"]["name"], "request");
+    assert_eq!(lines[1]["span"]["name"], "refresh", "{text}");
+    assert_eq!(lines[1]["spans"][0]["request_id"], "req-42");
+}
+
+#[tokio::test]
+async fn the_timeout_cuts_queries_not_writes_and_audits_what_it_cut() {
+    let limits = Limits {
+        query_timeout_ms: 1,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, true).await;
+    // A cut analytics query still has its audit row.
+    let q = r#"{ analyticsQuery(sql: "SELECT COUNT(*) AS n FROM officers") { rowCount } }"#;
+    assert_eq!(
+        first_code(&app.gql(&app.analyst, q, json!({})).await),
+        "TIMEOUT"
+    );
+    // A write runs to its end (a cut commit could land unseen), and is audited.
+    let w = r#"mutation SlowWrite { createDirective(input: { number: "77-KH/CAT", kind: PLAN, issuer: POLICE_DEPARTMENT, title: "x", issuedOn: "2024-01-02" }) { number } }"#;
+    let done = app.data(&app.admin, w, json!({})).await;
+    assert_eq!(done["createDirective"]["number"], "77-KH/CAT");
+
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Kind.is_in(["analytics", "mutation"]))
+        .order_by_asc(entity::audit_log::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| (r.operation.as_str(), r.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("analyticsQuery", "TIMEOUT"), ("createDirective", "ok")]
+    );
+    assert!(rows[0].arguments.contains("SELECT COUNT(*)"));
 }
 
 #[test]

@@ -12,7 +12,9 @@ use async_graphql::parser::types::{ExecutableDocument, Field};
 use async_graphql::{Response, ServerResult, Value, Variables};
 use serde_json::json;
 
-use super::{args_json, mutation_kind, outcome, write};
+use sea_orm::DatabaseConnection;
+
+use super::{append, args_json, entry, mutation_kind, outcome, write};
 use crate::graphql::context::RequestData;
 
 /// Creates one [`Audit`] extension per request.
@@ -84,11 +86,14 @@ impl Extension for Audit {
         if !mutation {
             self.note_root(&key, &name, &args);
         }
+        if name == "analyticsQuery" {
+            start_analytics(ctx, &key, &name, args.clone());
+        }
         let result = next.run(ctx, info).await;
         if mutation {
             self.write_mutation(ctx, &key, &name, args, &result).await;
         } else if name == "analyticsQuery" {
-            write(ctx, "analytics", name, args, outcome(&result)).await;
+            finish_analytics(ctx, &key, &result).await;
         }
         result
     }
@@ -152,11 +157,10 @@ impl Audit {
         args: serde_json::Value,
         result: &ServerResult<Option<Value>>,
     ) {
-        let in_txn = ctx
+        let committed = ctx
             .data_opt::<RequestData>()
-            .and_then(|r| r.audit.0.lock().ok().map(|m| m.contains(key)))
-            .unwrap_or(false);
-        if result.is_ok() && in_txn {
+            .is_some_and(|r| r.audit.is_committed(key));
+        if committed {
             return;
         }
         write(
@@ -187,6 +191,29 @@ impl Audit {
             let outcome = if read { "ok" } else { "FORBIDDEN" };
             write(ctx, "personal_data", name, args, outcome.into()).await;
         }
+    }
+}
+
+/// Registers the row of an analytics query before it runs (so a timeout records it).
+fn start_analytics(ctx: &ExtensionContext<'_>, key: &str, name: &str, args: serde_json::Value) {
+    if let (Some(request), Some(entry)) = (
+        ctx.data_opt::<RequestData>(),
+        entry(ctx, "analytics", name.to_owned(), args),
+    ) {
+        request.audit.start(key, entry);
+    }
+}
+
+async fn finish_analytics(
+    ctx: &ExtensionContext<'_>,
+    key: &str,
+    result: &ServerResult<Option<Value>>,
+) {
+    let pending = ctx
+        .data_opt::<RequestData>()
+        .and_then(|r| r.audit.finish(key));
+    if let (Some(entry), Some(db)) = (pending, ctx.data_opt::<DatabaseConnection>()) {
+        append(db, entry.outcome(outcome(result))).await;
     }
 }
 
