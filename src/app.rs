@@ -107,7 +107,11 @@ impl Application {
         });
         let metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes = metrics_only_routes(self.state.db.clone());
-            tokio::spawn(Server::new_with_acceptor(acceptor).run(routes))
+            tokio::spawn(async move {
+                if let Err(e) = Server::new_with_acceptor(acceptor).run(routes).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
         });
         // Until the report scheduler sets it itself: it runs when the app runs.
         self.state.readiness.set_scheduler_running(true);

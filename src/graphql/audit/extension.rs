@@ -10,9 +10,8 @@ use async_graphql::extensions::{
 };
 use async_graphql::parser::types::{ExecutableDocument, Field};
 use async_graphql::{Response, ServerResult, Value, Variables};
-use serde_json::json;
-
 use sea_orm::DatabaseConnection;
+use serde_json::json;
 
 use super::{append, args_json, entry, mutation_kind, outcome, write};
 use crate::graphql::context::RequestData;
