@@ -109,6 +109,12 @@ impl Application {
         &self.state.db
     }
 
+    /// The port of the metrics-only listener, when `COSO_METRICS_LISTEN` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let addrs = self.metrics_acceptor.as_ref()?.local_addr();
+        addrs.first()?.as_socket_addr().map(|s| s.port())
+    }
+
     /// The readiness flags (`GET /ready`), for the scheduler to set.
     pub fn readiness(&self) -> &Readiness {
         &self.state.readiness
@@ -132,7 +138,11 @@ impl Application {
         };
         let metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes = metrics_only_routes(self.state.db.clone());
-            tokio::spawn(Server::new_with_acceptor(acceptor).run(routes))
+            tokio::spawn(async move {
+                if let Err(e) = Server::new_with_acceptor(acceptor).run(routes).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
         });
         // Ready once the scheduler ticks here, or when ticking is off in this replica.
         self.state

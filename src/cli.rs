@@ -135,7 +135,10 @@ async fn serve(settings: &Settings) -> anyhow::Result<()> {
     println!("coso listening on {base}");
     println!("GraphiQL: {base}/graphql  (health: {base}/health)");
     if settings.is_default_database() && tokens::list(app.db()).await?.is_empty() {
-        let (_, secret) = tokens::create(app.db(), Role::Admin, None, "bootstrap admin").await?;
+        let (row, secret) = tokens::create(app.db(), Role::Admin, None, "bootstrap admin").await?;
+        let args = serde_json::json!({ "id": row.id, "role": "admin", "name": row.name });
+        let entry = crate::service::audit::Entry::command_line("token", "bootstrap token", args);
+        crate::service::audit::record(app.db(), entry).await?;
         println!("Authenticate with the header  Authorization: Bearer {secret}");
         println!("(a bootstrap admin token, shown once; make others with `coso token create`)");
     } else {

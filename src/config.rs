@@ -90,7 +90,8 @@ pub struct Limits {
     /// How long a DataLoader gathers keys before it runs one batched statement, in ms.
     #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 2)]
     pub batch_window_ms: u64,
-    /// Bound on the execution of one GraphQL operation, in ms (answers `TIMEOUT`).
+    /// Bound on the execution of one GraphQL query, in ms (answers `TIMEOUT`; mutations
+    /// are not cut).
     #[arg(long, env = "COSO_QUERY_TIMEOUT_MS", default_value_t = 10_000)]
     pub query_timeout_ms: u64,
     /// Requests per minute each token may make (`RATE_LIMITED` beyond); 0 disables.

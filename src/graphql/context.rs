@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
-use super::audit::AuditMarks;
+use super::audit::AuditState;
 use super::loaders::AppLoader;
 use crate::auth::{Principal, Scope};
 use crate::config::Limits;
@@ -22,8 +22,8 @@ pub struct RequestData {
     pub today: NaiveDate,
     /// The request's `X-Request-Id` (in audit rows).
     pub request_id: String,
-    /// Mutations whose audit row was written in their transaction.
-    pub audit: AuditMarks,
+    /// The operation's audit bookkeeping (committed mutations, running audited fields).
+    pub audit: AuditState,
 }
 
 /// Shorthand accessors on the resolver context.

@@ -1,7 +1,7 @@
 //! `POST /graphql` (and GraphiQL on `GET /graphql`): authenticates and rate-limits the
 //! token, enforces the body-size and batch limits, runs each operation with the
-//! caller's context under the query timeout, gives every error a stable code and
-//! records each operation's metrics.
+//! caller's context (queries under the timeout; mutations are never cut), gives every
+//! error a stable code and records each operation's metrics.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,17 +13,16 @@ use chrono::Utc;
 use poem::http::StatusCode;
 use poem::web::{Data, Html};
 use poem::{Body, Request, Response, handler};
-use serde_json::json;
 
 use super::cache::{Cached, ResponseCache};
 use super::request_id::{OperationNames, RequestId};
 use super::{AppState, auth, request_error};
 use crate::auth::Principal;
+use crate::graphql::audit::{self, AuditState};
 use crate::graphql::context::RequestData;
 use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
-use crate::service::audit;
 use crate::telemetry::metrics;
 
 #[handler]
@@ -158,13 +157,14 @@ async fn read_batch(
     Ok((requests, single, bytes.to_vec()))
 }
 
-/// Runs one operation under the timeout; returns its response, name and kind.
+/// Runs one operation (a query under the timeout); returns its response, name and kind.
 async fn execute(
     state: &AppState,
     principal: &Principal,
     request_id: &str,
     request: async_graphql::Request,
 ) -> (async_graphql::Response, String, &'static str) {
+    let audit = AuditState::default();
     let data = RequestData {
         loader: DataLoader::with_cache(
             AppLoader {
@@ -178,15 +178,24 @@ async fn execute(
         principal: principal.clone(),
         today: Utc::now().date_naive(),
         request_id: request_id.to_owned(),
-        audit: Default::default(),
+        audit: audit.clone(),
     };
     let info = Arc::new(OperationInfo::default());
     let started = Instant::now();
     let limit = Duration::from_millis(state.limits.query_timeout_ms);
     let run = state.schema.execute(request.data(data).data(info.clone()));
-    let mut response = match tokio::time::timeout(limit, run).await {
-        Ok(r) => r,
-        Err(_) => timed_out(state, principal, request_id, &info, limit).await,
+    tokio::pin!(run);
+    let mut response = tokio::select! {
+        response = &mut run => response,
+        () = tokio::time::sleep(limit) => match info.get() {
+            // A write is never cut: a dropped commit may still land, and the caller
+            // could not know whether it did. It runs to its end.
+            Some((name, "mutation")) => {
+                tracing::warn!(operation = name, "mutation over the query timeout; letting it finish");
+                run.await
+            }
+            _ => timed_out(state, &audit, limit).await,
+        },
     };
     response.errors.iter_mut().for_each(ensure_code);
     let (name, kind) = info.get().unwrap_or(("invalid", "unknown"));
@@ -195,22 +204,15 @@ async fn execute(
     (response, name.to_owned(), kind)
 }
 
-/// The `TIMEOUT` answer. A mutation stopped this way rolled back (its transaction was
-/// dropped), so its audit row says `TIMEOUT` here.
+/// The `TIMEOUT` answer of a query; the audited fields it was running (analytics
+/// queries) get their rows with outcome `TIMEOUT`.
 async fn timed_out(
     state: &AppState,
-    principal: &Principal,
-    request_id: &str,
-    info: &OperationInfo,
+    audit: &AuditState,
     limit: Duration,
 ) -> async_graphql::Response {
-    if let Some((name, "mutation")) = info.get() {
-        let args = json!({ "operationName": name });
-        let entry = audit::Entry::by(principal, Some(request_id), "mutation", name, args);
-        if let Err(e) = audit::record(&state.db, entry.outcome("TIMEOUT")).await {
-            tracing::error!(error = ?e, "could not write an audit row");
-            metrics::record_audit_failure("mutation");
-        }
+    for entry in audit.take_pending() {
+        audit::append(&state.db, entry.outcome("TIMEOUT")).await;
     }
     let msg = format!("the operation took longer than {} ms", limit.as_millis());
     let mut error = ServerError::new(msg, None);

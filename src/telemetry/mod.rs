@@ -15,8 +15,9 @@ pub fn init(format: &str) {
     let _ = tracing::subscriber::set_global_default(subscriber(format, filter, std::io::stderr));
 }
 
-/// The subscriber `init` installs, writing to `writer`: JSON lines (with the fields of
-/// the current span, such as `request_id`) for `json`, text otherwise.
+/// The subscriber `init` installs, writing to `writer`: JSON lines for `json` (with the
+/// current span as `span` and every enclosing one in `spans`, so the `request` span's
+/// `request_id` is there even inside a nested span), text otherwise.
 pub fn subscriber<W>(
     format: &str,
     filter: EnvFilter,
@@ -33,7 +34,7 @@ where
             builder
                 .json()
                 .with_current_span(true)
-                .with_span_list(false)
+                .with_span_list(true)
                 .finish(),
         ),
         _ => Box::new(builder.finish()),

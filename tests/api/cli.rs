@@ -86,6 +86,30 @@ async fn the_embedded_default_serves_the_demo_and_token_create_prints_the_secret
         n > 0 && n < 173,
         "a district token sees its district only: {scoped}"
     );
+    // Both tokens made on the command line are in the audit log, without their secrets.
+    let log = client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&token)
+        .json(&json!({ "query": r#"{ auditLog(filter: { kind: "token" }) { edges { node { operation role tokenName arguments } } } }"# }))
+        .send()
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("text");
+    let rows: Value = serde_json::from_str(&log).expect("json");
+    let ops: Vec<_> = rows["data"]["auditLog"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"]["operation"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ops, ["token create", "bootstrap token"], "{log}");
+    assert_eq!(
+        rows["data"]["auditLog"]["edges"][0]["node"]["arguments"]["districtCode"],
+        "522"
+    );
+    assert!(!log.contains(&secret) && !log.contains(&token));
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use coso::app::Application;
-use coso::config::{Limits, Settings};
+use coso::config::{Limits, Observability, Settings};
 use coso::db::StatementCounter;
 use coso::domain::Role;
 use coso::service::tokens;
@@ -18,6 +18,10 @@ pub const OTHER: &str = "524";
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub base: String,
+    /// The metrics-only listener, when configured.
+    pub metrics_base: Option<String>,
+    /// The readiness flags the scheduler sets.
+    pub readiness: coso::telemetry::readiness::Readiness,
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     pub client: reqwest::Client,
@@ -115,12 +119,22 @@ impl TestApp {
 
     /// A server with the given limits, with or without the demo data.
     pub async fn spawn_with(limits: Limits, demo: bool) -> Self {
+        Self::spawn_observed(limits, demo, Observability::default()).await
+    }
+
+    /// A server with the given limits and metrics and logging settings.
+    pub async fn spawn_observed(limits: Limits, demo: bool, observe: Observability) -> Self {
         coso::telemetry::init("text");
         let dir = tempfile::tempdir().expect("tempdir");
         let url = fresh_database_url(dir.path()).await;
-        let mut settings = settings(url, limits);
+        let mut settings = Settings {
+            observe,
+            ..settings(url, limits)
+        };
         settings.mail.outbox_dir = dir.path().join("outbox");
         let app = Application::build(&settings).await.expect("build app");
+        let readiness = app.readiness().clone();
+        let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let db = app.db().clone();
         if demo {
             coso::seed::seed_demo(&db).await.expect("seed demo");
@@ -146,6 +160,8 @@ impl TestApp {
             city_admin: token(Role::Admin, Some(CITY)).await,
             city_viewer: token(Role::Viewer, Some(CITY)).await,
             base,
+            metrics_base,
+            readiness,
             db,
             statements,
             client: reqwest::Client::new(),

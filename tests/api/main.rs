@@ -12,6 +12,7 @@ mod cache;
 mod cli;
 mod demo;
 mod faults;
+mod fuzz;
 mod helpers;
 mod indicators;
 mod limits;

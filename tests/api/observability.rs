@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use coso::config::Limits;
+use coso::config::{Limits, Observability};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, first_code};
@@ -74,6 +74,55 @@ async fn metrics_need_an_admin_token_and_count_operations_by_name() {
     );
     assert!(sample(&text, "coso_db_pool_connections", &["state=\"max\""]).is_some());
     assert!(text.contains("# TYPE coso_report_retries_pending gauge"));
+    // The indicator refresh (here through the mutation) is counted and timed.
+    app.data(
+        &app.admin,
+        "mutation { refreshIndicators { rows } }",
+        json!({}),
+    )
+    .await;
+    let text = get(&app, "/metrics", Some(&app.admin))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let refreshes = sample(&text, "coso_indicator_refreshes_total", &["outcome=\"ok\""]);
+    assert!(refreshes >= Some(1.0), "{text}");
+    let timed = "coso_indicator_refresh_duration_seconds_count";
+    assert!(sample(&text, timed, &["outcome=\"ok\""]) >= Some(1.0));
+}
+
+#[tokio::test]
+async fn a_separate_metrics_address_serves_metrics_without_a_token() {
+    let observe = Observability {
+        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_observed(Limits::default(), false, observe).await;
+    let base = app.metrics_base.clone().unwrap();
+    let resp = app
+        .client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("coso_db_pool_connections")
+    );
+    // Only /metrics is served there.
+    let other = app
+        .client
+        .post(format!("{base}/graphql"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    // The main address still wants an admin token.
+    assert_eq!(get(&app, "/metrics", None).await.status(), 401);
 }
 
 #[tokio::test]
@@ -86,6 +135,16 @@ async fn ready_reports_each_check() {
         body,
         json!({ "status": "ready", "checks": { "database": "ok", "migrations": "ok", "scheduler": "ok" } })
     );
+    assert_eq!(get(&app, "/health", None).await.status(), 200);
+
+    // The scheduler stops: not ready, and the body says why; alive all the same.
+    app.readiness.set_scheduler_running(false);
+    let resp = get(&app, "/ready", None).await;
+    assert_eq!(resp.status(), 503);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["checks"]["scheduler"], "not running");
+    assert_eq!(body["checks"]["database"], "ok");
     assert_eq!(get(&app, "/health", None).await.status(), 200);
 }
 
@@ -149,6 +208,7 @@ fn json_logs_are_one_parseable_object_per_line_with_the_request_id() {
             operation = "Slow \"quoted\"",
             "slow request"
         );
+        let _inner = tracing::info_span!("refresh", rows = 3).entered();
         tracing::info!("second line");
     });
     let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
@@ -161,7 +221,82 @@ fn json_logs_are_one_parseable_object_per_line_with_the_request_id() {
     assert_eq!(lines[0]["fields"]["message"], "slow request");
     assert_eq!(lines[0]["fields"]["operation"], "Slow \"quoted\"");
     assert_eq!(lines[0]["span"]["request_id"], "req-42");
-    assert_eq!(lines[1]["span"]["name"], "request");
+    assert_eq!(lines[1]["span"]["name"], "refresh", "{text}");
+    assert_eq!(lines[1]["spans"][0]["request_id"], "req-42");
+}
+
+#[tokio::test]
+async fn the_timeout_cuts_queries_not_writes_and_audits_what_it_cut() {
+    let limits = Limits {
+        query_timeout_ms: 1,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, true).await;
+    // A cut analytics query still has its audit row.
+    let q = r#"{ analyticsQuery(sql: "SELECT COUNT(*) AS n FROM officers") { rowCount } }"#;
+    assert_eq!(
+        first_code(&app.gql(&app.analyst, q, json!({})).await),
+        "TIMEOUT"
+    );
+    // A write runs to its end (a cut commit could land unseen), and is audited.
+    let w = r#"mutation SlowWrite { createDirective(input: { number: "77-KH/CAT", kind: PLAN, issuer: POLICE_DEPARTMENT, title: "x", issuedOn: "2024-01-02" }) { number } }"#;
+    let done = app.data(&app.admin, w, json!({})).await;
+    assert_eq!(done["createDirective"]["number"], "77-KH/CAT");
+
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Kind.is_in(["analytics", "mutation"]))
+        .order_by_asc(entity::audit_log::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| (r.operation.as_str(), r.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("analyticsQuery", "TIMEOUT"), ("createDirective", "ok")]
+    );
+    assert!(rows[0].arguments.contains("SELECT COUNT(*)"));
+}
+
+#[test]
+fn slow_requests_are_logged_at_warn_with_their_operation_names() {
+    use coso::http::request_id::{OperationNames, observe};
+    use poem::{Endpoint, EndpointExt};
+
+    #[poem::handler]
+    fn answer() -> poem::Response {
+        let mut resp = poem::Response::builder().finish();
+        resp.set_data(OperationNames("SlowDashboard,Other".into()));
+        resp
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let filter = tracing_subscriber::EnvFilter::new("info");
+    let subscriber = coso::telemetry::subscriber("json", filter, move || writer.clone());
+    let resp = tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let ep = poem::Route::new()
+            .at("/graphql", poem::post(answer))
+            .around(|ep, req| observe(ep, req, std::time::Duration::ZERO));
+        let req = poem::Request::builder()
+            .method(poem::http::Method::POST)
+            .uri(poem::http::Uri::from_static("/graphql"))
+            .header("x-request-id", "slow-1")
+            .finish();
+        rt.block_on(ep.call(req)).unwrap()
+    });
+    assert_eq!(resp.headers()["x-request-id"], "slow-1");
+    let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let line: Value = serde_json::from_str(text.lines().next().expect("a log line")).unwrap();
+    assert_eq!(line["level"], "WARN");
+    assert_eq!(line["fields"]["message"], "slow request");
+    assert_eq!(line["fields"]["operation"], "SlowDashboard,Other");
+    assert_eq!(line["span"]["request_id"], "slow-1");
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ macro_rules! in_txn {
             .await
             .gql()?;
         crate::service::commit($txn).await.gql()?;
+        crate::graphql::audit::committed($ctx);
         out
     }};
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::domain::Role;
-use crate::graphql::audit::record_in_txn;
+use crate::graphql::audit::{committed, record_in_txn};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
@@ -33,6 +33,7 @@ impl TokenMutation {
             .gql()?;
         record_in_txn(ctx, &txn).await.gql()?;
         txn.commit().await.map_err(ServiceError::from).gql()?;
+        committed(ctx);
         Ok(CreatedToken {
             token: ApiToken(row),
             secret,
@@ -46,6 +47,7 @@ impl TokenMutation {
         let row = tokens::revoke(&txn, id).await.gql()?;
         record_in_txn(ctx, &txn).await.gql()?;
         txn.commit().await.map_err(ServiceError::from).gql()?;
+        committed(ctx);
         Ok(ApiToken(row))
     }
 }

@@ -1,18 +1,7 @@
-//! Audit at the GraphQL boundary. An extension sees every top-level field and every
-//! officer's personal field, and records:
-//! - each mutation, with its arguments and outcome (`ok` or the error code), including
-//!   ones refused by a guard before they start. A mutation that runs in a transaction
-//!   writes its `ok` row inside that transaction ([`record_in_txn`], called by
-//!   `in_txn!` before commit), so no committed write lacks its row; every other
-//!   outcome is written right after the resolver returns;
-//! - each `analyticsQuery`;
-//! - each top-level field under which officers' names or birth years were read (or
-//!   refused), once per operation, with the field's arguments.
-//!
-//! An audit row that cannot be written outside a transaction is logged and counted
-//! (`coso_audit_write_failures_total`); the caller's answer is not changed.
+//! The audit extension: watches top-level fields and officers' personal fields of one
+//! GraphQL operation and writes the rows described in the parent module.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
@@ -20,42 +9,12 @@ use async_graphql::extensions::{
     ResolveInfo,
 };
 use async_graphql::parser::types::{ExecutableDocument, Field};
-use async_graphql::{Context, Name, Response, ServerError, ServerResult, Value, Variables};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use async_graphql::{Response, ServerResult, Value, Variables};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 
-use super::context::{Ctx, RequestData};
-use crate::service::audit::{self, Entry};
-use crate::telemetry::metrics;
-
-/// Response keys of the mutations whose `ok` row was written in their transaction.
-#[derive(Debug, Default)]
-pub struct AuditMarks(Mutex<HashSet<String>>);
-
-/// Writes the `ok` row of the running mutation with `txn` (before it commits).
-pub async fn record_in_txn(
-    ctx: &Context<'_>,
-    txn: &impl ConnectionTrait,
-) -> crate::service::Result<()> {
-    let field = ctx.field();
-    let args = field
-        .arguments()
-        .map(|a| args_json(a.into_iter()))
-        .unwrap_or_default();
-    let request = ctx.request();
-    let entry = Entry::by(
-        &request.principal,
-        Some(&request.request_id),
-        mutation_kind(field.name()),
-        field.name(),
-        args,
-    );
-    audit::record(txn, entry).await?;
-    if let Ok(mut marks) = request.audit.0.lock() {
-        marks.insert(field.alias().unwrap_or(field.name()).to_owned());
-    }
-    Ok(())
-}
+use super::{append, args_json, entry, mutation_kind, outcome, write};
+use crate::graphql::context::RequestData;
 
 /// Creates one [`Audit`] extension per request.
 pub struct AuditFactory;
@@ -126,11 +85,14 @@ impl Extension for Audit {
         if !mutation {
             self.note_root(&key, &name, &args);
         }
+        if name == "analyticsQuery" {
+            start_analytics(ctx, &key, &name, args.clone());
+        }
         let result = next.run(ctx, info).await;
         if mutation {
             self.write_mutation(ctx, &key, &name, args, &result).await;
         } else if name == "analyticsQuery" {
-            write(ctx, "analytics", name, args, outcome(&result)).await;
+            finish_analytics(ctx, &key, &result).await;
         }
         result
     }
@@ -194,11 +156,10 @@ impl Audit {
         args: serde_json::Value,
         result: &ServerResult<Option<Value>>,
     ) {
-        let in_txn = ctx
+        let committed = ctx
             .data_opt::<RequestData>()
-            .and_then(|r| r.audit.0.lock().ok().map(|m| m.contains(key)))
-            .unwrap_or(false);
-        if result.is_ok() && in_txn {
+            .is_some_and(|r| r.audit.is_committed(key));
+        if committed {
             return;
         }
         write(
@@ -232,66 +193,26 @@ impl Audit {
     }
 }
 
-/// `token` for token changes, `mutation` for the rest.
-fn mutation_kind(name: &str) -> &'static str {
-    if name.contains("ApiToken") {
-        "token"
-    } else {
-        "mutation"
-    }
-}
-
-fn args_json(args: impl Iterator<Item = (Name, Value)>) -> serde_json::Value {
-    let map: serde_json::Map<String, serde_json::Value> = args
-        .map(|(n, v)| (n.to_string(), v.into_json().unwrap_or_default()))
-        .collect();
-    serde_json::Value::Object(map)
-}
-
-/// `ok` or the stable code of the error.
-fn outcome(result: &ServerResult<Option<Value>>) -> String {
-    match result {
-        Ok(_) => "ok".into(),
-        Err(e) => error_code(e),
-    }
-}
-
-fn error_code(e: &ServerError) -> String {
-    e.extensions
-        .as_ref()
-        .and_then(|x| x.get("code"))
-        .and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        })
-        // Errors without a code at this point are argument coercion errors.
-        .unwrap_or_else(|| "BAD_USER_INPUT".into())
-}
-
-async fn write(
-    ctx: &ExtensionContext<'_>,
-    kind: &'static str,
-    operation: String,
-    args: serde_json::Value,
-    outcome: String,
-) {
-    let (Some(request), Some(db)) = (
+/// Registers the row of an analytics query before it runs (so a timeout records it).
+fn start_analytics(ctx: &ExtensionContext<'_>, key: &str, name: &str, args: serde_json::Value) {
+    if let (Some(request), Some(entry)) = (
         ctx.data_opt::<RequestData>(),
-        ctx.data_opt::<DatabaseConnection>(),
-    ) else {
-        return;
-    };
-    let entry = Entry::by(
-        &request.principal,
-        Some(&request.request_id),
-        kind,
-        operation,
-        args,
-    )
-    .outcome(outcome);
-    if let Err(e) = audit::record(db, entry).await {
-        tracing::error!(error = ?e, kind, "could not write an audit row");
-        metrics::record_audit_failure(kind);
+        entry(ctx, "analytics", name.to_owned(), args),
+    ) {
+        request.audit.start(key, entry);
+    }
+}
+
+async fn finish_analytics(
+    ctx: &ExtensionContext<'_>,
+    key: &str,
+    result: &ServerResult<Option<Value>>,
+) {
+    let pending = ctx
+        .data_opt::<RequestData>()
+        .and_then(|r| r.audit.finish(key));
+    if let (Some(entry), Some(db)) = (pending, ctx.data_opt::<DatabaseConnection>()) {
+        append(db, entry.outcome(outcome(result))).await;
     }
 }
 

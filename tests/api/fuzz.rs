@@ -1,0 +1,447 @@
+//! Fuzzing the API: generated GraphQL documents (real field and argument names mixed
+//! with junk, literals of every kind, variables, fragments, batches, broken syntax) and
+//! generated variables and bodies, sent by tokens that may not write. Every answer is a
+//! 200/400/401/413 with JSON whose errors all carry a stable code, never `INTERNAL` or
+//! internal text; the data is unchanged afterwards and the server still answers.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{Value, json};
+use tokio::runtime::Runtime;
+
+use crate::helpers::TestApp;
+
+/// Every code a client may see (see `src/graphql/error.rs`), minus `INTERNAL`.
+const CODES: &[&str] = &[
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "UNKNOWN_UNIT",
+    "INVALID_DATE_RANGE",
+    "DUPLICATE_CHIEF",
+    "RANK_NOT_ALLOWED",
+    "INVALID_INPUT",
+    "INVALID_CURSOR",
+    "BAD_USER_INPUT",
+    "GRAPHQL_VALIDATION_FAILED",
+    "QUERY_TOO_DEEP",
+    "QUERY_TOO_COMPLEX",
+    "BATCH_TOO_LARGE",
+    "BODY_TOO_LARGE",
+    "BAD_REQUEST",
+    "RATE_LIMITED",
+    "TIMEOUT",
+    "SQL_SYNTAX",
+    "SQL_UNKNOWN_TABLE",
+    "SQL_NOT_ALLOWED",
+    "SQL_ERROR",
+    "SQL_TIMEOUT",
+    "INVALID_CRON",
+    "UNKNOWN_TIME_ZONE",
+    "UNSUPPORTED_LANGUAGE",
+];
+
+/// Text that must never reach a client.
+const INTERNAL_TEXT: &[&str] = &[
+    "sqlx",
+    "DbErr",
+    "panicked",
+    "database error",
+    "SQLSTATE",
+    "sea_orm",
+    "internal error",
+];
+
+const FIELDS: &[&str] = &[
+    "units",
+    "unit",
+    "districts",
+    "officers",
+    "partyMemberships",
+    "headquarters",
+    "directives",
+    "unionActivities",
+    "dialogueQuestions",
+    "awards",
+    "me",
+    "apiTokens",
+    "analyticsQuery",
+    "indicatorDefinitions",
+    "indicators",
+    "indicatorSeries",
+    "indicatorGaps",
+    "hqTrajectory",
+    "indicatorCategories",
+    "reportSchedules",
+    "auditLog",
+    "edges",
+    "node",
+    "pageInfo",
+    "totalCount",
+    "code",
+    "name",
+    "fullName",
+    "birthYear",
+    "officers",
+    "chief",
+    "district",
+    "createOfficer",
+    "deleteAward",
+    "createApiToken",
+    "refreshIndicators",
+    "updateOfficer",
+    "createDirective",
+    "revokeApiToken",
+    "deleteReportSchedule",
+    "__typename",
+    "__schema",
+    "types",
+    "fields",
+    "x",
+    "cursor",
+    "hasNextPage",
+    "value",
+    "rows",
+    "columns",
+];
+
+const ARGS: &[&str] = &[
+    "first",
+    "after",
+    "filter",
+    "orderBy",
+    "code",
+    "id",
+    "input",
+    "sql",
+    "limit",
+    "asOf",
+    "groupBy",
+    "from",
+    "to",
+    "period",
+    "role",
+    "name",
+    "districtCode",
+    "search",
+    "activeOn",
+    "q",
+];
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(FIELDS).prop_map(str::to_owned),
+        1 => "[a-zA-Z_][a-zA-Z0-9_]{0,6}",
+    ]
+}
+
+fn literal() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<i32>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| format!("{f:?}")),
+        "\\PC{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        prop::sample::select(vec![
+            "true",
+            "false",
+            "null",
+            "PROVINCE",
+            "DISTRICT",
+            "ADMIN",
+            "VIEWER",
+            "CHIEF",
+            "$v",
+            "$first",
+            "\"2024-12-31\"",
+            "\"9999-99-99\"",
+            "\"522\"",
+            "\"SELECT * FROM units\"",
+            "\"DROP TABLE units\"",
+            "-1",
+            "2147483648",
+            "\"\\u0000\"",
+            "\"bW9yZQ==\"",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    leaf.prop_recursive(3, 12, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+            prop::collection::vec((prop::sample::select(ARGS), inner), 0..4).prop_map(|kv| {
+                let fields: Vec<_> = kv.into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                format!("{{ {} }}", fields.join(", "))
+            }),
+        ]
+    })
+}
+
+fn arguments() -> impl Strategy<Value = String> {
+    prop::collection::vec((prop::sample::select(ARGS), literal()), 0..3).prop_map(|kv| {
+        if kv.is_empty() {
+            String::new()
+        } else {
+            let a: Vec<_> = kv.into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("({})", a.join(", "))
+        }
+    })
+}
+
+fn selection() -> impl Strategy<Value = String> {
+    let leaf = (name(), arguments()).prop_map(|(n, a)| format!("{n}{a}"));
+    leaf.prop_recursive(5, 24, 4, |inner| {
+        (name(), arguments(), prop::collection::vec(inner, 1..4))
+            .prop_map(|(n, a, sub)| format!("{n}{a} {{ {} }}", sub.join(" ")))
+    })
+}
+
+/// Real queries with generated argument values: these reach the resolvers.
+const TEMPLATES: &[&str] = &[
+    "{ units(first: $INT, after: $STR, filter: { districtCode: $STR, search: $STR }) { totalCount edges { cursor node { code name officerCount chief { rank } } } } }",
+    "{ officers(first: $INT, filter: { unitCode: $STR, activeOn: $STR, birthYear: { min: $INT } }) { totalCount edges { node { fullName birthYear rank unit { code } } } } }",
+    "{ unit(code: $STR) { code name officers { rank } headquarters { model status } } }",
+    "{ analyticsQuery(sql: $SQL, limit: $INT) { rowCount truncated rows } }",
+    "{ indicators(asOf: $STR, groupBy: [$ENUM]) { code value display } }",
+    "{ indicatorGaps(code: $STR, asOf: $STR, first: $INT) { totalCount units { rank unitCode } } }",
+    "{ indicatorSeries(code: $STR, from: $STR, to: $STR, period: $ENUM) { asOf value } }",
+    "{ hqTrajectory(asOf: $STR) { missing onTrack } }",
+    "{ directives(first: $INT, filter: { issuedOn: { from: $STR, to: $STR } }, orderBy: { field: $ENUM, direction: $ENUM }) { edges { node { title } } } }",
+    "{ auditLog(first: $INT, after: $STR) { totalCount } }",
+    "{ reportSchedules { name nextFireTimes(count: $INT) } }",
+    "mutation { createDirective(input: { number: $STR, kind: $ENUM, issuer: $ENUM, title: $STR, issuedOn: $STR }) { id } }",
+    "mutation { endOfficerPosting(id: $INT, postedTo: $STR) { id } }",
+];
+
+fn templated() -> impl Strategy<Value = String> {
+    let strs = prop_oneof![
+        "\\PC{0,12}",
+        prop::sample::select(vec![
+            "522",
+            "2024-12-31",
+            "2019-02-29",
+            "9999-12-31",
+            "0000-01-01",
+            "party_standing_committee_rate",
+            "hq_new_model_coverage",
+            "bW9yZQ==",
+            "YXJyYXk=",
+            "%",
+            "_",
+            "'; DROP TABLE unit; --"
+        ])
+        .prop_map(str::to_owned),
+    ]
+    .prop_map(|s| serde_json::to_string(&s).unwrap());
+    let sql = prop::sample::select(vec![
+        "SELECT * FROM units",
+        "SELECT COUNT(*) FROM officers GROUP BY unit_code",
+        "SELECT 1/0",
+        "SELECT * FROM units u JOIN officers o ON u.code = o.unit_code JOIN memberships m ON 1=1",
+        "SELECT read_csv('/etc/passwd')",
+        "WITH x AS (SELECT * FROM x) SELECT * FROM x",
+        "SELECT * FROM indicator_values",
+        "SELECT CAST(code AS INT) FROM units",
+        "",
+        "SELECT",
+    ])
+    .prop_map(|q| serde_json::to_string(q).unwrap());
+    let ints = prop_oneof![
+        Just(0i64),
+        Just(-1),
+        Just(1),
+        Just(501),
+        Just(i64::from(i32::MAX)),
+        any::<i64>()
+    ]
+    .prop_map(|n| n.to_string());
+    let enums = prop::sample::select(vec![
+        "PROVINCE", "DISTRICT", "UNIT", "MONTH", "QUARTER", "YEAR", "PLAN", "ASC", "DESC", "ID",
+        "NOPE", "null",
+    ]);
+    (
+        prop::sample::select(TEMPLATES),
+        prop::collection::vec((strs, sql, ints, enums), 8),
+    )
+        .prop_map(|(t, values)| {
+            let mut doc = t.to_owned();
+            for (s, q, i, e) in values {
+                doc = doc
+                    .replacen("$STR", &s, 1)
+                    .replacen("$SQL", &q, 1)
+                    .replacen("$INT", &i, 1)
+                    .replacen("$ENUM", e, 1);
+            }
+            doc
+        })
+}
+
+fn document() -> impl Strategy<Value = String> {
+    let ops = prop::sample::select(vec![
+        "",
+        "query",
+        "query Q($v: Int, $first: Int)",
+        "mutation",
+        "mutation M",
+        "subscription",
+        "fragment F on Unit",
+    ]);
+    let structured = (ops, prop::collection::vec(selection(), 1..3))
+        .prop_map(|(op, s)| format!("{op} {{ {} }}", s.join(" ")));
+    prop_oneof![
+        8 => templated(),
+        4 => structured,
+        // Structured, then cut or spliced with junk.
+        2 => (selection(), any::<prop::sample::Index>(), "\\PC{0,8}").prop_map(|(s, cut, junk)| {
+            let doc = format!("{{ {s} }}");
+            let at = doc.char_indices().map(|(i, _)| i).nth(cut.index(doc.chars().count())).unwrap_or(0);
+            format!("{}{junk}{}", &doc[..at], &doc[at..])
+        }),
+        1 => "\\PC{0,40}",
+        1 => Just("{ ...F } fragment F on Query { ...F }".to_owned()),
+    ]
+}
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        "\\PC{0,10}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A whole request body: one operation, a batch, or JSON of the wrong shape.
+fn body() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        8 => operation(),
+        2 => prop::collection::vec(operation(), 0..4).prop_map(Value::Array),
+        1 => json_value(),
+    ]
+}
+
+fn operation() -> impl Strategy<Value = Value> {
+    (
+        document(),
+        prop_oneof![
+            6 => Just(Value::Null),
+            3 => prop::collection::btree_map(prop::sample::select(vec!["v", "first", "x"]), json_value(), 0..3)
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            1 => json_value(),
+        ],
+        prop_oneof![4 => Just(None), 1 => prop::option::of("[A-Z][a-z]{0,4}")],
+    )
+        .prop_map(|(q, v, n)| json!({ "query": q, "variables": v, "operationName": n }))
+}
+
+/// Counts that change when anything is written (the audit log aside).
+async fn fingerprint(app: &TestApp) -> Vec<i64> {
+    use sea_orm::ConnectionTrait;
+    let version = coso::service::version::current(&app.db)
+        .await
+        .unwrap()
+        .map(|v| v.version);
+    let mut out = vec![version.unwrap_or(-1)];
+    for table in [
+        "unit",
+        "officer",
+        "party_membership",
+        "headquarters",
+        "directive",
+        "award",
+        "api_token",
+        "report_schedule",
+        "indicator_value",
+    ] {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        let row = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        out.push(row.try_get::<i64>("", "n").unwrap());
+    }
+    out
+}
+
+fn check(status: u16, text: &str) -> Result<(), String> {
+    if ![200, 400, 401, 413].contains(&status) {
+        return Err(format!("status {status}: {text}"));
+    }
+    if INTERNAL_TEXT.iter().any(|t| text.contains(t)) {
+        return Err(format!("internal text in {text}"));
+    }
+    if status == 401 {
+        return Ok(());
+    }
+    let body: Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e}): {text}"))?;
+    let answers = match &body {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    for answer in answers {
+        for error in answer["errors"].as_array().into_iter().flatten() {
+            let code = error["extensions"]["code"].as_str().unwrap_or("<none>");
+            if !CODES.contains(&code) {
+                return Err(format!("code {code} in {text}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn generated_requests_never_fail_internally_or_change_data() {
+    let rt = Runtime::new().unwrap();
+    let limits = coso::config::Limits {
+        rate_limit_per_min: 0,
+        query_timeout_ms: 5_000,
+        ..Default::default()
+    };
+    let app = rt.block_on(TestApp::spawn_with(limits, true));
+    let before = rt.block_on(fingerprint(&app));
+    let cases = std::env::var("COSO_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    let tokens = [
+        app.viewer.clone(),
+        app.analyst.clone(),
+        app.analyst.clone(),
+        app.city_viewer.clone(),
+    ];
+    let token = prop_oneof![9 => prop::sample::select(tokens.to_vec()), 1 => Just(String::new())];
+    let strategy = (body(), token);
+    let result = runner.run(&strategy, |(body, token)| {
+        let (status, text) = rt.block_on(async {
+            let token = (!token.is_empty()).then_some(token.as_str());
+            let resp = app.post(token, &body).await;
+            let status = resp.status().as_u16();
+            (status, resp.text().await.unwrap())
+        });
+        check(status, &text).map_err(|e| TestCaseError::fail(format!("{e}\nrequest: {body}")))
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert_eq!(rt.block_on(fingerprint(&app)), before, "the data changed");
+    let health = rt
+        .block_on(app.client.get(format!("{}/health", app.base)).send())
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
