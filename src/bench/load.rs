@@ -2,8 +2,10 @@
 //! `coso serve` on the configured database (seed the national tier first), makes a
 //! viewer token, and keeps `--connections` keep-alive connections busy for `--seconds`
 //! with the dashboard request (indicators by district, and a page of 50 units with
-//! their district, chief and headquarters). In the same run it measures `GET /health`
-//! the same way, as the baseline of what the HTTP stack alone does on this machine.
+//! their district, chief and headquarters), once with a viewer token for the whole
+//! database and once with a viewer token of one district (a district chief's
+//! dashboard). In the same run it measures `GET /health` the same way, as the baseline
+//! of what the HTTP stack alone does on this machine.
 //! Prints requests per second, p50/p99/max latency, errors and the server's peak memory.
 
 use std::io::{BufRead, BufReader};
@@ -11,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::db;
@@ -66,7 +69,7 @@ impl Measured {
         };
         let rps = self.requests as f64 / self.elapsed.as_secs_f64();
         println!(
-            "{name:<10} {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  requests {}  errors {}",
+            "{name:<13} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>8.2} ms  requests {}  errors {}",
             rps,
             pct(0.5),
             pct(0.99),
@@ -87,7 +90,15 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     if crate::seed::is_empty(&conn).await? {
         anyhow::bail!("the database is empty: seed it first (coso seed --synthetic l)");
     }
-    let (row, token) = tokens::create(&conn, Role::Viewer, None, "bench load").await?;
+    let district = entity::district::Entity::find()
+        .order_by_asc(entity::district::Column::Code)
+        .one(&conn)
+        .await?
+        .map(|d| d.code)
+        .ok_or_else(|| anyhow::anyhow!("no district"))?;
+    let (wide, token) = tokens::create(&conn, Role::Viewer, None, "bench load").await?;
+    let (scoped, district_token) =
+        tokens::create(&conn, Role::Viewer, Some(district.clone()), "bench load").await?;
     let mut server = Server::start(database_url, opts.pool)?;
     let base = server.base.clone();
     println!(
@@ -99,24 +110,37 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     let body = Arc::new(json!({ "query": DASHBOARD }));
     // Warm up: stores the indicator snapshot and fills the caches the way a running
     // server has them.
-    let warm = one(&reqwest::Client::new(), &base, &token, &body).await;
-    if let Err(e) = &warm {
-        anyhow::bail!("the dashboard request fails: {e}");
+    for (who, token) in [
+        ("whole database", &token),
+        ("one district", &district_token),
+    ] {
+        match one(&reqwest::Client::new(), &base, token, &body).await {
+            Ok(bytes) => println!("dashboard answer for {who}: {} kB", bytes / 1024),
+            Err(e) => anyhow::bail!("the dashboard request fails: {e}"),
+        }
     }
     let after_warm = server.peak_mib();
     let secs = Duration::from_secs(opts.seconds.max(1));
-    let mut health = load(&base, None, None, opts.connections, secs).await;
-    let mut dashboard = load(&base, Some(&token), Some(body), opts.connections, secs).await;
+    let n = opts.connections;
+    let mut health = load(&base, None, None, n, secs).await;
+    let mut dashboard = load(&base, Some(&token), Some(body.clone()), n, secs).await;
+    let mut local = load(&base, Some(&district_token), Some(body), n, secs).await;
     let baseline = health.print("health");
-    let measured = dashboard.print("dashboard");
+    let whole = dashboard.print("dashboard");
+    let one_district = local.print(&format!("district {district}"));
     println!(
-        "dashboard / health throughput: {:.2}   server peak memory: {} MiB (after warm-up {} MiB)",
-        measured / baseline.max(1.0),
+        "throughput / health: dashboard {:.3}, district dashboard {:.3}",
+        whole / baseline.max(1.0),
+        one_district / baseline.max(1.0)
+    );
+    println!(
+        "server peak memory: {} MiB (after warm-up {} MiB)",
         server.peak_mib().map_or("?".into(), |m| format!("{m:.0}")),
         after_warm.map_or("?".into(), |m| format!("{m:.0}")),
     );
     server.stop();
-    tokens::revoke(&conn, row.id).await?;
+    tokens::revoke(&conn, wide.id).await?;
+    tokens::revoke(&conn, scoped.id).await?;
     Ok(())
 }
 
@@ -148,7 +172,9 @@ async fn load(
                 while Instant::now() < until {
                     let t = Instant::now();
                     let outcome = match (&token, &body) {
-                        (Some(token), Some(body)) => one(&client, &base, token, body).await,
+                        (Some(token), Some(body)) => {
+                            one(&client, &base, token, body).await.map(|_| ())
+                        }
                         _ => health(&client, &base).await,
                     };
                     m.micros
@@ -184,12 +210,14 @@ async fn load(
     total
 }
 
+/// One dashboard request; its answer's size. The answer is checked without parsing it
+/// all (the generator must not be the bottleneck): 200, data first, no `errors`.
 async fn one(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     body: &Value,
-) -> Result<(), String> {
+) -> Result<usize, String> {
     let resp = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
@@ -198,17 +226,16 @@ async fn one(
         .await
         .map_err(|e| e.to_string())?;
     let status = resp.status();
-    let answer: Value = resp.json().await.map_err(|e| e.to_string())?;
-    if !status.is_success() || answer.get("errors").is_some() {
-        return Err(format!("{status}: {}", answer["errors"][0]));
+    let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if !status.is_success() || !bytes.starts_with(b"{\"data\":{") || has(b"\"errors\"") {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned();
+        return Err(format!("{status}: {text}"));
     }
-    if answer["data"]["units"]["edges"]
-        .as_array()
-        .is_none_or(|e| e.is_empty())
-    {
+    if !has(b"\"edges\":[{") {
         return Err("no units in the answer".into());
     }
-    Ok(())
+    Ok(bytes.len())
 }
 
 async fn health(client: &reqwest::Client, base: &str) -> Result<(), String> {
