@@ -643,3 +643,27 @@ async fn the_next_report_shows_the_change_since_the_previous_one() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_permanent_refusal_is_not_retried() {
+    let app = TestApp::spawn().await;
+    let server = SmtpServer::start(Behaviour {
+        reject_rcpt: Some((550, "5.1.1 no such mailbox")),
+        ..Behaviour::default()
+    });
+    let id = create(&app, schedule_input("Báo cáo", people(2))).await;
+    let scheduler = smtp_scheduler(&app, &server, "a");
+    let run = scheduler.run_now(id).await.expect("run");
+    assert_eq!(run.status, "failed", "nothing to wait for");
+    let rows = deliver::of_run(&app.db, run.id).await.expect("rows");
+    for d in &rows {
+        assert_eq!(
+            (d.status.as_str(), d.attempts),
+            (deliver::FAILED, 1),
+            "{d:?}"
+        );
+        let error = d.last_error.as_deref().unwrap_or_default();
+        assert!(error.starts_with("MAIL_PERMANENT"), "{error}");
+    }
+    assert!(server.received().is_empty());
+}
