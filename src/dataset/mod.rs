@@ -5,6 +5,7 @@
 
 mod cache;
 mod columns;
+mod fetch;
 mod load;
 
 pub use cache::DatasetCache;
