@@ -19,8 +19,18 @@ pub struct DatasetCache {
 
 impl DatasetCache {
     /// The dataset for `scope`: the cached copy when the scope is the whole province and
-    /// the data version has not moved, otherwise a fresh load.
+    /// the data version has not moved, otherwise a fresh load. The load runs in a task of
+    /// its own: a caller that stops waiting (a query timeout, a client gone) does not cut
+    /// its statements mid-flight, which would hold pool connections, and the finished
+    /// load still fills the cache.
     pub async fn get(&self, db: &DatabaseConnection, scope: &Scope) -> Result<Arc<Dataset>> {
+        let (me, db, scope) = (self.clone(), db.clone(), scope.clone());
+        tokio::spawn(async move { me.get_here(&db, &scope).await })
+            .await
+            .map_err(|e| service::ServiceError::Internal(format!("dataset loader: {e}")))?
+    }
+
+    async fn get_here(&self, db: &DatabaseConnection, scope: &Scope) -> Result<Arc<Dataset>> {
         if scope.district.is_some() {
             return Ok(Arc::new(load(db, scope).await?));
         }

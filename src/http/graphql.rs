@@ -183,6 +183,7 @@ async fn execute(
     let info = Arc::new(OperationInfo::default());
     let started = Instant::now();
     let limit = Duration::from_millis(state.limits.query_timeout_ms);
+    let document = request.query.clone();
     let run = state.schema.execute(request.data(data).data(info.clone()));
     tokio::pin!(run);
     let mut response = tokio::select! {
@@ -194,7 +195,7 @@ async fn execute(
                 tracing::warn!(operation = name, "mutation over the query timeout; letting it finish");
                 run.await
             }
-            _ => timed_out(state, &audit, limit).await,
+            _ => timed_out(state, (principal, request_id), &audit, &document, limit).await,
         },
     };
     response.errors.iter_mut().for_each(ensure_code);
@@ -205,13 +206,28 @@ async fn execute(
 }
 
 /// The `TIMEOUT` answer of a query; the audited fields it was running (analytics
-/// queries) get their rows with outcome `TIMEOUT`.
+/// queries) get their rows with outcome `TIMEOUT`. A query cut before its resolvers
+/// started still gets the row of each analytics field its document asks for.
 async fn timed_out(
     state: &AppState,
+    (principal, request_id): (&Principal, &str),
     audit: &AuditState,
+    document: &str,
     limit: Duration,
 ) -> async_graphql::Response {
-    for entry in audit.take_pending() {
+    let pending = audit.take_pending();
+    if pending.is_empty() && asks_for_analytics(document) {
+        let args = serde_json::json!({ "document": document });
+        let entry = crate::service::audit::Entry::by(
+            principal,
+            Some(request_id),
+            "analytics",
+            "analyticsQuery",
+            args,
+        );
+        audit::append(&state.db, entry.outcome("TIMEOUT")).await;
+    }
+    for entry in pending {
         audit::append(&state.db, entry.outcome("TIMEOUT")).await;
     }
     let msg = format!("the operation took longer than {} ms", limit.as_millis());
@@ -230,4 +246,17 @@ fn code_of(e: &ServerError) -> String {
             || "INTERNAL".into(),
             |v| v.to_string().trim_matches('"').to_owned(),
         )
+}
+
+/// Whether any operation of `document` selects `analyticsQuery` at its root.
+fn asks_for_analytics(document: &str) -> bool {
+    use async_graphql::parser::types::Selection;
+    let Ok(doc) = async_graphql::parser::parse_query(document) else {
+        return false;
+    };
+    doc.operations.iter().any(|(_, op)| {
+        op.node.selection_set.node.items.iter().any(|item| {
+            matches!(&item.node, Selection::Field(f) if f.node.name.node == "analyticsQuery")
+        })
+    })
 }
