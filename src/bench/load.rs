@@ -4,8 +4,9 @@
 //! with the dashboard request (indicators by district, and a page of 50 units with
 //! their district, chief and headquarters), once with a viewer token for the whole
 //! database and once with a viewer token of one district (a district chief's
-//! dashboard). In the same run it measures `GET /health` the same way, as the baseline
-//! of what the HTTP stack alone does on this machine.
+//! dashboard), and the district one again with an analyst token, whose answers are never
+//! taken from the response cache. In the same run it measures `GET /health` the same
+//! way, as the baseline of what the HTTP stack alone does on this machine.
 //! Prints requests per second, p50/p99/max latency, errors and the server's peak memory.
 
 use std::io::{BufRead, BufReader};
@@ -99,6 +100,9 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     let (wide, token) = tokens::create(&conn, Role::Viewer, None, "bench load").await?;
     let (scoped, district_token) =
         tokens::create(&conn, Role::Viewer, Some(district.clone()), "bench load").await?;
+    // An analyst's answers are never cached: the same dashboard computed every time.
+    let (analyst, analyst_token) =
+        tokens::create(&conn, Role::Analyst, Some(district.clone()), "bench load").await?;
     let mut server = Server::start(database_url, opts.pool)?;
     let base = server.base.clone();
     println!(
@@ -124,14 +128,18 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     let n = opts.connections;
     let mut health = load(&base, None, None, n, secs).await;
     let mut dashboard = load(&base, Some(&token), Some(body.clone()), n, secs).await;
-    let mut local = load(&base, Some(&district_token), Some(body), n, secs).await;
+    let mut local = load(&base, Some(&district_token), Some(body.clone()), n, secs).await;
+    let mut uncached = load(&base, Some(&analyst_token), Some(body), n, secs).await;
     let baseline = health.print("health");
     let whole = dashboard.print("dashboard");
     let one_district = local.print(&format!("district {district}"));
+    let computed = uncached.print("  uncached");
     println!(
-        "throughput / health: dashboard {:.3}, district dashboard {:.3}",
+        "throughput / health: dashboard {:.3}, district dashboard {:.3} (uncached {:.3}); cache gain {:.1}x",
         whole / baseline.max(1.0),
-        one_district / baseline.max(1.0)
+        one_district / baseline.max(1.0),
+        computed / baseline.max(1.0),
+        one_district / computed.max(1.0)
     );
     println!(
         "server peak memory: {} MiB (after warm-up {} MiB)",
@@ -141,6 +149,7 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     server.stop();
     tokens::revoke(&conn, wide.id).await?;
     tokens::revoke(&conn, scoped.id).await?;
+    tokens::revoke(&conn, analyst.id).await?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
-//! The province-wide dataset, kept in memory until the data version changes, so that
-//! dashboards and analysts do not reload every table on every request. District-scoped
-//! callers load their (small) slice directly.
+//! Datasets kept in memory until the data version changes, so that dashboards and
+//! analysts do not reload every table on every request: one for the whole province and
+//! one per district asked for (at most [`MAX_SCOPES`]). Concurrent requests for the same
+//! scope wait for one load.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -11,18 +13,23 @@ use super::{Dataset, load};
 use crate::auth::Scope;
 use crate::service::{self, Result};
 
-/// Holds the last province-wide dataset.
+/// The most scopes kept; past it the cache starts afresh.
+pub const MAX_SCOPES: usize = 128;
+
+/// One scope's slot: its last dataset, behind a lock that one loader holds at a time.
+type Slot = Arc<Mutex<Option<Arc<Dataset>>>>;
+
+/// Holds the last dataset of each scope.
 #[derive(Clone, Default)]
 pub struct DatasetCache {
-    slot: Arc<Mutex<Option<Arc<Dataset>>>>,
+    slots: Arc<std::sync::Mutex<HashMap<Option<String>, Slot>>>,
 }
 
 impl DatasetCache {
-    /// The dataset for `scope`: the cached copy when the scope is the whole province and
-    /// the data version has not moved, otherwise a fresh load. The load runs in a task of
-    /// its own: a caller that stops waiting (a query timeout, a client gone) does not cut
-    /// its statements mid-flight, which would hold pool connections, and the finished
-    /// load still fills the cache.
+    /// The dataset for `scope`: the cached copy when the data version has not moved,
+    /// otherwise a fresh load. The load runs in a task of its own: a caller that stops
+    /// waiting (a query timeout, a client gone) does not cut its statements mid-flight,
+    /// which would hold pool connections, and the finished load still fills the cache.
     pub async fn get(&self, db: &DatabaseConnection, scope: &Scope) -> Result<Arc<Dataset>> {
         let (me, db, scope) = (self.clone(), db.clone(), scope.clone());
         tokio::spawn(async move { me.get_here(&db, &scope).await })
@@ -31,18 +38,24 @@ impl DatasetCache {
     }
 
     async fn get_here(&self, db: &DatabaseConnection, scope: &Scope) -> Result<Arc<Dataset>> {
-        if scope.district.is_some() {
-            return Ok(Arc::new(load(db, scope).await?));
-        }
         let version = service::version::current(db)
             .await?
             .map_or(0, |v| v.version);
-        let mut slot = self.slot.lock().await;
+        let slot = self.slot(scope);
+        let mut slot = slot.lock().await;
         if let Some(ds) = slot.as_ref().filter(|ds| ds.version == version) {
             return Ok(ds.clone());
         }
         let fresh = Arc::new(load(db, scope).await?);
         *slot = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    fn slot(&self, scope: &Scope) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if slots.len() >= MAX_SCOPES && !slots.contains_key(&scope.district) {
+            slots.clear();
+        }
+        slots.entry(scope.district.clone()).or_default().clone()
     }
 }
