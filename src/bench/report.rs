@@ -38,7 +38,7 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "end to end on {} (province scope, as of {}):",
+        "end to end on {} (the whole database, as of {}):",
         conn.get_database_backend().as_str(),
         opts.as_of
     );

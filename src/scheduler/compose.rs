@@ -11,7 +11,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::Scope;
 use crate::dataset::DatasetCache;
-use crate::indicators::{EngineConfig, GroupBy, Period, find};
+use crate::indicators::{EngineConfig, GroupBy, IndicatorDef, Measure, Period, find};
 use crate::report::{
     DistrictRow, DistrictValue, GapList, GapUnit, Headline, Language, ReportData, ReportPeriod,
     ReportScope, ScopeLevel, Series,
@@ -103,26 +103,42 @@ pub async fn compose(req: Request<'_>) -> Result<ReportData> {
     })
 }
 
-/// The headline of every registered indicator, from the scope-wide row.
+/// The headline of every registered indicator over the whole scope: its province row,
+/// or, in a database of several provinces, the provinces added up.
 fn headlines(values: &[IndicatorValue], previous: &HashMap<String, f64>) -> Result<Vec<Headline>> {
     crate::indicators::registry()
         .iter()
         .map(|def| {
-            let v = values
+            let rows: Vec<&IndicatorValue> = values
                 .iter()
-                .find(|v| v.group_kind == "province" && v.code == def.code)
-                .ok_or_else(|| {
-                    ServiceError::Internal(format!("no scope-wide value for `{}`", def.code))
-                })?;
-            Ok(Headline::from_def(
-                def,
-                v.numerator,
-                v.denominator,
-                v.value,
-                previous.get(def.code).copied(),
-            ))
+                .filter(|v| v.group_kind == "province" && v.code == def.code)
+                .collect();
+            if rows.is_empty() {
+                let why = format!("no scope-wide value for `{}`", def.code);
+                return Err(ServiceError::Internal(why));
+            }
+            let (num, den, value) = whole(def, &rows);
+            let prev = previous.get(def.code).copied();
+            Ok(Headline::from_def(def, num, den, value, prev))
         })
         .collect()
+}
+
+/// Numerator, denominator and value over several province rows.
+fn whole(def: &IndicatorDef, rows: &[&IndicatorValue]) -> (f64, Option<f64>, f64) {
+    if let [one] = rows {
+        return (one.numerator, one.denominator, one.value);
+    }
+    let num: f64 = rows.iter().map(|v| v.numerator).sum();
+    let den: Option<f64> = rows.iter().map(|v| v.denominator).sum::<Option<f64>>();
+    let scale = 10f64.powi(def.decimals as i32);
+    let value = match (def.measure, den) {
+        (Measure::Percent, Some(d)) if d > 0.0 => 100.0 * num / d,
+        (Measure::Ratio, Some(d)) if d > 0.0 => num / d,
+        (Measure::Count, _) => num,
+        _ => 0.0,
+    };
+    (num, den, (value * scale).round() / scale)
 }
 
 fn district_rows(values: &[IndicatorValue]) -> Vec<DistrictRow> {
@@ -186,12 +202,15 @@ async fn monthly_series(ask: Ask<'_>, code: &str, as_of: NaiveDate) -> Result<Se
         vec![GroupBy::Province],
     )
     .await?;
-    let mut points: Vec<(NaiveDate, f64)> = values
-        .iter()
-        .map(|v| (v.as_of.min(as_of), v.value))
+    let mut by_day: std::collections::BTreeMap<NaiveDate, Vec<&IndicatorValue>> =
+        Default::default();
+    for v in &values {
+        by_day.entry(v.as_of.min(as_of)).or_default().push(v);
+    }
+    let points: Vec<(NaiveDate, f64)> = by_day
+        .into_iter()
+        .map(|(day, rows)| (day, whole(def, &rows).2))
         .collect();
-    points.sort_by_key(|p| p.0);
-    points.dedup_by_key(|p| p.0);
     Ok(Series {
         code: code.to_owned(),
         name_vi: def.name_vi.to_owned(),
@@ -220,15 +239,71 @@ async fn report_scope(
             level: ScopeLevel::District,
         });
     }
-    let code = values
+    let codes: Vec<&str> = values
         .iter()
-        .find(|v| v.group_kind == "province")
-        .map(|v| v.group_code.clone())
-        .unwrap_or_default();
-    let p = province::Entity::find_by_id(code.clone()).one(db).await?;
+        .filter(|v| v.group_kind == "province")
+        .map(|v| v.group_code.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if let [code] = codes.as_slice() {
+        let p = province::Entity::find_by_id(code.to_string())
+            .one(db)
+            .await?;
+        return Ok(ReportScope {
+            name: p.map_or_else(|| code.to_string(), |p| p.name),
+            code: code.to_string(),
+            level: ScopeLevel::Province,
+        });
+    }
     Ok(ReportScope {
-        name: p.map_or_else(|| code.clone(), |p| p.name),
-        code,
-        level: ScopeLevel::Province,
+        code: "VN".into(),
+        name: format!("Toàn quốc ({} tỉnh, thành phố)", codes.len()),
+        level: ScopeLevel::National,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: &str, num: f64, den: Option<f64>, value: f64) -> IndicatorValue {
+        IndicatorValue {
+            code: code.into(),
+            group_kind: "province".into(),
+            group_code: "51".into(),
+            group_name: String::new(),
+            numerator: num,
+            denominator: den,
+            value,
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).expect("day"),
+        }
+    }
+
+    #[test]
+    fn several_provinces_add_up_before_the_rate_is_taken() {
+        let rate = find("party_standing_committee_rate").expect("def");
+        let (a, b) = (
+            row(rate.code, 57.0, Some(173.0), 32.9),
+            row(rate.code, 10.0, Some(20.0), 50.0),
+        );
+        assert_eq!(whole(rate, &[&a, &b]), (67.0, Some(193.0), 34.7));
+        assert_eq!(
+            whole(rate, &[&a]),
+            (57.0, Some(173.0), 32.9),
+            "one province: as computed"
+        );
+        let ratio = find("staffing_ratio").expect("def");
+        let (a, b) = (
+            row(ratio.code, 1144.0, Some(173.0), 6.61),
+            row(ratio.code, 100.0, Some(20.0), 5.0),
+        );
+        assert_eq!(whole(ratio, &[&a, &b]).2, 6.45);
+        let count = find("directives_issued").expect("def");
+        let (a, b) = (
+            row(count.code, 16.0, None, 16.0),
+            row(count.code, 4.0, None, 4.0),
+        );
+        assert_eq!(whole(count, &[&a, &b]), (20.0, None, 20.0));
+    }
 }
