@@ -3,6 +3,7 @@
 //! one per district asked for (at most [`MAX_SCOPES`]). Concurrent requests for the same
 //! scope wait for one load.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,13 +17,20 @@ use crate::service::{self, Result};
 /// The most scopes kept; past it the cache starts afresh.
 pub const MAX_SCOPES: usize = 128;
 
+/// The most derived results kept.
+pub const MAX_DERIVED: usize = 512;
+
 /// One scope's slot: its last dataset, behind a lock that one loader holds at a time.
 type Slot = Arc<Mutex<Option<Arc<Dataset>>>>;
 
-/// Holds the last dataset of each scope.
+/// A result derived from a dataset, with the data version it came from.
+type Derived = (i64, Arc<dyn Any + Send + Sync>);
+
+/// Holds the last dataset of each scope, and results derived from them.
 #[derive(Clone, Default)]
 pub struct DatasetCache {
     slots: Arc<std::sync::Mutex<HashMap<Option<String>, Slot>>>,
+    derived: Arc<std::sync::Mutex<HashMap<String, Derived>>>,
 }
 
 impl DatasetCache {
@@ -49,6 +57,23 @@ impl DatasetCache {
         let fresh = Arc::new(load(db, scope).await?);
         *slot = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    /// A result derived from the dataset of data version `version` under `key` (e.g. the
+    /// indicator values of one question), if one was kept.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &str, version: i64) -> Option<Arc<T>> {
+        let derived = self.derived.lock().unwrap_or_else(|p| p.into_inner());
+        let (v, value) = derived.get(key)?;
+        (*v == version).then(|| value.clone().downcast::<T>().ok())?
+    }
+
+    /// Keeps a derived result (at most [`MAX_DERIVED`]; past it the cache starts afresh).
+    pub fn keep<T: Any + Send + Sync>(&self, key: String, version: i64, value: Arc<T>) {
+        let mut derived = self.derived.lock().unwrap_or_else(|p| p.into_inner());
+        if derived.len() >= MAX_DERIVED && !derived.contains_key(&key) {
+            derived.clear();
+        }
+        derived.insert(key, (version, value));
     }
 
     fn slot(&self, scope: &Scope) -> Slot {
