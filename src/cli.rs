@@ -132,22 +132,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let base = format!("http://{}:{}", settings.listen.ip(), app.port());
-    println!("coso listening on {base}");
-    println!("GraphiQL: {base}/graphql  (health: {base}/health)");
+    say(format_args!("coso listening on {base}"));
+    say(format_args!(
+        "GraphiQL: {base}/graphql  (health: {base}/health)"
+    ));
     if settings.is_default_database() && tokens::list(app.db()).await?.is_empty() {
         let (row, secret) = tokens::create(app.db(), Role::Admin, None, "bootstrap admin").await?;
         let args = serde_json::json!({ "id": row.id, "role": "admin", "name": row.name });
         let entry = crate::service::audit::Entry::command_line("token", "bootstrap token", args);
         crate::service::audit::record(app.db(), entry).await?;
-        println!("Authenticate with the header  Authorization: Bearer {secret}");
-        println!("(a bootstrap admin token, shown once; make others with `coso token create`)");
+        say(format_args!(
+            "Authenticate with the header  Authorization: Bearer {secret}"
+        ));
+        say(format_args!(
+            "(a bootstrap admin token, shown once; make others with `coso token create`)"
+        ));
     } else {
-        println!(
+        say(format_args!(
             "Authenticate with  Authorization: Bearer <token>  (make one with `coso token create --role admin`)"
-        );
+        ));
     }
     app.run(shutdown_signal()).await?;
     Ok(())
+}
+
+/// Prints a line of the start-up banner; a closed stdout (a supervisor gone) must not
+/// bring the server down, so write errors are ignored.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
 }
 
 async fn seed_cmd(settings: &Settings, demo: bool, synthetic: Option<Tier>) -> anyhow::Result<()> {

@@ -283,11 +283,14 @@ impl Server {
             .stdout
             .take()
             .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-        let base = BufReader::new(stdout)
-            .lines()
+        let mut lines = BufReader::new(stdout).lines();
+        let base = lines
+            .by_ref()
             .map_while(Result::ok)
             .find_map(|l| l.strip_prefix("coso listening on ").map(str::to_owned))
             .ok_or_else(|| anyhow::anyhow!("the server did not start"))?;
+        // Keep reading what it prints: a closed pipe would fail its next line.
+        std::thread::spawn(move || lines.for_each(drop));
         Ok(Self { child, base })
     }
 
