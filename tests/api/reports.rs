@@ -667,3 +667,22 @@ async fn a_permanent_refusal_is_not_retried() {
     }
     assert!(server.received().is_empty());
 }
+
+#[tokio::test]
+async fn a_mail_server_stopped_under_a_running_report_gets_it_when_restarted() {
+    let app = TestApp::spawn().await;
+    let server = SmtpServer::start(Behaviour::default());
+    server.stop(); // connections refused from now on
+    let id = create(&app, schedule_input("Báo cáo", people(2))).await;
+    let scheduler = smtp_scheduler(&app, &server, "a");
+    let run = scheduler.run_now(id).await.expect("run");
+    assert_eq!(run.status, "running", "left to retry");
+    let rows = deliver::of_run(&app.db, run.id).await.expect("rows");
+    assert!(rows.iter().all(|d| d.status == deliver::RETRY), "{rows:?}");
+    server.restart();
+    let run = wait_finished(&app, run.id).await;
+    assert_eq!(run.status, "sent");
+    let counts = per_recipient(&server);
+    assert_eq!(counts.len(), 2);
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+}

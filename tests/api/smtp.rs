@@ -32,7 +32,9 @@ pub struct SmtpServer {
     /// While true, every recipient gets 451 (a transient failure).
     pub down: Arc<AtomicBool>,
     inbox: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
+    behaviour: Behaviour,
+    /// The running accept loop's stop flag (a new one after each restart).
+    stop: Mutex<Arc<AtomicBool>>,
 }
 
 impl SmtpServer {
@@ -41,16 +43,37 @@ impl SmtpServer {
         let server = Self {
             addr: listener.local_addr().unwrap(),
             inbox: Arc::default(),
-            stop: Arc::default(),
+            stop: Mutex::default(),
             down: Arc::default(),
+            behaviour,
         };
-        let (inbox, stop, down) = (
-            server.inbox.clone(),
-            server.stop.clone(),
-            server.down.clone(),
+        server.serve_on(listener);
+        server
+    }
+
+    fn serve_on(&self, listener: TcpListener) {
+        let stop = Arc::new(AtomicBool::new(false));
+        *self.stop.lock().unwrap() = stop.clone();
+        let (inbox, down, behaviour) = (
+            self.inbox.clone(),
+            self.down.clone(),
+            self.behaviour.clone(),
         );
         std::thread::spawn(move || accept_loop(&listener, &behaviour, &inbox, &stop, &down));
-        server
+    }
+
+    /// Stops listening: connections are refused until [`Self::restart`].
+    pub fn stop(&self) {
+        self.stop.lock().unwrap().store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr); // wakes the accept loop, which drops the listener
+        while TcpStream::connect(self.addr).is_ok() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Listens again on the same address.
+    pub fn restart(&self) {
+        self.serve_on(TcpListener::bind(self.addr).unwrap());
     }
 
     pub fn url(&self, credentials: &str) -> String {
@@ -64,7 +87,9 @@ impl SmtpServer {
 
 impl Drop for SmtpServer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        if let Ok(stop) = self.stop.lock() {
+            stop.store(true, Ordering::SeqCst);
+        }
         let _ = TcpStream::connect(self.addr); // wakes the accept loop
     }
 }
