@@ -38,6 +38,21 @@ pub const DASHBOARD: &str = "query Dashboard {
   }
 }";
 
+/// The same dashboard asking each indicator value only for what a table by district
+/// shows (code, value, status, district).
+pub const DASHBOARD_LEAN: &str = "query DashboardLean {
+  indicators(groupBy: [DISTRICT]) { code value status group { code name } }
+  units(first: 50) {
+    totalCount
+    edges { node {
+      code name kind
+      district { code name }
+      chief { rank position postedFrom }
+      headquarters { model status inUseOn }
+    } }
+  }
+}";
+
 /// Options of `coso bench load`.
 #[derive(clap::Args, Debug)]
 pub struct Options {
@@ -112,13 +127,16 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         opts.seconds
     );
     let body = Arc::new(json!({ "query": DASHBOARD }));
+    let lean = Arc::new(json!({ "query": DASHBOARD_LEAN }));
     // Warm up: stores the indicator snapshot and fills the caches the way a running
     // server has them.
-    for (who, token) in [
-        ("whole database", &token),
-        ("one district", &district_token),
-    ] {
-        match one(&reqwest::Client::new(), &base, token, &body).await {
+    let warm_ups = [
+        ("whole database", &token, &body),
+        ("whole database, lean", &token, &lean),
+        ("one district", &district_token, &body),
+    ];
+    for (who, token, body) in warm_ups {
+        match one(&reqwest::Client::new(), &base, token, body).await {
             Ok(bytes) => println!("dashboard answer for {who}: {} kB", bytes / 1024),
             Err(e) => anyhow::bail!("the dashboard request fails: {e}"),
         }
@@ -128,15 +146,18 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     let n = opts.connections;
     let mut health = load(&base, None, None, n, secs).await;
     let mut dashboard = load(&base, Some(&token), Some(body.clone()), n, secs).await;
+    let mut slim = load(&base, Some(&token), Some(lean), n, secs).await;
     let mut local = load(&base, Some(&district_token), Some(body.clone()), n, secs).await;
     let mut uncached = load(&base, Some(&analyst_token), Some(body), n, secs).await;
     let baseline = health.print("health");
     let whole = dashboard.print("dashboard");
+    let whole_lean = slim.print("  lean");
     let one_district = local.print(&format!("district {district}"));
     let computed = uncached.print("  uncached");
     println!(
-        "throughput / health: dashboard {:.3}, district dashboard {:.3} (uncached {:.3}); cache gain {:.1}x",
+        "throughput / health: dashboard {:.3} (lean {:.3}), district dashboard {:.3} (uncached {:.3}); cache gain {:.1}x",
         whole / baseline.max(1.0),
+        whole_lean / baseline.max(1.0),
         one_district / baseline.max(1.0),
         computed / baseline.max(1.0),
         one_district / computed.max(1.0)
@@ -236,7 +257,7 @@ async fn one(
         .map_err(|e| e.to_string())?;
     let status = resp.status();
     let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
-    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let has = |needle: &[u8]| memchr::memmem::find(&bytes, needle).is_some();
     if !status.is_success() || !bytes.starts_with(b"{\"data\":{") || has(b"\"errors\"") {
         let text = String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned();
         return Err(format!("{status}: {text}"));

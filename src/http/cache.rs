@@ -6,7 +6,7 @@
 //! (their reads of personal data are audited one by one), nor is anything that failed.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -34,6 +34,9 @@ pub struct Cached {
 #[derive(Default)]
 pub struct ResponseCache {
     entries: Mutex<HashMap<[u8; 32], Cached>>,
+    /// One computation per key at a time: after a write, a crowd of dashboards asking
+    /// the same question waits for one answer instead of computing it each.
+    gates: Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// What identifies an answer.
@@ -65,6 +68,15 @@ impl ResponseCache {
     pub fn get(&self, key: &Key, version: i64) -> Option<Cached> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.get(key).filter(|c| c.version == version).cloned()
+    }
+
+    /// The gate of `key`: hold it while computing the answer, then look again.
+    pub fn gate(&self, key: &Key) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
+        if gates.len() >= MAX_ENTRIES && !gates.contains_key(key) {
+            gates.retain(|_, g| Arc::strong_count(g) > 1);
+        }
+        gates.entry(*key).or_default().clone()
     }
 
     /// Keeps an answer.

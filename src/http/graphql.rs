@@ -67,6 +67,18 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
         return json_body(hit.body, hit.name);
     }
+    // A miss: one request computes, the others asking the same wait and take its answer.
+    let gate = cached.as_ref().map(|(key, _)| state.cache.gate(key));
+    let _computing = match &gate {
+        Some(gate) => Some(gate.lock().await),
+        None => None,
+    };
+    if let Some((key, version)) = &cached
+        && let Some(hit) = state.cache.get(key, *version)
+    {
+        metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
+        return json_body(hit.body, hit.name);
+    }
     let mut responses = Vec::with_capacity(requests.len());
     let mut names = Vec::with_capacity(requests.len());
     let mut all_queries = true;
