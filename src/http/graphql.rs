@@ -14,7 +14,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Html};
 use poem::{Body, Request, Response, handler};
 
-use super::cache::{Cached, ResponseCache};
+use super::cache::{Cached, Key, ResponseCache};
 use super::request_id::{OperationNames, RequestId};
 use super::{AppState, auth, request_error};
 use crate::auth::Principal;
@@ -61,11 +61,14 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         },
         None => None,
     };
-    if let Some((key, version)) = &cached
-        && let Some(hit) = state.cache.get(key, *version)
-    {
+    let hit = |cached: &Option<(Key, i64)>| {
+        let (key, version) = cached.as_ref()?;
+        let hit = state.cache.get(key, *version)?;
         metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
-        return json_body(hit.body, hit.name);
+        Some(json_body(hit.body, hit.name))
+    };
+    if let Some(resp) = hit(&cached) {
+        return resp;
     }
     // A miss: one request computes, the others asking the same wait and take its answer.
     let gate = cached.as_ref().map(|(key, _)| state.cache.gate(key));
@@ -73,11 +76,8 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         Some(gate) => Some(gate.lock().await),
         None => None,
     };
-    if let Some((key, version)) = &cached
-        && let Some(hit) = state.cache.get(key, *version)
-    {
-        metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
-        return json_body(hit.body, hit.name);
+    if let Some(resp) = hit(&cached) {
+        return resp;
     }
     let mut responses = Vec::with_capacity(requests.len());
     let mut names = Vec::with_capacity(requests.len());

@@ -71,7 +71,7 @@ async fn answer(state: &AppState, allowed: bool, id: &str) -> (Response, &'stati
                     "attachment"
                 },
                 crate::mail::ascii_fallback(&f.name),
-                percent_encoded(&f.name)
+                crate::mail::percent_encode(&f.name)
             );
             let resp = Response::builder()
                 .content_type(f.content_type.as_str())
@@ -90,16 +90,4 @@ async fn answer(state: &AppState, allowed: bool, id: &str) -> (Response, &'stati
             (resp, "INTERNAL")
         }
     }
-}
-
-/// RFC 5987 encoding of a file name (UTF-8, unreserved characters kept).
-fn percent_encoded(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

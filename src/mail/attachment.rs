@@ -76,8 +76,9 @@ impl Header for AttachmentDisposition {
     }
 }
 
-/// RFC 2231 / RFC 5987 `value-chars`: attr-chars as they are, every other byte as `%XX`.
-fn percent_encode(text: &str) -> String {
+/// RFC 2231 / RFC 5987 `value-chars`: attr-chars as they are, every other byte as `%XX`
+/// (mail attachments here, and `filename*` of HTTP downloads).
+pub fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),

@@ -14,7 +14,7 @@ mod outbox;
 mod settings;
 mod smtp;
 
-pub use attachment::ascii_fallback;
+pub use attachment::{ascii_fallback, percent_encode};
 pub use error::MailError;
 pub use lettre::Message;
 pub use lettre::message::Mailbox;
