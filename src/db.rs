@@ -71,7 +71,8 @@ pub async fn connect_and_migrate(
                 return Ok(ok);
             }
             Err(e) if crate::service::is_unreachable(&e) && started.elapsed() + delay <= wait => {
-                tracing::warn!(attempt, retry_in_ms = delay.as_millis() as u64, error = %e, "database not reachable; retrying");
+                let error = crate::secret::scrub(&e.to_string(), &[url]);
+                tracing::warn!(attempt, retry_in_ms = delay.as_millis() as u64, %error, "database not reachable; retrying");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(10));
                 attempt += 1;

@@ -21,6 +21,7 @@ pub mod indicators;
 pub mod mail;
 pub mod report;
 pub mod scheduler;
+pub mod secret;
 pub mod seed;
 pub mod service;
 pub mod telemetry;

@@ -28,6 +28,13 @@ pub fn build_message(
     to: &Mailbox,
 ) -> Result<Message, MailError> {
     check_content_ids(report)?;
+    for mailbox in [from, to] {
+        if let Some(name) = &mailbox.name {
+            // lettre panics on a name it cannot encode (CR LF): refuse it here instead.
+            super::address::normalize_display_name(name)
+                .map_err(|e| MailError::InvalidMessage(e.to_string()))?;
+        }
+    }
     let mut mixed = MultiPart::mixed().multipart(alternative(report)?);
     for attachment in &report.attachments {
         mixed = mixed.singlepart(attachment_part(attachment)?);
@@ -150,6 +157,17 @@ mod tests {
         let err = build_message(&report(r#"<img src="cid:x">"#, &[]), &from, &from).unwrap_err();
         assert_eq!(err.code(), "MAIL_INVALID_MESSAGE");
         let err = build_message(&report("", &["a b"]), &from, &from).unwrap_err();
+        assert_eq!(err.code(), "MAIL_INVALID_MESSAGE");
+    }
+
+    #[test]
+    fn refuses_a_display_name_lettre_would_panic_on() {
+        let from = mailbox("Công an <coso@ca.quangngai.gov.vn>");
+        let to = Mailbox::new(
+            Some("Lãnh đạo\r\nBcc: x@example.org".into()),
+            "a@ca.quangngai.gov.vn".parse().unwrap(),
+        );
+        let err = build_message(&report("", &[]), &from, &to).unwrap_err();
         assert_eq!(err.code(), "MAIL_INVALID_MESSAGE");
     }
 

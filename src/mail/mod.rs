@@ -6,6 +6,7 @@
 //! TLS uses rustls with the *ring* provider only, the one sqlx already brings: rustls panics
 //! at first use when two providers are compiled in (see the tests in `smtp`).
 
+pub mod address;
 mod attachment;
 mod error;
 mod mailer;

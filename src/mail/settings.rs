@@ -20,7 +20,7 @@ pub const DEFAULT_FROM: &str = "Công an tỉnh Quảng Ngãi <coso@localhost>";
 pub struct MailSettings {
     /// SMTP server: `smtp://user:pass@host:587?tls=starttls`, `smtps://host:465` (implicit TLS)
     /// or `smtp://127.0.0.1:2525` (plain, loopback relay). Unset: messages go to the outbox.
-    #[arg(long, env = "COSO_SMTP_URL", hide_env_values = true)]
+    #[arg(long, env = "COSO_SMTP_URL", hide_env_values = true, value_parser = SmtpUrlParser)]
     pub smtp_url: Option<SmtpUrl>,
 
     /// Sender address and display name.
@@ -116,7 +116,7 @@ impl SmtpUrl {
     }
 
     /// The password as written in the URL and decoded, for scrubbing messages (never logged).
-    pub(crate) fn secrets(&self) -> Vec<String> {
+    pub fn secrets(&self) -> Vec<String> {
         let raw = self.url.password().unwrap_or_default();
         [raw.to_owned(), decode(raw)]
             .into_iter()
@@ -195,6 +195,37 @@ fn refuse_clear_password(url: &SmtpUrl) -> Result<(), MailError> {
         )));
     }
     Ok(())
+}
+
+/// Parses `--smtp-url` / `COSO_SMTP_URL` for clap. clap's own message for a refused value
+/// quotes it whole, password included; this one names the problem and shows the URL with
+/// the password masked.
+#[derive(Clone, Copy, Debug)]
+pub struct SmtpUrlParser;
+
+impl clap::builder::TypedValueParser for SmtpUrlParser {
+    type Value = SmtpUrl;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<SmtpUrl, clap::Error> {
+        let name = arg.map_or_else(|| "--smtp-url".to_owned(), ToString::to_string);
+        let refuse = |why: String| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for '{name}': {why}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| refuse("the SMTP URL is not valid UTF-8".to_owned()))?;
+        text.parse()
+            .map_err(|e: MailError| refuse(format!("{e} (in {})", crate::secret::redact_url(text))))
+    }
 }
 
 impl fmt::Display for SmtpUrl {

@@ -145,6 +145,29 @@ pub async fn finish(
     Ok(())
 }
 
+/// Ends a run `replica` still holds as `failed` with `reason`; false when it no longer
+/// holds it (finished, or taken over by another replica).
+pub async fn fail_held(
+    db: &impl ConnectionTrait,
+    run_id: i32,
+    replica: &str,
+    reason: &str,
+) -> Result<bool> {
+    let updated = run::Entity::update_many()
+        .col_expr(run::Column::Status, Expr::value("failed"))
+        .col_expr(run::Column::Error, Expr::value(Some(reason.to_owned())))
+        .col_expr(
+            run::Column::FinishedAt,
+            Expr::value(Some(Utc::now().trunc_subsecs(6))),
+        )
+        .filter(run::Column::Id.eq(run_id))
+        .filter(run::Column::ClaimedBy.eq(replica))
+        .filter(run::Column::Status.eq(RUNNING))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
 /// Gives a run back (shutdown): its lease ends now, so any replica takes it over at its
 /// next tick; deliveries already made stay recorded.
 pub async fn release(db: &impl ConnectionTrait, run_id: i32, replica: &str) -> Result<()> {

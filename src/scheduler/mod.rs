@@ -4,16 +4,21 @@
 //! database decides who runs one); [`run`] makes and sends a claimed run: [`compose`]
 //! gathers the figures, `report` renders them, [`archive`] keeps what was sent,
 //! [`deliver`] records each recipient's outcome, [`notice`] tells the owner of failures.
+//! A run works in a task of its own: [`lease`] renews its claim while that task lives, and
+//! an error or panic there ends the run `failed` (owner told). [`clock`] is its "now".
 
 pub mod archive;
 pub mod claim;
+pub mod clock;
 pub mod compose;
 pub mod deliver;
+pub mod lease;
 pub mod notice;
 mod run;
 pub mod runner;
 pub mod settings;
 pub mod timing;
 
+pub use clock::Clock;
 pub use runner::Scheduler;
 pub use settings::SchedulerSettings;

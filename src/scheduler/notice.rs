@@ -1,6 +1,7 @@
-//! The owner's notice: when a run finally fails (stale data, a computation error, or
-//! recipients not served after every retry), the schedule's owner is told by e-mail,
-//! in the schedule's language, with the reason and each recipient's outcome.
+//! The owner's notice: when a run finally fails (stale data, a computation error, an
+//! internal error, or recipients not served after every retry), the schedule's owner is
+//! told by e-mail, in the schedule's language, with the reason and each recipient's
+//! outcome.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -9,7 +10,7 @@ use lettre::Message;
 use lettre::message::{Mailbox, header::ContentType};
 
 use super::deliver::SENT;
-use crate::mail::{MailError, Mailer};
+use crate::mail::{MailError, Mailer, address};
 
 /// What went wrong with a run.
 pub struct Failure<'a> {
@@ -33,9 +34,10 @@ pub async fn tell_owner(mailer: &Mailer, failure: &Failure<'_>) -> Result<(), Ma
 
 fn notice(from: &Mailbox, f: &Failure<'_>) -> Result<Message, MailError> {
     let s = f.schedule;
-    let to: Mailbox = format!("{} <{}>", quoted(&s.owner_name), s.owner_address)
-        .parse()
-        .or_else(|_| s.owner_address.parse())
+    // A stored owner name the rules refuse (a row older than them) still lets the owner
+    // be told, by address alone.
+    let to: Mailbox = address::mailbox(&s.owner_name, &s.owner_address)
+        .or_else(|_| address::mailbox("", &s.owner_address))
         .map_err(|e| MailError::InvalidMessage(format!("owner address: {e}")))?;
     let en = s.language == "en";
     let due = local(f.due_at, &s.time_zone);
@@ -76,12 +78,6 @@ fn notice(from: &Mailbox, f: &Failure<'_>) -> Result<Message, MailError> {
         .header(ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| MailError::InvalidMessage(e.to_string()))
-}
-
-/// A display name safe inside a mailbox (quotes and backslashes dropped).
-fn quoted(name: &str) -> String {
-    let clean: String = name.chars().filter(|c| !matches!(c, '"' | '\\')).collect();
-    format!("\"{clean}\"")
 }
 
 /// "01/12/2026 08:00 (Asia/Ho_Chi_Minh)".

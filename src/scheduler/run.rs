@@ -12,16 +12,17 @@ use entity::{
     report_delivery as delivery, report_recipient as recipient, report_run as run,
     report_schedule as schedule,
 };
-use lettre::message::Mailbox;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::compose::{Request, compose};
 use super::deliver::{self, SENT};
+use super::lease::LeaseGuard;
 use super::notice::{Failure, tell_owner};
 use super::runner::{Scheduler, local_date};
 use super::{archive, claim};
 use crate::domain::ReportFormat;
+use crate::mail::address;
 use crate::report::{
     self, CSV_CONTENT_TYPE, Language, RenderedReport, ReportData, XLSX_CONTENT_TYPE,
 };
@@ -74,37 +75,80 @@ struct Rendition {
 
 impl Scheduler {
     /// Works on a claimed run. With `wait`, waits out retries; without, returns after
-    /// one attempt per recipient, and true when retries are left for later.
+    /// one attempt per recipient, and true when retries are left for later. The run's
+    /// work goes on in a task of its own, supervised by another: an error or a panic
+    /// there ends the run `failed` with a reason and tells the owner, even when the
+    /// caller (a `runReportNow` request) has gone away meanwhile.
     pub(super) async fn execute(&self, r: run::Model, wait: bool) -> service::Result<bool> {
-        {
-            let mut active = self.inner.active.lock().unwrap_or_else(|p| p.into_inner());
-            if !active.insert(r.id) {
-                return Ok(false);
-            }
-        }
-        let renewer = self.renew_lease(r.id);
-        let left = self.work(&r, wait).await;
-        renewer.abort();
-        self.inner
-            .active
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&r.id);
-        left.map(|l| matches!(l, Left::Retries))
+        let me = self.clone();
+        tokio::spawn(async move { me.supervise(r, wait).await })
+            .await
+            .map_err(|e| ServiceError::Internal(format!("run supervisor: {e}")))?
     }
 
-    /// Renews the run's lease every third of it until aborted.
-    fn renew_lease(&self, run_id: i32) -> tokio::task::JoinHandle<()> {
+    async fn supervise(&self, r: run::Model, wait: bool) -> service::Result<bool> {
+        let Some(_active) = Active::enter(self, r.id) else {
+            return Ok(false);
+        };
         let me = self.clone();
-        tokio::spawn(async move {
-            let lease = me.inner.settings.lease();
-            let every = lease.to_std().unwrap_or(Duration::from_secs(120)) / 3;
-            loop {
-                tokio::time::sleep(every).await;
+        let run = r.clone();
+        let work = tokio::spawn(async move {
+            let _lease = me.renew_lease(run.id);
+            me.work(&run, wait).await
+        });
+        let reason = match work.await {
+            Ok(Ok(left)) => return Ok(matches!(left, Left::Retries)),
+            Ok(Err(e)) => {
+                tracing::error!(run = r.id, error = ?e, "report run failed");
+                format!("{}: {e}", e.code())
+            }
+            Err(ended) => {
+                let why = if ended.is_panic() {
+                    panic_text(ended.into_panic())
+                } else {
+                    "cancelled".to_owned()
+                };
+                tracing::error!(run = r.id, panic = %why, "report run stopped unexpectedly");
+                format!(
+                    "INTERNAL: the run stopped on an internal error; the log of replica {} has the details",
+                    self.inner.replica
+                )
+            }
+        };
+        self.fail(&r, &reason).await?;
+        Ok(false)
+    }
+
+    /// Ends a run this replica holds as `failed` with `reason` (open deliveries too) and
+    /// tells the owner.
+    async fn fail(&self, r: &run::Model, reason: &str) -> service::Result<()> {
+        let db = &self.inner.db;
+        if !claim::fail_held(db, r.id, &self.inner.replica, reason).await? {
+            return Ok(());
+        }
+        deliver::fail_open(db, r.id, reason).await?;
+        metrics::record_report_run("failed");
+        match schedules::get(db, r.schedule_id).await {
+            Ok((s, _)) => self.tell(&s, r, Some(reason)).await,
+            Err(e) => tracing::error!(run = r.id, error = ?e, "could not tell the owner"),
+        }
+        Ok(())
+    }
+
+    /// Renews the run's lease every third of it while the returned guard lives.
+    fn renew_lease(&self, run_id: i32) -> LeaseGuard {
+        let me = self.clone();
+        let lease = self.inner.settings.lease();
+        let every = lease.to_std().unwrap_or(Duration::from_secs(120)) / 3;
+        LeaseGuard::start(every, move || {
+            let me = me.clone();
+            async move {
                 match claim::renew(&me.inner.db, run_id, &me.inner.replica, lease).await {
-                    Ok(true) => {}
-                    Ok(false) => return,
-                    Err(e) => tracing::warn!(run = run_id, error = ?e, "lease renewal failed"),
+                    Ok(held) => held,
+                    Err(e) => {
+                        tracing::warn!(run = run_id, error = ?e, "lease renewal failed");
+                        true
+                    }
                 }
             }
         })
@@ -256,7 +300,7 @@ impl Scheduler {
         as_of: chrono::NaiveDate,
     ) -> Result<(ReportData, RenderedReport), RunError> {
         let db = &self.inner.db;
-        check_fresh(db, s).await?;
+        check_fresh(db, s, self.now()).await?;
         let scope = archive::scope_code(district);
         let previous = match r {
             Some(r) => archive::previous_values(db, s.id, &scope, r.id)
@@ -304,10 +348,12 @@ impl Scheduler {
             let why = "no report was made for this recipient's scope";
             return deliver::failed(db, d.id, attempts, why, None).await;
         };
-        let to = match who.address.parse() {
-            Ok(address) => Mailbox::new(Some(who.display_name.clone()), address),
+        let to = match address::mailbox(&who.display_name, &who.address) {
+            Ok(mailbox) => mailbox,
             Err(e) => {
-                let why = format!("INVALID_ADDRESS: {e}");
+                let why = format!("{}: {e}", e.code());
+                tracing::warn!(delivery = d.id, error = %why, "stored recipient refused");
+                metrics::record_delivery("failed");
                 return deliver::failed(db, d.id, attempts, &why, None).await;
             }
         };
@@ -347,7 +393,7 @@ impl Scheduler {
                 Some(format!("{n} of {} recipients served", rows.len())),
             ),
         };
-        claim::finish(&self.inner.db, r.id, status, error).await?;
+        claim::finish(&self.inner.db, r.id, status, error.clone()).await?;
         metrics::record_report_run(status);
         tracing::info!(
             run = r.id,
@@ -358,7 +404,7 @@ impl Scheduler {
             "report run finished"
         );
         if status != "sent" {
-            self.tell(s, r, None).await;
+            self.tell(s, r, error.as_deref()).await;
         }
         Ok(())
     }
@@ -398,6 +444,7 @@ pub(super) fn report_day(r: &run::Model, s: &schedule::Model) -> chrono::NaiveDa
 async fn check_fresh(
     db: &sea_orm::DatabaseConnection,
     s: &schedule::Model,
+    now: DateTime<Utc>,
 ) -> Result<(), RunError> {
     let current = service::version::current(db)
         .await
@@ -405,7 +452,7 @@ async fn check_fresh(
     let Some(v) = current else {
         return Err(RunError::Stale("there is no data yet".into()));
     };
-    let age = Utc::now() - v.changed_at;
+    let age = now - v.changed_at;
     if age.num_days() > i64::from(s.max_data_age_days) {
         return Err(RunError::Stale(format!(
             "the data last changed on {} ({} days ago); the schedule allows {} days",
@@ -445,4 +492,46 @@ async fn record_version(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Marks a run as worked on by this replica while it lives (so a tick of the same
+/// replica does not start it twice); removed however the work ends.
+struct Active {
+    scheduler: Scheduler,
+    id: i32,
+}
+
+impl Active {
+    fn enter(scheduler: &Scheduler, id: i32) -> Option<Self> {
+        let mut active = scheduler
+            .inner
+            .active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        active.insert(id).then(|| Self {
+            scheduler: scheduler.clone(),
+            id,
+        })
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        self.scheduler
+            .inner
+            .active
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+    }
+}
+
+/// The message of a panic, for the log.
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(text) => *text,
+        Err(payload) => payload
+            .downcast_ref::<&str>()
+            .map_or_else(|| "a panic".to_owned(), |text| (*text).to_owned()),
+    }
 }

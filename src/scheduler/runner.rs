@@ -104,7 +104,7 @@ impl Scheduler {
         if *self.inner.stopping.borrow() {
             return;
         }
-        match self.tick(Utc::now()).await {
+        match self.tick().await {
             Ok(started) if !started.is_empty() => {
                 tracing::info!(runs = started.len(), "report runs started");
                 let mut tasks = self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner());
@@ -116,9 +116,15 @@ impl Scheduler {
         }
     }
 
-    /// One tick at `now`: takes over expired runs, claims due times, starts the runs it
-    /// claimed and returns their tasks.
-    pub async fn tick(&self, now: DateTime<Utc>) -> Result<Vec<JoinHandle<()>>> {
+    /// The scheduler's time now (its [`Clock`](super::Clock)).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.settings.clock.now()
+    }
+
+    /// One tick at the clock's time: takes over expired runs, claims due times, starts
+    /// the runs it claimed and returns their tasks.
+    pub async fn tick(&self) -> Result<Vec<JoinHandle<()>>> {
+        let now = self.now();
         let db = &self.inner.db;
         let lease = self.inner.settings.lease();
         let mut claimed = Vec::new();
@@ -177,7 +183,7 @@ impl Scheduler {
         if last.is_some_and(|l| l.due_at >= due) {
             return Ok(None);
         }
-        let grace = chrono::Duration::seconds(self.inner.settings.grace_secs as i64);
+        let grace = self.inner.settings.grace();
         let on_time = now - due <= grace;
         let trigger = if on_time {
             Trigger::Schedule
@@ -202,10 +208,11 @@ impl Scheduler {
 
     /// Runs a schedule at once (`runReportNow`): claims the current second, sends to
     /// every recipient once, and leaves transient failures to retry in the background.
+    /// A run that errs or panics comes back `failed` with its reason.
     pub async fn run_now(&self, schedule_id: i32) -> Result<run::Model> {
         let db = &self.inner.db;
         schedules::get(db, schedule_id).await?;
-        let now = Utc::now().trunc_subsecs(0);
+        let now = self.now().trunc_subsecs(0);
         let lease = self.inner.settings.lease();
         let replica = &self.inner.replica;
         let Some(r) = claim::claim(db, schedule_id, now, Trigger::Manual, replica, lease).await?
@@ -224,7 +231,7 @@ impl Scheduler {
                 ));
             }
             Ok(false) => {}
-            Err(e) => tracing::error!(run = id, error = ?e, "report run failed"),
+            Err(e) => tracing::error!(run = id, error = ?e, "report run could not be supervised"),
         }
         run::Entity::find_by_id(id)
             .one(db)
@@ -241,7 +248,7 @@ impl Scheduler {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<RenderedReport> {
         let (s, _) = schedules::get(&self.inner.db, schedule_id).await?;
-        let as_of = as_of.unwrap_or_else(|| local_today(&s.time_zone));
+        let as_of = as_of.unwrap_or_else(|| local_date(self.now(), &s.time_zone));
         let (_, report) = self
             .render(&s, None, district.as_deref(), as_of)
             .await
@@ -296,8 +303,4 @@ pub(super) fn local_date(at: DateTime<Utc>, zone: &str) -> chrono::NaiveDate {
         Ok(tz) => at.with_timezone(&tz).date_naive(),
         Err(_) => at.date_naive(),
     }
-}
-
-fn local_today(zone: &str) -> chrono::NaiveDate {
-    local_date(Utc::now(), zone)
 }

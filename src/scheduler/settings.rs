@@ -11,11 +11,13 @@ pub struct SchedulerSettings {
     pub tick_secs: u64,
     /// A due time older than this (seconds) when first seen was missed: the schedule's
     /// missed policy decides whether it still runs.
-    #[arg(long, env = "COSO_SCHEDULER_GRACE_SECS", default_value_t = 600)]
+    #[arg(long, env = "COSO_SCHEDULER_GRACE_SECS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SETTING_SECS))]
     pub grace_secs: u64,
     /// Lease of a claimed run in seconds: renewed while the run works, taken over by
     /// another replica once it has expired (its worker died).
-    #[arg(long, env = "COSO_RUN_LEASE_SECS", default_value_t = 120)]
+    #[arg(long, env = "COSO_RUN_LEASE_SECS", default_value_t = 120,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_SETTING_SECS))]
     pub lease_secs: u64,
     /// Delivery attempts per recipient before a transient failure counts as final.
     #[arg(long, env = "COSO_MAIL_MAX_ATTEMPTS", default_value_t = 5)]
@@ -26,6 +28,9 @@ pub struct SchedulerSettings {
     /// This replica's name in run claims (default: host name and process id).
     #[arg(long, env = "COSO_REPLICA_ID")]
     pub replica_id: Option<String>,
+    /// What time it is for the scheduler (real time; tests set a manual clock).
+    #[arg(skip)]
+    pub clock: super::Clock,
 }
 
 impl Default for SchedulerSettings {
@@ -37,6 +42,7 @@ impl Default for SchedulerSettings {
             max_attempts: 5,
             retry_base_ms: 30_000,
             replica_id: None,
+            clock: super::Clock::system(),
         }
     }
 }
@@ -44,7 +50,14 @@ impl Default for SchedulerSettings {
 impl SchedulerSettings {
     /// The lease of a claim.
     pub fn lease(&self) -> chrono::Duration {
-        chrono::Duration::seconds(i64::try_from(self.lease_secs.max(1)).unwrap_or(120))
+        let secs = self.lease_secs.clamp(1, MAX_SETTING_SECS);
+        chrono::Duration::seconds(i64::try_from(secs).unwrap_or(120))
+    }
+
+    /// The grace period: a due time older than this when first seen was missed.
+    pub fn grace(&self) -> chrono::Duration {
+        let secs = self.grace_secs.min(MAX_SETTING_SECS);
+        chrono::Duration::seconds(i64::try_from(secs).unwrap_or(600))
     }
 
     /// The delay before attempt `attempts + 1`, after `attempts` failed ones.
@@ -61,6 +74,9 @@ impl SchedulerSettings {
         })
     }
 }
+
+/// The largest grace period or lease accepted (a year): time arithmetic stays in range.
+const MAX_SETTING_SECS: u64 = 366 * 24 * 3600;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);

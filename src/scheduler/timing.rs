@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
@@ -63,9 +63,9 @@ impl Timing {
         Ok(Self { cron, tz })
     }
 
-    /// The first fire time strictly after `after`.
+    /// The first fire time strictly after `after` (in whole seconds, like every fire time).
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = after.with_timezone(&self.tz);
+        let local = after.trunc_subsecs(0).with_timezone(&self.tz);
         self.cron
             .find_next_occurrence(&local, false)
             .ok()
@@ -74,7 +74,7 @@ impl Timing {
 
     /// The latest fire time at or before `at` (the due time a tick at `at` looks for).
     pub fn latest_at_or_before(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let local = at.with_timezone(&self.tz);
+        let local = at.trunc_subsecs(0).with_timezone(&self.tz);
         self.cron
             .find_previous_occurrence(&local, true)
             .ok()
@@ -180,6 +180,16 @@ mod tests {
             ny.next_n(utc(2026, 3, 6, 0, 0), 2),
             vec![utc(2026, 3, 6, 11, 30), utc(2026, 3, 9, 10, 30)]
         );
+    }
+
+    #[test]
+    fn fire_times_are_whole_seconds_whatever_the_instant_asked() {
+        let t = Timing::parse("* * * * *", "UTC").expect("valid");
+        let at = utc(2026, 1, 1, 0, 0) + chrono::Duration::nanoseconds(123_456_789);
+        assert_eq!(t.next_after(at), Some(utc(2026, 1, 1, 0, 1)));
+        assert_eq!(t.latest_at_or_before(at), Some(utc(2026, 1, 1, 0, 0)));
+        let after = utc(2026, 1, 1, 0, 0) + chrono::Duration::seconds(59);
+        assert_eq!(t.next_n(after, 1), vec![utc(2026, 1, 1, 0, 1)]);
     }
 
     #[test]

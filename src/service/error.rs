@@ -35,6 +35,13 @@ pub enum ServiceError {
         field: &'static str,
         message: String,
     },
+    /// An invalid value with a code of its own (`INVALID_CRON`, `INVALID_ADDRESS`, ...).
+    #[error("{field}: {message}")]
+    Rejected {
+        code: &'static str,
+        field: &'static str,
+        message: String,
+    },
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -59,6 +66,7 @@ impl ServiceError {
             Self::DuplicateChief(_) => "DUPLICATE_CHIEF",
             Self::RankNotAllowed(_) => "RANK_NOT_ALLOWED",
             Self::InvalidInput { .. } => "INVALID_INPUT",
+            Self::Rejected { code, .. } => code,
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Unavailable(_) => "DATABASE_UNAVAILABLE",
             Self::Database(_) | Self::Internal(_) => "INTERNAL",

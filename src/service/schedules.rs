@@ -1,8 +1,9 @@
 //! Report schedules as data: validated create, update, pause and delete, with their
 //! recipients. Cron expressions and time zones are checked by the scheduler's timing
-//! rules, addresses by lettre's parser; nothing is written unless everything is valid.
+//! rules, addresses and display names by the mail module's (IDN domains stored as
+//! punycode), recipients de-duplicated; nothing is written unless everything is valid.
 
-use std::str::FromStr;
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{district, report_recipient as recipient, report_run, report_schedule as schedule};
@@ -14,7 +15,8 @@ use sea_orm::{
 use super::error::check_range;
 use super::{Result, ServiceError};
 use crate::domain::{MissedPolicy, ReportFormat, ReportKind, ReportLanguage};
-use crate::scheduler::timing::Timing;
+use crate::mail::address::{self, RecipientError};
+use crate::scheduler::timing::{Timing, TimingError};
 
 /// The default time zone of a schedule.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
@@ -22,9 +24,10 @@ pub const DEFAULT_TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
 /// A recipient of a schedule's reports.
 #[derive(async_graphql::InputObject, Clone, Debug)]
 pub struct RecipientInput {
-    /// E-mail address.
+    /// E-mail address (an internationalised domain is stored as punycode).
     pub address: String,
-    /// Display name, e.g. "Đại tá Phan Công Bình".
+    /// Display name, e.g. "Đại tá Phan Công Bình": at most 100 characters, no control,
+    /// bidirectional or invisible characters.
     pub display_name: String,
     /// Limit this recipient's report to one district (code).
     pub district_code: Option<String>,
@@ -184,11 +187,11 @@ async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Ve
         return Err(ServiceError::invalid("name", "must be 1 to 200 characters"));
     }
     let zone = input.time_zone.as_deref().unwrap_or(DEFAULT_TIME_ZONE);
-    Timing::parse(&input.cron, zone).map_err(|e| ServiceError::InvalidInput {
-        field: if e.code() == "INVALID_CRON" {
-            "cron"
-        } else {
-            "timeZone"
+    Timing::parse(&input.cron, zone).map_err(|e| ServiceError::Rejected {
+        code: e.code(),
+        field: match e {
+            TimingError::Cron(..) => "cron",
+            TimingError::TimeZone(_) => "timeZone",
         },
         message: e.to_string(),
     })?;
@@ -201,16 +204,32 @@ async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Ve
             "must be between 1 and 3650",
         ));
     }
-    check_address("ownerAddress", &input.owner_address)?;
+    address::normalize_address(&input.owner_address).map_err(rejected("ownerAddress"))?;
+    address::normalize_display_name(&input.owner_name).map_err(rejected("ownerName"))?;
     if input.recipients.is_empty() || input.recipients.len() > 500 {
         return Err(ServiceError::invalid(
             "recipients",
             "give 1 to 500 recipients",
         ));
     }
-    let mut out = Vec::with_capacity(input.recipients.len());
-    for r in &input.recipients {
-        check_address("recipients.address", &r.address)?;
+    let mut out: Vec<RecipientInput> = Vec::with_capacity(input.recipients.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, r) in input.recipients.iter().enumerate() {
+        let address =
+            address::normalize_address(&r.address).map_err(rejected("recipients.address"))?;
+        let display_name = address::normalize_display_name(&r.display_name)
+            .map_err(rejected("recipients.displayName"))?;
+        if let Some(first) = seen.insert(address::dedup_key(&address), i) {
+            return Err(ServiceError::Rejected {
+                code: "DUPLICATE_RECIPIENT",
+                field: "recipients.address",
+                message: format!(
+                    "`{address}` is listed twice (recipients {} and {}); give each address once",
+                    first + 1,
+                    i + 1
+                ),
+            });
+        }
         if let Some(code) = &r.district_code
             && district::Entity::find_by_id(code.clone())
                 .one(db)
@@ -223,19 +242,21 @@ async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Ve
             ));
         }
         out.push(RecipientInput {
-            address: r.address.trim().to_owned(),
-            display_name: r.display_name.trim().to_owned(),
+            address,
+            display_name,
             district_code: r.district_code.clone(),
         });
     }
     Ok(out)
 }
 
-/// An address lettre can send to.
-fn check_address(field: &'static str, address: &str) -> Result<()> {
-    lettre::Address::from_str(address.trim())
-        .map(|_| ())
-        .map_err(|_| ServiceError::invalid(field, format!("`{address}` is not an e-mail address")))
+/// Maps a refused address or display name to the service error for `field`.
+fn rejected(field: &'static str) -> impl Fn(RecipientError) -> ServiceError {
+    move |e| ServiceError::Rejected {
+        code: e.code(),
+        field,
+        message: e.to_string(),
+    }
 }
 
 fn fill(row: &mut schedule::ActiveModel, input: ScheduleInput) {
@@ -259,8 +280,10 @@ fn fill(row: &mut schedule::ActiveModel, input: ScheduleInput) {
     row.enabled = Set(input.enabled);
     row.missed_policy = Set(input.missed_policy.code().to_owned());
     row.max_data_age_days = Set(input.max_data_age_days);
-    row.owner_address = Set(input.owner_address.trim().to_owned());
-    row.owner_name = Set(input.owner_name.trim().to_owned());
+    row.owner_address = Set(address::normalize_address(&input.owner_address)
+        .unwrap_or_else(|_| input.owner_address.trim().to_owned()));
+    row.owner_name = Set(address::normalize_display_name(&input.owner_name)
+        .unwrap_or_else(|_| input.owner_name.trim().to_owned()));
     row.updated_at = Set(Utc::now());
 }
 

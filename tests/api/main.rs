@@ -25,4 +25,5 @@ mod reports;
 mod scheduler;
 mod schedules;
 mod schema;
+mod secrets;
 mod smtp;

@@ -36,6 +36,17 @@ impl ServerProcess {
             .status()
             .is_ok_and(|s| s.success());
         assert!(seeded, "coso seed --demo");
+        Self::spawn(dir, database_url, env).await
+    }
+
+    /// Starts another `coso` on the database of a running one (no seeding): a second
+    /// replica, with its own working directory and outbox.
+    pub async fn start_on(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::spawn(dir, database_url.to_owned(), env).await
+    }
+
+    async fn spawn(dir: tempfile::TempDir, database_url: String, env: &[(&str, &str)]) -> Self {
         let mut cmd = command(dir.path(), &database_url);
         cmd.env("COSO_LISTEN", "127.0.0.1:0")
             .env("COSO_INDICATOR_REFRESH_SECS", "0")

@@ -107,3 +107,121 @@ async fn a_dead_workers_run_is_taken_over_once_after_its_lease() {
         .expect("finish");
     assert!(claim::expired(&app.db).await.expect("ok").is_empty());
 }
+
+/// Two `coso` processes on one database (PostgreSQL with `COSO_TEST_DATABASE_URL`, else
+/// one SQLite file), both ticking every second over a schedule due this minute: one run,
+/// one message per recipient.
+#[tokio::test]
+async fn two_server_processes_on_one_database_send_a_due_report_once() {
+    use chrono::{Datelike, Timelike};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use serde_json::json;
+
+    use crate::process::ServerProcess;
+    use crate::smtp::{Behaviour, SmtpServer};
+
+    let smtp = SmtpServer::start(Behaviour::default());
+    let smtp_url = smtp.url("");
+    let env = |replica| {
+        [
+            ("COSO_SMTP_URL", smtp_url.as_str()),
+            ("COSO_SCHEDULER_TICK_SECS", "1"),
+            ("COSO_REPLICA_ID", replica),
+        ]
+    };
+    let first = ServerProcess::start(&env("first")).await;
+    let admin = first.token("admin", None);
+    let now = Utc::now();
+    let cron = format!(
+        "{} {} {} {} *",
+        now.minute(),
+        now.hour(),
+        now.day(),
+        now.month()
+    );
+    let recipients: Vec<_> = (0..3)
+        .map(|i| json!({ "address": format!("lanhdao{i}@congan.quangngai.example"), "displayName": format!("Lãnh đạo {i}") }))
+        .collect();
+    let input = json!({
+        "name": "Báo cáo hai bản sao", "cron": cron, "timeZone": "UTC", "maxDataAgeDays": 3650,
+        "ownerAddress": "owner@congan.quangngai.example", "ownerName": "Phòng Tham mưu",
+        "recipients": recipients,
+    });
+    let create = "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { id } }";
+    let (status, body) = first
+        .post_json(
+            "/graphql",
+            &admin,
+            &json!({ "query": create, "variables": { "input": input } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["data"]["createReportSchedule"]["id"]
+        .as_i64()
+        .expect("id") as i32;
+    let second = ServerProcess::start_on(&first.database_url, &env("second")).await;
+    let db = sea_orm::Database::connect(&first.database_url)
+        .await
+        .expect("connect");
+    // Created yesterday, so this minute's due time belongs to it: both now race for it.
+    entity::report_schedule::Entity::update_many()
+        .col_expr(
+            entity::report_schedule::Column::CreatedAt,
+            Expr::value(now - Duration::days(1)),
+        )
+        .filter(entity::report_schedule::Column::Id.eq(id))
+        .exec(&db)
+        .await
+        .expect("backdate");
+    let runs = async || {
+        entity::report_run::Entity::find()
+            .filter(entity::report_run::Column::ScheduleId.eq(id))
+            .all(&db)
+            .await
+            .expect("runs")
+    };
+    let mut done = false;
+    for _ in 0..240 {
+        let all = runs().await;
+        if !all.is_empty() && all.iter().all(|r| r.status != claim::RUNNING) {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(done, "the run finished: {:?}", runs().await);
+    // Both keep ticking for a few more seconds.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let all = runs().await;
+    assert_eq!(all.len(), 1, "exactly one run: {all:?}");
+    assert_eq!(
+        (all[0].status.as_str(), all[0].trigger.as_str()),
+        ("sent", "schedule")
+    );
+    assert!(["first", "second"].contains(&all[0].claimed_by.as_str()));
+    let deliveries = entity::report_delivery::Entity::find()
+        .filter(entity::report_delivery::Column::RunId.eq(all[0].id))
+        .all(&db)
+        .await
+        .expect("deliveries");
+    assert_eq!(deliveries.len(), 3);
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.status == "sent" && d.attempts == 1),
+        "{deliveries:?}"
+    );
+    let mut counts = std::collections::BTreeMap::new();
+    for m in smtp.received() {
+        for to in m.to {
+            *counts.entry(to).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(counts.len(), 3, "{counts:?}");
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "one message each: {counts:?}"
+    );
+    drop(second);
+}

@@ -1,5 +1,6 @@
-//! Report schedules as data: the demo schedules with their next fire times, validation
-//! of cron expressions, time zones and addresses, pause and delete.
+//! Report schedules as data: the demo schedules with their next fire times (whole
+//! seconds), validation of cron expressions, time zones, addresses and display names
+//! with their own codes, recipients de-duplicated, pause and delete.
 
 use serde_json::{Value, json};
 
@@ -42,6 +43,15 @@ async fn the_demo_schedules_list_with_their_next_fire_times() {
             "08:00 in Hà Nội time on the 1st is 01:00 UTC: {t}"
         );
     }
+    for s in &list {
+        for t in s["nextFireTimes"].as_array().expect("times") {
+            let t = t.as_str().unwrap_or_default();
+            assert!(
+                t.ends_with(":00+00:00") && !t.contains('.'),
+                "whole seconds: {t}"
+            );
+        }
+    }
     let scoped = &list[1]["recipients"][0];
     assert_eq!(scoped["districtCode"], "522");
     for t in [&app.analyst, &app.viewer, &app.city_admin] {
@@ -53,26 +63,36 @@ async fn the_demo_schedules_list_with_their_next_fire_times() {
 async fn invalid_schedules_are_refused_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     let cases = [
-        (json!({ "cron": "0 7 * *" }), "cron"),
-        (json!({ "cron": "0 7 * * * *" }), "cron"),
-        (json!({ "cron": "75 7 * * 1" }), "cron"),
-        (json!({ "timeZone": "Asia/Saigon_City" }), "timeZone"),
-        (json!({ "ownerAddress": "not an address" }), "ownerAddress"),
+        (json!({ "cron": "0 7 * *" }), "cron", "INVALID_CRON"),
+        (json!({ "cron": "0 7 * * * *" }), "cron", "INVALID_CRON"),
+        (json!({ "cron": "75 7 * * 1" }), "cron", "INVALID_CRON"),
+        (
+            json!({ "timeZone": "Asia/Saigon_City" }),
+            "timeZone",
+            "UNKNOWN_TIME_ZONE",
+        ),
+        (
+            json!({ "ownerAddress": "not an address" }),
+            "ownerAddress",
+            "INVALID_ADDRESS",
+        ),
         (
             json!({ "recipients": [{ "address": "a@@b", "displayName": "x" }] }),
             "recipients.address",
+            "INVALID_ADDRESS",
         ),
-        (json!({ "recipients": [] }), "recipients"),
+        (json!({ "recipients": [] }), "recipients", "INVALID_INPUT"),
         (
             json!({ "recipients": [{ "address": "a@example.org", "displayName": "x", "districtCode": "999" }] }),
             "recipients.districtCode",
+            "INVALID_INPUT",
         ),
     ];
-    for (overrides, field) in cases {
+    for (overrides, field, code) in cases {
         let body = app
             .gql(&app.admin, CREATE, json!({ "i": input(overrides.clone()) }))
             .await;
-        assert_eq!(first_code(&body), "INVALID_INPUT", "{overrides}: {body}");
+        assert_eq!(first_code(&body), code, "{overrides}: {body}");
         assert!(
             body["errors"][0]["message"]
                 .as_str()
@@ -137,4 +157,105 @@ async fn schedules_are_created_paused_resumed_and_deleted() {
         app.data(&app.admin, LIST, json!({})).await["reportSchedules"],
         json!([])
     );
+}
+
+const UPDATE: &str = "mutation($id: Int!, $i: ScheduleInput!) { updateReportSchedule(id: $id, input: $i) { id recipients { address displayName } } }";
+
+fn people(list: Value) -> Value {
+    input(json!({ "recipients": list }))
+}
+
+#[tokio::test]
+async fn recipients_are_checked_normalised_and_de_duplicated_on_create_and_update() {
+    let app = TestApp::spawn().await;
+    let made = app
+        .data(
+            &app.admin,
+            "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { id recipients { address displayName } } }",
+            json!({ "i": people(json!([
+                { "address": " lanhdao@CôngAn.VN ", "displayName": "  Đại tá Phan Công Bình " },
+                { "address": "phogiamdoc@example.org", "displayName": "" },
+            ])) }),
+        )
+        .await["createReportSchedule"]
+        .clone();
+    assert_eq!(
+        made["recipients"],
+        json!([
+            { "address": "lanhdao@xn--cngan-6ta.vn", "displayName": "Đại tá Phan Công Bình" },
+            { "address": "phogiamdoc@example.org", "displayName": "" },
+        ]),
+        "IDN domains are stored as punycode"
+    );
+    let id = made["id"].clone();
+    let long = "Đ".repeat(101);
+    let refused = [
+        (
+            json!({ "address": "a@example.org", "displayName": "Lãnh đạo\r\nBcc: x@example.org" }),
+            "INVALID_DISPLAY_NAME",
+        ),
+        (
+            json!({ "address": "a@example.org", "displayName": "\u{202E}cod.exe" }),
+            "INVALID_DISPLAY_NAME",
+        ),
+        (
+            json!({ "address": "a@example.org", "displayName": "Lãnh\u{200B}đạo" }),
+            "INVALID_DISPLAY_NAME",
+        ),
+        (
+            json!({ "address": "a@example.org", "displayName": "chuông\u{7}" }),
+            "INVALID_DISPLAY_NAME",
+        ),
+        (
+            json!({ "address": "a@example.org", "displayName": long }),
+            "INVALID_DISPLAY_NAME",
+        ),
+        (
+            json!({ "address": "lãnhđạo@example.org", "displayName": "x" }),
+            "INVALID_ADDRESS",
+        ),
+        (
+            json!({ "address": "a@exa mple.org", "displayName": "x" }),
+            "INVALID_ADDRESS",
+        ),
+    ];
+    for (bad, code) in &refused {
+        let list = json!([{ "address": "ok@example.org", "displayName": "ok" }, bad]);
+        let body = app
+            .gql(&app.admin, CREATE, json!({ "i": people(list.clone()) }))
+            .await;
+        assert_eq!(first_code(&body), *code, "create {bad}: {body}");
+        let body = app
+            .gql(&app.admin, UPDATE, json!({ "id": id, "i": people(list) }))
+            .await;
+        assert_eq!(first_code(&body), *code, "update {bad}: {body}");
+    }
+    for twice in [
+        json!([{ "address": "a@Example.ORG", "displayName": "x" }, { "address": "a@example.org", "displayName": "y" }]),
+        json!([{ "address": "a@bücher.example", "displayName": "x" }, { "address": "a@xn--bcher-kva.example", "displayName": "y" }]),
+    ] {
+        let body = app
+            .gql(&app.admin, CREATE, json!({ "i": people(twice.clone()) }))
+            .await;
+        assert_eq!(first_code(&body), "DUPLICATE_RECIPIENT", "{twice}: {body}");
+        let body = app
+            .gql(&app.admin, UPDATE, json!({ "id": id, "i": people(twice) }))
+            .await;
+        assert_eq!(first_code(&body), "DUPLICATE_RECIPIENT", "{body}");
+    }
+    // Different local parts are different people.
+    let two = json!([{ "address": "A@example.org", "displayName": "x" }, { "address": "a@example.org", "displayName": "y" }]);
+    let body = app
+        .gql(&app.admin, CREATE, json!({ "i": people(two) }))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    // Nothing refused was written: the first schedule kept its recipients.
+    let data = app.data(&app.admin, LIST, json!({})).await;
+    let list = data["reportSchedules"].as_array().expect("list");
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        list[0]["recipients"][0]["address"],
+        "lanhdao@xn--cngan-6ta.vn"
+    );
+    assert_eq!(list[0]["recipients"].as_array().map(Vec::len), Some(2));
 }

@@ -1,6 +1,7 @@
 //! A real SMTP server for the tests, on a free loopback port: the `mailin` protocol
 //! engine behind a small std::net accept loop. It keeps what it received, can refuse
-//! recipients, ask for a password, or be "down" (451 to every recipient) for a while.
+//! every recipient or chosen ones, ask for a password, or be "down" (451 to every
+//! recipient) for a while.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -16,6 +17,8 @@ pub struct Behaviour {
     pub reject_rcpt: Option<(u16, &'static str)>,
     /// Offer AUTH PLAIN and accept only this password.
     pub password: Option<&'static str>,
+    /// Refuse these recipients (address, reply code, text); serve the others.
+    pub refuse: Vec<(String, u16, &'static str)>,
 }
 
 /// One message as the server received it.
@@ -156,9 +159,17 @@ struct Connection {
 }
 
 impl Handler for Connection {
-    fn rcpt(&mut self, _to: &str) -> Response {
+    fn rcpt(&mut self, to: &str) -> Response {
         if self.down.load(Ordering::SeqCst) {
             return Response::custom(451, "4.3.2 try again later".to_owned());
+        }
+        if let Some((_, code, text)) = self
+            .behaviour
+            .refuse
+            .iter()
+            .find(|(a, ..)| to.contains(a.as_str()))
+        {
+            return Response::custom(*code, (*text).to_owned());
         }
         match self.behaviour.reject_rcpt {
             Some((code, text)) => Response::custom(code, text.to_owned()),
