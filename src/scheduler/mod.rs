@@ -17,6 +17,8 @@ pub mod notice;
 mod run;
 pub mod runner;
 pub mod settings;
+#[cfg(test)]
+mod tests;
 pub mod timing;
 
 pub use clock::Clock;

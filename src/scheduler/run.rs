@@ -60,7 +60,7 @@ impl RunError {
 }
 
 /// What a pass over a run left.
-enum Left {
+pub(super) enum Left {
     /// The run is finished (or was handed over).
     Done,
     /// Transient failures wait for a retry.
@@ -87,14 +87,25 @@ impl Scheduler {
     }
 
     async fn supervise(&self, r: run::Model, wait: bool) -> service::Result<bool> {
+        let me = self.clone();
+        let run = r.clone();
+        self.supervise_work(r, async move { me.work(&run, wait).await })
+            .await
+    }
+
+    /// Runs `work` for the claimed run `r` in a task of its own that holds the lease
+    /// guard, and turns its error or panic into a `failed` run (owner told).
+    pub(super) async fn supervise_work<F>(&self, r: run::Model, work: F) -> service::Result<bool>
+    where
+        F: std::future::Future<Output = service::Result<Left>> + Send + 'static,
+    {
         let Some(_active) = Active::enter(self, r.id) else {
             return Ok(false);
         };
-        let me = self.clone();
-        let run = r.clone();
+        let lease = self.renew_lease(r.id);
         let work = tokio::spawn(async move {
-            let _lease = me.renew_lease(run.id);
-            me.work(&run, wait).await
+            let _lease = lease;
+            work.await
         });
         let reason = match work.await {
             Ok(Ok(left)) => return Ok(matches!(left, Left::Retries)),

@@ -157,6 +157,7 @@ impl ServerProcess {
     }
 
     /// Waits until resident memory is at most `mib`, up to `within`; the last reading.
+    #[allow(dead_code)] // for the attack tests
     pub async fn settle_rss(&self, mib: f64, within: Duration) -> f64 {
         let deadline = Instant::now() + within;
         loop {

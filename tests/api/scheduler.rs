@@ -130,7 +130,7 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
             ("COSO_REPLICA_ID", replica),
         ]
     };
-    let first = ServerProcess::start(&env("first")).await;
+    let mut first = ServerProcess::start(&env("first")).await;
     let admin = first.token("admin", None);
     let now = Utc::now();
     let cron = format!(
@@ -160,7 +160,7 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
     let id = body["data"]["createReportSchedule"]["id"]
         .as_i64()
         .expect("id") as i32;
-    let second = ServerProcess::start_on(&first.database_url, &env("second")).await;
+    let mut second = ServerProcess::start_on(&first.database_url, &env("second")).await;
     let db = sea_orm::Database::connect(&first.database_url)
         .await
         .expect("connect");
@@ -223,5 +223,5 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
         counts.values().all(|n| *n == 1),
         "one message each: {counts:?}"
     );
-    drop(second);
+    assert!(first.alive() && second.alive(), "both replicas still run");
 }
