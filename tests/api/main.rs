@@ -22,6 +22,7 @@ mod nesting;
 mod observability;
 mod process;
 mod reports;
+mod run_outcomes;
 mod scheduler;
 mod schedules;
 mod schema;
