@@ -1,5 +1,6 @@
 //! Run claims: replicas racing for one due time produce exactly one run; a run whose
-//! worker died is taken over once, after its lease.
+//! worker died is taken over once, after its lease; two `coso` processes on one
+//! database, both ticking, send a due report once.
 
 use chrono::{Duration, TimeZone, Utc};
 use coso::scheduler::claim::{self, Trigger};
