@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod memberships;
 pub mod officers;
 pub mod page;
+pub mod plausible;
 pub mod schedules;
 pub mod scope;
 pub mod tokens;
@@ -31,10 +32,17 @@ pub use error::{ServiceError, is_unreachable, parse_code as error_parse};
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
 /// Starts a write: every mutation runs in one transaction, so a failure leaves nothing
-/// half written.
+/// half written. On SQLite it is `BEGIN IMMEDIATE`: the transaction takes the write lock
+/// at once (waiting up to the busy timeout for another writer), so it can never fail
+/// half way with "database is locked" when it turns from reading to writing.
+/// PostgreSQL ignores the mode.
 pub async fn begin(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction> {
-    use sea_orm::TransactionTrait;
-    Ok(db.begin().await?)
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(options).await?)
 }
 
 /// Finishes a write: bumps the data version and commits.

@@ -25,4 +25,6 @@ mod reports;
 mod scheduler;
 mod schedules;
 mod schema;
+mod slow_clients;
 mod smtp;
+mod writes;
