@@ -140,6 +140,19 @@ async fn a_client_trickling_its_body_gets_408() {
         .unwrap();
     let text = String::from_utf8_lossy(&buf[..n]);
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+
+    // The same connection, kept alive and quiet for longer than the header timeout,
+    // serves a second request: the deadline runs from a request's first byte.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    ok.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(5), ok.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]);
+    assert!(text.starts_with("HTTP/1.1 200"), "second request: {text}");
 }
 
 #[tokio::test]
