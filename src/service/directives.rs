@@ -152,16 +152,20 @@ fn province_only(scope: &Scope) -> Result<()> {
     }
 }
 
+/// The advisory lock class of directive numbers.
+const LOCK_CLASS: i32 = 7_260_001;
+
 /// Refuses a number another directive (not `except`) already has. Directives carry no
 /// province, and the multi-province synthetic tiers repeat numbers such as "15-CT/TU" as
-/// real provinces do, so this check (writers are serialised on SQLite) has no unique
-/// index behind it.
+/// real provinces do, so no unique index backs this check; writers of directives are
+/// serialised instead ([`super::serialise`]), so two cannot both take one number.
 async fn ensure_number_free(
     db: &impl ConnectionTrait,
     row: &directive::ActiveModel,
     except: Option<i32>,
 ) -> Result<()> {
     let number = row.number.try_as_ref().cloned().unwrap_or_default();
+    super::serialise(db, LOCK_CLASS, 0).await?;
     let taken = directive::Entity::find()
         .filter(directive::Column::Number.eq(number.as_str()))
         .apply_if(except, |s, id| s.filter(directive::Column::Id.ne(id)))

@@ -153,6 +153,7 @@ async fn ensure_no_overlap(
     officer: &entity::officer::Model,
     input: &CreateMembershipInput,
 ) -> Result<()> {
+    super::serialise(db, 7_260_002, officer.id).await?;
     let mut overlap = Condition::all()
         .add(membership::Column::OfficerId.eq(officer.id))
         .add(membership::Column::Body.eq(input.body.code()))

@@ -45,6 +45,22 @@ pub async fn begin(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::Database
     Ok(db.begin_with_options(options).await?)
 }
 
+/// Serialises, until the transaction ends, the writers that check a rule no unique
+/// index enforces (one directive per number, no overlapping seats): on PostgreSQL a
+/// transaction-level advisory lock on `(class, key)`; on SQLite writers already hold the
+/// one write lock (`BEGIN IMMEDIATE`).
+pub async fn serialise(db: &impl sea_orm::ConnectionTrait, class: i32, key: i32) -> Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let stmt = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [class.into(), key.into()],
+        );
+        db.execute_raw(stmt).await?;
+    }
+    Ok(())
+}
+
 /// Finishes a write: bumps the data version and commits.
 pub async fn commit(txn: sea_orm::DatabaseTransaction) -> Result<()> {
     version::bump(&txn).await?;

@@ -62,6 +62,41 @@ async fn two_dozen_concurrent_mutations_all_land() {
     );
 }
 
+#[tokio::test]
+async fn racing_writers_cannot_both_take_one_directive_number() {
+    let app = TestApp::spawn().await;
+    let mut writes = Vec::new();
+    for i in 0..10 {
+        let d = json!({ "number": "88/KH-DUA", "kind": "PLAN", "issuer": "POLICE_DEPARTMENT",
+            "title": format!("Kế hoạch {i}"), "issuedOn": "2024-05-01" });
+        let app = &app;
+        writes.push(async move {
+            app.gql(&app.admin, CREATE_DIRECTIVE, json!({ "i": d }))
+                .await
+        });
+    }
+    let answers = futures_util::future::join_all(writes).await;
+    let codes: Vec<&str> = answers
+        .iter()
+        .map(|a| {
+            a["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("ok")
+        })
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == "ok").count(), 1, "{codes:?}");
+    assert!(
+        codes
+            .iter()
+            .all(|c| *c == "ok" || *c == "DUPLICATE_DIRECTIVE_NUMBER"),
+        "{codes:?}"
+    );
+    let taken = app
+        .count(&app.viewer, "directives", json!({ "search": "88/KH-DUA" }))
+        .await;
+    assert!(taken <= 1, "{taken} directives hold the number");
+}
+
 /// `dataVersion` and `dataAsOf` of an indicator as `token` sees them.
 async fn age(app: &TestApp, token: &str) -> (Value, Value) {
     let q = r#"{ indicators(codes: ["staffing_ratio"]) { dataVersion dataAsOf } }"#;
