@@ -1,8 +1,9 @@
-//! A connection with a header read deadline: from the first byte of a request to the
-//! end of its headers (an empty line) at most the configured time, or the read fails
-//! and hyper closes the connection. Request boundaries are seen from the bytes: a
-//! request's head starts at the first byte read after the last response was written,
-//! and ends at the first empty line. HTTP/2 connections (the client preface first) are
+//! A connection with a header read deadline: from the first byte of a request (for the
+//! first request, from the connection's accept) to the end of its headers (an empty
+//! line) at most the configured time, or the read fails and hyper closes the
+//! connection. Request boundaries are seen from the bytes: a later request's head
+//! starts at the first byte read after the last response was written, and ends at the
+//! first empty line; between requests the idle timeout applies. HTTP/2 connections (the client preface first) are
 //! left alone; the idle timeout still bounds them.
 
 use std::future::Future;
@@ -42,15 +43,16 @@ pub struct HeaderDeadline<Io> {
 }
 
 impl<Io> HeaderDeadline<Io> {
-    /// Wraps `inner`; `timeout` None disables the deadline.
+    /// Wraps `inner`, just accepted: its first request head is due within `timeout`
+    /// (None disables the deadline).
     pub fn new(inner: Io, timeout: Option<Duration>, permit: OwnedSemaphorePermit) -> Self {
         Self {
             inner,
             timeout,
-            phase: Phase::Idle,
+            phase: Phase::Head,
             first_read: true,
             newlines: 0,
-            deadline: None,
+            deadline: timeout.map(|t| Box::pin(tokio::time::sleep_until(Instant::now() + t))),
             _permit: permit,
         }
     }

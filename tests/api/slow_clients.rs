@@ -246,3 +246,35 @@ async fn a_slowloris_crowd_does_not_hold_a_server_process() {
     let rss = server.settle_rss(300.0, Duration::from_secs(10)).await;
     assert!(rss <= 300.0, "memory settles ({rss:.0} MiB)");
 }
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_by_the_idle_or_header_timeout() {
+    let app = TestApp::spawn_tuned(Default::default(), false, |s| {
+        s.connections.idle_timeout_secs = 1;
+        s.connections.header_read_timeout_secs = 0;
+    })
+    .await;
+    let mut silent = connect(&app).await;
+    let started = Instant::now();
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(10), silent.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "closed, not left open: {read:?}"
+    );
+    let closed = started.elapsed();
+    assert!(closed < Duration::from_secs(4), "closed after {closed:?}");
+
+    // With the header timeout on, a new connection owes its first request head within
+    // it, silent or not, whatever the idle timeout.
+    let app = server(1, 30, 8).await;
+    let mut silent = connect(&app).await;
+    let started = Instant::now();
+    let read = tokio::time::timeout(Duration::from_secs(10), silent.read(&mut buf)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "closed: {read:?}");
+    let closed = started.elapsed();
+    assert!(
+        closed >= Duration::from_millis(800) && closed < Duration::from_secs(3),
+        "closed after {closed:?}, the header timeout being 1 s"
+    );
+}
