@@ -5,11 +5,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use poem::Server;
-use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::{EndpointExt, Server};
 use sea_orm::DatabaseConnection;
 
-use crate::config::Settings;
+use crate::config::{ConnectionLimits, Settings};
+use crate::connection::{CappedAcceptor, body};
 use crate::dataset::DatasetCache;
 use crate::db::{self, StatementCounter};
 use crate::graphql::build_schema;
@@ -22,9 +23,10 @@ use crate::telemetry::readiness::Readiness;
 
 /// A built, not yet running, server.
 pub struct Application {
-    acceptor: poem::listener::TcpAcceptor,
+    acceptor: CappedAcceptor<TcpAcceptor>,
     /// The metrics-only listener (`COSO_METRICS_LISTEN`).
-    metrics_acceptor: Option<poem::listener::TcpAcceptor>,
+    metrics_acceptor: Option<CappedAcceptor<TcpAcceptor>>,
+    connections: ConnectionLimits,
     refresh_every: Option<Duration>,
     port: u16,
     scheduler: Scheduler,
@@ -46,16 +48,14 @@ impl Application {
             seed::seed_demo(&db).await?;
             crate::service::schedules::seed_demo(&db).await?;
         }
-        let acceptor = TcpListener::bind(settings.listen.to_string())
-            .into_acceptor()
-            .await?;
+        let acceptor = capped(settings.listen, &settings.connections).await?;
         let port = acceptor
             .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(settings.listen.port());
         let metrics_acceptor = match settings.observe.metrics_listen {
-            Some(addr) => Some(TcpListener::bind(addr.to_string()).into_acceptor().await?),
+            Some(addr) => Some(capped(addr, &settings.connections).await?),
             None => None,
         };
         let datasets = DatasetCache::default();
@@ -86,6 +86,7 @@ impl Application {
         Ok(Self {
             acceptor,
             metrics_acceptor,
+            connections: settings.connections.clone(),
             refresh_every,
             port,
             scheduler,
@@ -136,10 +137,11 @@ impl Application {
                 None
             }
         };
+        let idle = self.connections.idle_timeout();
         let metrics_server = self.metrics_acceptor.map(|acceptor| {
             let routes = metrics_only_routes(self.state.db.clone());
             tokio::spawn(async move {
-                if let Err(e) = Server::new_with_acceptor(acceptor).run(routes).await {
+                if let Err(e) = server(acceptor, idle).run(routes).await {
                     tracing::error!(error = %e, "the metrics listener stopped");
                 }
             })
@@ -148,8 +150,11 @@ impl Application {
         self.state
             .readiness
             .set_scheduler_running(jobs.is_some() || self.scheduler.settings().tick_secs == 0);
-        let app = routes(self.state);
-        let served = Server::new_with_acceptor(self.acceptor)
+        let body_timeout = Duration::from_secs(self.connections.body_read_timeout_secs);
+        let max_body = self.state.limits.max_body_bytes;
+        let app = routes(self.state)
+            .around(move |ep, req| body::read_within(ep, req, body_timeout, max_body));
+        let served = server(self.acceptor, idle)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;
         self.scheduler.stop(jobs, Duration::from_secs(10)).await;
@@ -160,6 +165,31 @@ impl Application {
             task.abort();
         }
         served
+    }
+}
+
+/// Binds `addr`: at most `limits.max_connections` open at once, request heads bounded.
+async fn capped(
+    addr: std::net::SocketAddr,
+    limits: &ConnectionLimits,
+) -> std::io::Result<CappedAcceptor<TcpAcceptor>> {
+    let tcp = TcpListener::bind(addr.to_string()).into_acceptor().await?;
+    Ok(CappedAcceptor::new(
+        tcp,
+        limits.max_connections,
+        limits.header_timeout(),
+    ))
+}
+
+/// A poem server on `acceptor`, closing connections idle for `idle`.
+fn server(
+    acceptor: CappedAcceptor<TcpAcceptor>,
+    idle: Option<Duration>,
+) -> Server<std::convert::Infallible, CappedAcceptor<TcpAcceptor>> {
+    let server = Server::new_with_acceptor(acceptor);
+    match idle {
+        Some(idle) => server.idle_timeout(idle),
+        None => server,
     }
 }
 

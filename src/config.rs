@@ -46,6 +46,53 @@ pub struct Settings {
 
     #[command(flatten)]
     pub observe: Observability,
+
+    #[command(flatten)]
+    pub connections: ConnectionLimits,
+}
+
+/// How many connections may be open and how long a client may take to send a request.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ConnectionLimits {
+    /// Most connections open at once; past it new ones wait in the listen backlog.
+    #[arg(long, env = "COSO_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Time from a request's first byte to the end of its headers, in seconds (0: unbounded).
+    #[arg(long, env = "COSO_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Time for a request's body to arrive, in seconds (`408 REQUEST_TIMEOUT` past it).
+    #[arg(long, env = "COSO_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_read_timeout_secs: u64,
+    /// A connection with no traffic for this many seconds is closed (0: never).
+    #[arg(long, env = "COSO_IDLE_TIMEOUT_SECS", default_value_t = 75)]
+    pub idle_timeout_secs: u64,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            idle_timeout_secs: 75,
+        }
+    }
+}
+
+impl ConnectionLimits {
+    /// The header read timeout, if any.
+    pub fn header_timeout(&self) -> Option<std::time::Duration> {
+        secs(self.header_read_timeout_secs)
+    }
+
+    /// The idle timeout, if any.
+    pub fn idle_timeout(&self) -> Option<std::time::Duration> {
+        secs(self.idle_timeout_secs)
+    }
+}
+
+fn secs(s: u64) -> Option<std::time::Duration> {
+    (s > 0).then(|| std::time::Duration::from_secs(s))
 }
 
 /// Metrics and request logging.

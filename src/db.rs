@@ -1,12 +1,19 @@
 //! Database connection: opens the pool (SQLite or PostgreSQL), runs migrations and
 //! counts statements, so tests and metrics can see how many queries a request cost.
+//! On SQLite every connection is in WAL mode with a busy timeout, and write
+//! transactions start with `BEGIN IMMEDIATE` ([`crate::service::begin`]), so concurrent
+//! writers queue for the write lock instead of failing with "database is locked".
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::MigratorTrait;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// How long an SQLite writer waits for the write lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Counts the SQL statements run through a connection.
 #[derive(Clone, Debug, Default)]
@@ -30,12 +37,14 @@ pub async fn connect(
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Each connection of the pool, not only the first: WAL (readers never wait for the
+        // writer) and a busy timeout (a writer waits for the lock rather than failing).
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        });
     let mut db = Database::connect(options).await?;
-    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;")
-            .await?;
-    }
     let counter = StatementCounter::default();
     let inner = counter.0.clone();
     db.set_metric_callback(move |info| {

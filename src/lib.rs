@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod connection;
 pub mod dataset;
 pub mod db;
 pub mod domain;

@@ -21,5 +21,6 @@ pub mod report_delivery;
 pub mod report_recipient;
 pub mod report_run;
 pub mod report_schedule;
+pub mod scope_version;
 pub mod union_activity;
 pub mod unit;

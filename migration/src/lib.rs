@@ -10,6 +10,8 @@ mod m20260101_000004_indicator_values;
 mod m20260101_000005_reports;
 mod m20260101_000006_audit;
 mod m20260101_000007_report_archive;
+mod m20261202_000008_scope_version;
+mod m20261202_000009_unique_seats;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000005_reports::Migration),
             Box::new(m20260101_000006_audit::Migration),
             Box::new(m20260101_000007_report_archive::Migration),
+            Box::new(m20261202_000008_scope_version::Migration),
+            Box::new(m20261202_000009_unique_seats::Migration),
         ]
     }
 }

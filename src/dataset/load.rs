@@ -187,9 +187,13 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
             AWARDS
         ),
     )?;
+    let age = match scope.district {
+        None => service::version::DataAge::of(version.as_ref()),
+        Some(_) => service::version::age(db, scope).await?,
+    };
     Ok(Dataset {
         version: version.as_ref().map_or(0, |v| v.version),
-        changed_at: version.map(|v| v.changed_at),
+        age,
         tables: vec![
             ("units", units),
             ("districts", districts),

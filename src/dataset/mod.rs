@@ -11,18 +11,18 @@ mod load;
 pub use cache::DatasetCache;
 pub use load::load;
 
-use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use crate::indicators::Frames;
+use crate::service::version::DataAge;
 
 /// The tables of one data version, as the caller may see them.
 #[derive(Clone)]
 pub struct Dataset {
-    /// The data version the tables reflect.
+    /// The whole-database data version the tables reflect (what caches are keyed by).
     pub version: i64,
-    /// When that version was written.
-    pub changed_at: Option<DateTime<Utc>>,
+    /// The data age of the scope the tables were loaded for (what callers are shown).
+    pub age: DataAge,
     /// Table name and frame, in a fixed order.
     pub tables: Vec<(&'static str, DataFrame)>,
 }

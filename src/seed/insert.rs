@@ -109,7 +109,10 @@ pub(crate) async fn finish(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         advance_sequence(txn, dialogue_question::Entity).await?;
         advance_sequence(txn, award::Entity).await?;
     }
-    bump_version(txn).await
+    bump_version(txn).await?;
+    // A load changes what every scope sees.
+    crate::service::version::bump_scope(txn, crate::service::version::PROVINCE_WIDE, seeded_at())
+        .await
 }
 
 async fn advance_sequence(txn: &DatabaseTransaction, table: impl EntityName) -> Result<(), DbErr> {

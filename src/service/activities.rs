@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::error::check_range;
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
-use super::{Result, ServiceError, scope, units};
+use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{ActivityKind, Organisation};
 use crate::text::{fold, like_pattern};
@@ -118,7 +118,9 @@ pub async fn update(
     id: i32,
     input: ActivityInput,
 ) -> Result<activity::Model> {
-    let mut row: activity::ActiveModel = require(db, scope, id).await?.into();
+    let current = require(db, scope, id).await?;
+    version::touch(db, &[current.unit_code.as_deref()]).await?;
+    let mut row: activity::ActiveModel = current.into();
     fill(db, scope, &mut row, input).await?;
     Ok(row.update(db).await?)
 }
@@ -126,6 +128,7 @@ pub async fn update(
 /// Deletes an activity recorded by mistake.
 pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<activity::Model> {
     let row = require(db, scope, id).await?;
+    version::touch(db, &[row.unit_code.as_deref()]).await?;
     row.clone().delete(db).await?;
     Ok(row)
 }
@@ -155,10 +158,10 @@ async fn fill(
     row: &mut activity::ActiveModel,
     input: ActivityInput,
 ) -> Result<()> {
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 300 {
-        return Err(ServiceError::invalid("name", "must be 1 to 300 characters"));
-    }
+    let name = plausible::line("name", &input.name, 300)?;
+    let programme = plausible::optional_line("programme", input.programme.as_deref(), 300)?;
+    plausible::date("startedOn", input.started_on)?;
+    plausible::optional_date("endedOn", input.ended_on)?;
     check_range("endedOn", input.started_on, input.ended_on)?;
     match &input.unit_code {
         Some(code) => drop(units::require(db, scope, code).await?),
@@ -173,10 +176,8 @@ async fn fill(
     row.kind = Set(input.kind.code().to_owned());
     row.search_name = Set(fold(&name));
     row.name = Set(name);
-    row.programme = Set(input
-        .programme
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty()));
+    row.programme = Set(programme);
+    version::touch(db, &[input.unit_code.as_deref()]).await?;
     row.unit_code = Set(input.unit_code);
     row.started_on = Set(input.started_on);
     row.ended_on = Set(input.ended_on);

@@ -26,7 +26,7 @@ pub async fn query(
             let frame = indicator_values(db, scope).await?;
             dataset = analytics::with_table(&dataset, analytics::INDICATOR_VALUES, frame);
         }
-        let version = dataset.version;
+        let version = dataset.age.version;
         let out = analytics::run(dataset, sql, limit, analytics::TIME_BOUND).await?;
         Ok((out, version))
     }

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
-use super::{Result, ServiceError, officers, scope, units};
+use super::{Result, ServiceError, officers, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
 
@@ -103,13 +103,8 @@ pub async fn create(
     scope: &Scope,
     input: AwardInput,
 ) -> Result<award::Model> {
-    let reason = input.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ServiceError::invalid(
-            "reason",
-            "must be 1 to 1000 characters",
-        ));
-    }
+    let reason = plausible::paragraph("reason", &input.reason, 1000)?;
+    plausible::date("awardedOn", input.awarded_on)?;
     let (kind, unit_code, officer_id) = match (input.unit_code, input.officer_id) {
         (Some(code), None) => (
             RecipientKind::Collective,
@@ -131,6 +126,7 @@ pub async fn create(
             ));
         }
     };
+    version::touch(db, &[Some(&unit_code)]).await?;
     let row = award::ActiveModel {
         form: Set(input.form.code().to_owned()),
         issuer: Set(input.issuer.code().to_owned()),
@@ -154,6 +150,7 @@ pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result
     .one(db)
     .await?
     .ok_or_else(|| ServiceError::not_found("award", id))?;
+    version::touch(db, &[Some(&row.unit_code)]).await?;
     row.clone().delete(db).await?;
     Ok(row)
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
-use super::{Result, ServiceError, scope, units};
+use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{AskerGroup, DialogueTopic, QuestionStatus};
 use crate::text::{fold, like_pattern};
@@ -123,8 +123,9 @@ pub async fn create(
     scope: &Scope,
     input: QuestionInput,
 ) -> Result<question::Model> {
-    let text = non_empty("question", &input.question, 4000)?;
-    let department = non_empty("answeringDepartment", &input.answering_department, 200)?;
+    let text = plausible::paragraph("question", &input.question, 4000)?;
+    let department = plausible::line("answeringDepartment", &input.answering_department, 200)?;
+    plausible::date("askedOn", input.asked_on)?;
     if sessions_by_ids(db, &[input.session_id]).await?.is_empty() {
         return Err(ServiceError::not_found(
             "dialogue session",
@@ -140,6 +141,7 @@ pub async fn create(
         }
         None => {}
     }
+    version::touch(db, &[input.asker_unit_code.as_deref()]).await?;
     let row = question::ActiveModel {
         session_id: Set(input.session_id),
         topic: Set(input.topic.code().to_owned()),
@@ -165,9 +167,11 @@ pub async fn answer(
     answer: String,
     answered_on: NaiveDate,
 ) -> Result<question::Model> {
-    let answer = non_empty("answer", &answer, 8000)?;
+    let answer = plausible::paragraph("answer", &answer, 8000)?;
+    plausible::date("answeredOn", answered_on)?;
     let current = require(db, scope, id).await?;
     super::error::check_range("answeredOn", current.asked_on, Some(answered_on))?;
+    version::touch(db, &[current.asker_unit_code.as_deref()]).await?;
     let mut row: question::ActiveModel = current.into();
     row.answer = Set(Some(answer));
     row.answered_on = Set(Some(answered_on));
@@ -178,6 +182,7 @@ pub async fn answer(
 /// Deletes a question recorded by mistake.
 pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<question::Model> {
     let row = require(db, scope, id).await?;
+    version::touch(db, &[row.asker_unit_code.as_deref()]).await?;
     row.clone().delete(db).await?;
     Ok(row)
 }
@@ -198,15 +203,4 @@ async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<qu
         ));
     }
     Ok(row)
-}
-
-fn non_empty(field: &'static str, text: &str, max: usize) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > max {
-        return Err(ServiceError::invalid(
-            field,
-            format!("must be 1 to {max} characters"),
-        ));
-    }
-    Ok(text.to_owned())
 }

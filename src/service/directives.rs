@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
-use super::{Result, ServiceError};
+use super::{Result, ServiceError, plausible, version};
 use crate::auth::Scope;
 use crate::domain::{DirectiveIssuer, DirectiveKind};
 use crate::text::{fold, like_pattern};
@@ -107,6 +107,8 @@ pub async fn create(
     province_only(scope)?;
     let mut row = <directive::ActiveModel as Default>::default();
     fill(&mut row, input)?;
+    ensure_number_free(db, &row, None).await?;
+    version::touch(db, &[None]).await?;
     Ok(row.insert(db).await?)
 }
 
@@ -120,6 +122,8 @@ pub async fn update(
     province_only(scope)?;
     let mut row: directive::ActiveModel = require(db, id).await?.into();
     fill(&mut row, input)?;
+    ensure_number_free(db, &row, Some(id)).await?;
+    version::touch(db, &[None]).await?;
     Ok(row.update(db).await?)
 }
 
@@ -127,6 +131,7 @@ pub async fn update(
 pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<directive::Model> {
     province_only(scope)?;
     let row = require(db, id).await?;
+    version::touch(db, &[None]).await?;
     row.clone().delete(db).await?;
     Ok(row)
 }
@@ -147,21 +152,38 @@ fn province_only(scope: &Scope) -> Result<()> {
     }
 }
 
+/// The advisory lock class of directive numbers.
+const LOCK_CLASS: i32 = 7_260_001;
+
+/// Refuses a number another directive (not `except`) already has. Directives carry no
+/// province, and the multi-province synthetic tiers repeat numbers such as "15-CT/TU" as
+/// real provinces do, so no unique index backs this check; writers of directives are
+/// serialised instead ([`super::serialise`]), so two cannot both take one number.
+async fn ensure_number_free(
+    db: &impl ConnectionTrait,
+    row: &directive::ActiveModel,
+    except: Option<i32>,
+) -> Result<()> {
+    let number = row.number.try_as_ref().cloned().unwrap_or_default();
+    super::serialise(db, LOCK_CLASS, 0).await?;
+    let taken = directive::Entity::find()
+        .filter(directive::Column::Number.eq(number.as_str()))
+        .apply_if(except, |s, id| s.filter(directive::Column::Id.ne(id)))
+        .one(db)
+        .await?;
+    match taken {
+        Some(other) => Err(ServiceError::DuplicateDirectiveNumber(format!(
+            "directive {} already has the number `{number}`",
+            other.id
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn fill(row: &mut directive::ActiveModel, input: DirectiveInput) -> Result<()> {
-    let number = input.number.trim().to_owned();
-    let title = input.title.trim().to_owned();
-    if number.is_empty() || number.len() > 60 {
-        return Err(ServiceError::invalid(
-            "number",
-            "must be 1 to 60 characters",
-        ));
-    }
-    if title.is_empty() || title.chars().count() > 500 {
-        return Err(ServiceError::invalid(
-            "title",
-            "must be 1 to 500 characters",
-        ));
-    }
+    let number = plausible::line("number", &input.number, 60)?;
+    let title = plausible::line("title", &input.title, 500)?;
+    plausible::date("issuedOn", input.issued_on)?;
     row.number = Set(number);
     row.kind = Set(input.kind.code().to_owned());
     row.issuer = Set(input.issuer.code().to_owned());

@@ -42,6 +42,26 @@ pub enum ServiceError {
         field: &'static str,
         message: String,
     },
+    /// Text holding control, bidirectional or invisible characters.
+    #[error("{field}: {message}")]
+    InvalidText {
+        field: &'static str,
+        message: String,
+    },
+    /// A date outside the window a record can have.
+    #[error("{field}: {date} is outside the plausible range {from} to {to}")]
+    DateOutOfRange {
+        field: &'static str,
+        date: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// The officer already holds that seat.
+    #[error("{0}")]
+    DuplicateMembership(String),
+    /// Another directive has that number.
+    #[error("{0}")]
+    DuplicateDirectiveNumber(String),
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -67,6 +87,10 @@ impl ServiceError {
             Self::RankNotAllowed(_) => "RANK_NOT_ALLOWED",
             Self::InvalidInput { .. } => "INVALID_INPUT",
             Self::Rejected { code, .. } => code,
+            Self::InvalidText { .. } => "INVALID_TEXT",
+            Self::DateOutOfRange { .. } => "DATE_OUT_OF_RANGE",
+            Self::DuplicateMembership(_) => "DUPLICATE_MEMBERSHIP",
+            Self::DuplicateDirectiveNumber(_) => "DUPLICATE_DIRECTIVE_NUMBER",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Unavailable(_) => "DATABASE_UNAVAILABLE",
             Self::Database(_) | Self::Internal(_) => "INTERNAL",

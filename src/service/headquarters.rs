@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::error::check_range;
 use super::page::{DateRange, IntRange, SortDirection, date_range, eq_in, int_range, sorted};
-use super::{Result, ServiceError, scope, units};
+use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{HqModel, HqStatus};
 
@@ -202,10 +202,12 @@ pub async fn create(
     input: CreateHeadquartersInput,
 ) -> Result<hq::Model> {
     units::require(db, scope, &input.unit_code).await?;
+    let address = plausible::optional_line("address", input.address.as_deref(), 500)?;
+    version::touch(db, &[Some(&input.unit_code)]).await?;
     let row = hq::ActiveModel {
         unit_code: Set(input.unit_code),
         model: Set(input.model.code().to_owned()),
-        address: Set(input.address),
+        address: Set(address),
         budget_million_vnd: Set(input.budget_million_vnd),
         floor_area_m2: Set(input.floor_area_m2),
         target_date: Set(input.target_date),
@@ -226,7 +228,13 @@ pub async fn update(
     id: i32,
     input: UpdateHeadquartersInput,
 ) -> Result<hq::Model> {
-    let mut row: hq::ActiveModel = require(db, scope, id).await?.into();
+    let current = require(db, scope, id).await?;
+    version::touch(db, &[Some(&current.unit_code)]).await?;
+    let input = UpdateHeadquartersInput {
+        address: plausible::optional_line("address", input.address.as_deref(), 500)?,
+        ..input
+    };
+    let mut row: hq::ActiveModel = current.into();
     macro_rules! patch {
         ($($f:ident),*) => { $(if input.$f.is_some() { row.$f = Set(input.$f); })* };
     }
@@ -250,7 +258,9 @@ pub async fn close(
     id: i32,
     closed_on: NaiveDate,
 ) -> Result<hq::Model> {
-    let mut row: hq::ActiveModel = require(db, scope, id).await?.into();
+    let current = require(db, scope, id).await?;
+    version::touch(db, &[Some(&current.unit_code)]).await?;
+    let mut row: hq::ActiveModel = current.into();
     row.closed_on = Set(Some(closed_on));
     check(&row)?;
     Ok(row.update(db).await?)
@@ -266,6 +276,15 @@ async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<hq
 /// Dates follow approval, construction, use, closure; figures are positive.
 fn check(row: &hq::ActiveModel) -> Result<()> {
     let get = |v: &sea_orm::ActiveValue<Option<NaiveDate>>| v.try_as_ref().copied().flatten();
+    for (field, day) in [
+        ("targetDate", get(&row.target_date)),
+        ("approvedOn", get(&row.approved_on)),
+        ("constructionStartedOn", get(&row.construction_started_on)),
+        ("inUseOn", get(&row.in_use_on)),
+        ("closedOn", get(&row.closed_on)),
+    ] {
+        plausible::optional_date(field, day)?;
+    }
     let steps = [
         (
             "constructionStartedOn",

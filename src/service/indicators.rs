@@ -91,8 +91,8 @@ async fn blocking<T: Send + 'static>(
 
 fn freshness(dataset: &Dataset) -> Freshness {
     Freshness {
-        data_version: dataset.version,
-        data_as_of: dataset.changed_at,
+        data_version: dataset.age.version,
+        data_as_of: dataset.age.changed_at,
         // Microseconds: what PostgreSQL keeps, so a stored snapshot reads back equal.
         computed_at: Utc::now().trunc_subsecs(6),
     }

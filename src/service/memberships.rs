@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::error::check_range;
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
-use super::{Result, ServiceError, officers, scope};
+use super::{Result, ServiceError, officers, plausible, scope, version};
 use crate::auth::Scope;
 use crate::domain::PartyBody;
 
@@ -125,8 +125,12 @@ pub async fn create(
     input: CreateMembershipInput,
 ) -> Result<membership::Model> {
     check_term(&input.term)?;
+    plausible::date("startedOn", input.started_on)?;
+    plausible::optional_date("endedOn", input.ended_on)?;
     check_range("endedOn", input.started_on, input.ended_on)?;
     let officer = officers::require(db, scope, input.officer_id).await?;
+    ensure_no_overlap(db, &officer, &input).await?;
+    version::touch(db, &[Some(&officer.unit_code)]).await?;
     let row = membership::ActiveModel {
         officer_id: Set(officer.id),
         unit_code: Set(officer.unit_code),
@@ -136,7 +140,43 @@ pub async fn create(
         ended_on: Set(input.ended_on),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    row.insert(db).await.map_err(|e| match e.sql_err() {
+        // The unique seat index: a concurrent identical seat.
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate(input.officer_id),
+        _ => e.into(),
+    })
+}
+
+/// Refuses a seat the officer already holds: same body and term, periods overlapping.
+async fn ensure_no_overlap(
+    db: &impl ConnectionTrait,
+    officer: &entity::officer::Model,
+    input: &CreateMembershipInput,
+) -> Result<()> {
+    super::serialise(db, 7_260_002, officer.id).await?;
+    let mut overlap = Condition::all()
+        .add(membership::Column::OfficerId.eq(officer.id))
+        .add(membership::Column::Body.eq(input.body.code()))
+        .add(membership::Column::Term.eq(input.term.trim()))
+        .add(
+            Condition::any()
+                .add(membership::Column::EndedOn.is_null())
+                .add(membership::Column::EndedOn.gte(input.started_on)),
+        );
+    if let Some(end) = input.ended_on {
+        overlap = overlap.add(membership::Column::StartedOn.lte(end));
+    }
+    let existing = membership::Entity::find().filter(overlap).one(db).await?;
+    match existing {
+        Some(_) => Err(duplicate(officer.id)),
+        None => Ok(()),
+    }
+}
+
+fn duplicate(officer_id: i32) -> ServiceError {
+    ServiceError::DuplicateMembership(format!(
+        "officer {officer_id} already holds that seat (same body and term) for an overlapping period"
+    ))
 }
 
 /// Ends a seat on `ended_on`.
@@ -151,7 +191,9 @@ pub async fn end(
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("party membership", id))?;
+    plausible::date("endedOn", ended_on)?;
     check_range("endedOn", current.started_on, Some(ended_on))?;
+    version::touch(db, &[Some(&current.unit_code)]).await?;
     let mut row: membership::ActiveModel = current.into();
     row.ended_on = Set(Some(ended_on));
     Ok(row.update(db).await?)

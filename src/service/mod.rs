@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod memberships;
 pub mod officers;
 pub mod page;
+pub mod plausible;
 pub mod schedules;
 pub mod scope;
 pub mod tokens;
@@ -31,10 +32,33 @@ pub use error::{ServiceError, is_unreachable, parse_code as error_parse};
 pub type Result<T> = std::result::Result<T, ServiceError>;
 
 /// Starts a write: every mutation runs in one transaction, so a failure leaves nothing
-/// half written.
+/// half written. On SQLite it is `BEGIN IMMEDIATE`: the transaction takes the write lock
+/// at once (waiting up to the busy timeout for another writer), so it can never fail
+/// half way with "database is locked" when it turns from reading to writing.
+/// PostgreSQL ignores the mode.
 pub async fn begin(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction> {
-    use sea_orm::TransactionTrait;
-    Ok(db.begin().await?)
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+/// Serialises, until the transaction ends, the writers that check a rule no unique
+/// index enforces (one directive per number, no overlapping seats): on PostgreSQL a
+/// transaction-level advisory lock on `(class, key)`; on SQLite writers already hold the
+/// one write lock (`BEGIN IMMEDIATE`).
+pub async fn serialise(db: &impl sea_orm::ConnectionTrait, class: i32, key: i32) -> Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let stmt = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [class.into(), key.into()],
+        );
+        db.execute_raw(stmt).await?;
+    }
+    Ok(())
 }
 
 /// Finishes a write: bumps the data version and commits.

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::error::check_range;
 use super::page::{DateRange, IntRange, SortDirection, date_range, eq_in, int_range, sorted};
-use super::{Result, ServiceError, scope, units};
+use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{Gender, Position, Rank};
 use crate::text::{fold, like_pattern};
@@ -209,8 +209,11 @@ pub async fn create(
     let name = clean_name(&input.full_name)?;
     check_birth_year(input.birth_year)?;
     check_rank(input.rank, input.position)?;
+    plausible::date("postedFrom", input.posted_from)?;
+    plausible::optional_date("postedTo", input.posted_to)?;
     check_range("postedTo", input.posted_from, input.posted_to)?;
     units::require(db, scope, &input.unit_code).await?;
+    version::touch(db, &[Some(&input.unit_code)]).await?;
     if input.position == Position::Chief && input.posted_to.is_none() {
         ensure_no_chief(db, &input.unit_code, None).await?;
     }
@@ -255,6 +258,7 @@ pub async fn update(
         ensure_no_chief(db, &current.unit_code, Some(id)).await?;
     }
     let unit_code = current.unit_code.clone();
+    version::touch(db, &[Some(&unit_code)]).await?;
     let mut row: officer::ActiveModel = current.into();
     if let Some(name) = input.full_name {
         let name = clean_name(&name)?;
@@ -281,6 +285,7 @@ pub async fn end_posting(
     posted_to: NaiveDate,
 ) -> Result<officer::Model> {
     let current = require(db, scope, id).await?;
+    plausible::date("postedTo", posted_to)?;
     check_range("postedTo", current.posted_from, Some(posted_to))?;
     if current.posted_to.is_some() {
         return Err(ServiceError::invalid(
@@ -289,6 +294,7 @@ pub async fn end_posting(
         ));
     }
     let unit_code = current.unit_code.clone();
+    version::touch(db, &[Some(&unit_code)]).await?;
     let mut row: officer::ActiveModel = current.into();
     row.posted_to = Set(Some(posted_to));
     update_checked(db, row, &unit_code).await
@@ -335,14 +341,7 @@ fn unique_to_chief(e: sea_orm::DbErr, unit: &str) -> ServiceError {
 }
 
 fn clean_name(name: &str) -> Result<String> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(ServiceError::invalid(
-            "fullName",
-            "must be 1 to 120 characters",
-        ));
-    }
-    Ok(name)
+    plausible::line("fullName", name, 120)
 }
 
 fn check_birth_year(year: i32) -> Result<()> {

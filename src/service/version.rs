@@ -1,14 +1,44 @@
 //! The data version: one row bumped inside every write transaction, so derived data
-//! (indicators, reports) can say which version of the data it reflects.
+//! (indicators, reports) can say which version of the data it reflects, and the caches
+//! know when to drop what they hold. Beside it, each scope's own data age
+//! (`scope_version`): writes bump the districts they touch, or the province-wide row
+//! for records of no unit, so a district token's `dataVersion` and `dataAsOf` move only
+//! when data it can see changes.
 
-use chrono::Utc;
-use entity::data_version;
-use sea_orm::sea_query::Expr;
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use entity::{data_version, scope_version, unit};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
 };
 
 use super::Result;
+use crate::auth::Scope;
+
+/// The `scope_version` row of what every scope sees (records of no unit, seed loads).
+pub const PROVINCE_WIDE: &str = "province";
+
+/// How fresh one scope's data is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DataAge {
+    /// Moves whenever data the scope sees changes (the whole-database version for the
+    /// province).
+    pub version: i64,
+    /// When it last moved (None before any data).
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+impl DataAge {
+    /// The whole-database age, from the `data_version` row.
+    pub fn of(version: Option<&data_version::Model>) -> Self {
+        version.map_or(Self::default(), |v| Self {
+            version: v.version,
+            changed_at: Some(v.changed_at),
+        })
+    }
+}
 
 /// Increments the data version (creating the row on first use); one UPDATE, so two
 /// concurrent writers cannot read the same version.
@@ -33,7 +63,72 @@ pub async fn bump(db: &impl ConnectionTrait) -> Result<()> {
     Ok(())
 }
 
-/// The current data version and when it changed (None before any data).
+/// The current whole-database data version and when it changed (None before any
+/// data): what the caches are keyed by.
 pub async fn current(db: &impl ConnectionTrait) -> Result<Option<data_version::Model>> {
     Ok(data_version::Entity::find_by_id(1).one(db).await?)
+}
+
+/// Records, in the caller's transaction, that data of the units `units` changed (None:
+/// a record of no unit, which every scope sees). Each write calls it with the units of
+/// the rows it changed, before and after.
+pub async fn touch(db: &impl ConnectionTrait, units: &[Option<&str>]) -> Result<()> {
+    let mut scopes = BTreeSet::new();
+    for code in units {
+        let district = match code {
+            Some(code) => unit::Entity::find_by_id(code.to_string())
+                .one(db)
+                .await?
+                .map(|u| u.district_code),
+            None => None,
+        };
+        scopes.insert(district.unwrap_or_else(|| PROVINCE_WIDE.to_owned()));
+    }
+    let now = Utc::now();
+    for scope in scopes {
+        bump_scope(db, &scope, now).await?;
+    }
+    Ok(())
+}
+
+/// Increments one scope's row (creating it at 1), changed at `at`.
+pub async fn bump_scope(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    at: DateTime<Utc>,
+) -> std::result::Result<(), DbErr> {
+    use scope_version::Column;
+    let row = scope_version::ActiveModel {
+        scope: Set(scope.to_owned()),
+        version: Set(1),
+        changed_at: Set(at),
+    };
+    let on_conflict = OnConflict::column(Column::Scope)
+        .value(
+            Column::Version,
+            Expr::col((scope_version::Entity, Column::Version)).add(1),
+        )
+        .update_column(Column::ChangedAt)
+        .to_owned();
+    scope_version::Entity::insert(row)
+        .on_conflict(on_conflict)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The data age `scope` sees: the whole database for the province; for a district, its
+/// own row and the province-wide one (versions added, the later time).
+pub async fn age(db: &impl ConnectionTrait, scope: &Scope) -> Result<DataAge> {
+    let Some(district) = &scope.district else {
+        return Ok(DataAge::of(current(db).await?.as_ref()));
+    };
+    let rows = scope_version::Entity::find()
+        .filter(scope_version::Column::Scope.is_in([district.as_str(), PROVINCE_WIDE]))
+        .all(db)
+        .await?;
+    Ok(DataAge {
+        version: rows.iter().map(|r| r.version).sum(),
+        changed_at: rows.iter().map(|r| r.changed_at).max(),
+    })
 }

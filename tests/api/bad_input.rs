@@ -178,3 +178,175 @@ async fn database_error_text_never_reaches_the_client() {
         assert!(!text.contains(leak), "`{leak}` leaked: {body}");
     }
 }
+
+const CREATE_DIRECTIVE: &str =
+    "mutation($i: DirectiveInput!) { createDirective(input: $i) { id number } }";
+
+fn directive(number: &str, title: &str, issued_on: &str) -> Value {
+    json!({ "number": number, "kind": "PLAN", "issuer": "POLICE_DEPARTMENT",
+        "title": title, "issuedOn": issued_on })
+}
+
+/// Counts of every table these tests write, and the data version.
+async fn written(app: &TestApp) -> Vec<u64> {
+    let t = &app.viewer;
+    let mut out = Vec::new();
+    for field in ["officers", "directives", "partyMemberships", "awards"] {
+        out.push(app.count(t, field, json!({})).await);
+    }
+    let version = coso::service::version::current(&app.db).await.unwrap();
+    out.push(version.map_or(0, |v| v.version as u64));
+    out
+}
+
+#[tokio::test]
+async fn implausible_text_and_dates_are_refused() {
+    let app = TestApp::spawn().await;
+    let before = written(&app).await;
+    let names = [
+        ("Trần\u{0}Văn Bình", "U+0000"),
+        ("Trần Văn Bình\u{7}", "U+0007"),
+        ("Trần \u{202E}nìB nắV", "U+202E"),
+        ("Trần\u{200B}Văn Bình", "U+200B"),
+        ("Trần Văn\u{2066} Bình", "U+2066"),
+        ("\u{FEFF}Trần Văn Bình", "U+FEFF"),
+        ("Trần Văn\nBình", "U+000A"),
+    ];
+    for (name, needle) in names {
+        let body = app
+            .gql(
+                &app.admin,
+                CREATE,
+                json!({ "i": officer(json!({ "fullName": name })) }),
+            )
+            .await;
+        assert_eq!(first_code(&body), "INVALID_TEXT", "{name:?}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("fullName") && message.contains(needle),
+            "{message}"
+        );
+    }
+    let title = app
+        .gql(
+            &app.admin,
+            CREATE_DIRECTIVE,
+            json!({ "i": directive("1/KH-X", "Kế hoạch \u{202E}ngược", "2024-05-01") }),
+        )
+        .await;
+    assert_eq!(first_code(&title), "INVALID_TEXT", "{title}");
+    for day in ["0000-01-01", "1900-06-01", "9999-12-31"] {
+        let body = app
+            .gql(
+                &app.admin,
+                CREATE,
+                json!({ "i": officer(json!({ "postedFrom": day })) }),
+            )
+            .await;
+        assert_eq!(first_code(&body), "DATE_OUT_OF_RANGE", "{day}: {body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("postedFrom")
+        );
+        let body = app
+            .gql(
+                &app.admin,
+                CREATE_DIRECTIVE,
+                json!({ "i": directive("2/KH-X", "Kế hoạch", day) }),
+            )
+            .await;
+        assert_eq!(first_code(&body), "DATE_OUT_OF_RANGE", "{day}: {body}");
+    }
+    assert_eq!(written(&app).await, before, "nothing was written");
+    // Vietnamese in either Unicode form is a name, stored composed.
+    let decomposed = "Nguye\u{302}\u{303}n Thi\u{323} Ha\u{300}";
+    let q = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { fullName } }";
+    let made = app
+        .data(
+            &app.admin,
+            q,
+            json!({ "i": officer(json!({ "fullName": decomposed })) }),
+        )
+        .await;
+    assert_eq!(made["createOfficer"]["fullName"], "Nguyễn Thị Hà");
+}
+
+#[tokio::test]
+async fn identical_seats_and_repeated_directive_numbers_are_refused() {
+    let app = TestApp::spawn().await;
+    let made = app
+        .data(&app.admin, CREATE, json!({ "i": officer(json!({})) }))
+        .await;
+    let id = made["createOfficer"]["id"].clone();
+    let seat = "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { id } }";
+    let input = json!({ "officerId": id, "body": "EXECUTIVE_COMMITTEE", "term": "2020-2025",
+        "startedOn": "2024-04-01" });
+    app.data(&app.admin, seat, json!({ "i": input })).await;
+    let before = written(&app).await;
+    for again in [
+        input.clone(),
+        // The same seat from a later day, while the first is still held.
+        json!({ "officerId": id, "body": "EXECUTIVE_COMMITTEE", "term": "2020-2025",
+            "startedOn": "2024-09-01" }),
+    ] {
+        let body = app.gql(&app.admin, seat, json!({ "i": again })).await;
+        assert_eq!(first_code(&body), "DUPLICATE_MEMBERSHIP", "{body}");
+    }
+
+    let first = app
+        .data(
+            &app.admin,
+            CREATE_DIRECTIVE,
+            json!({ "i": directive("45/KH-CAT", "Kế hoạch một", "2024-05-01") }),
+        )
+        .await;
+    let before_numbers = written(&app).await;
+    let body = app
+        .gql(
+            &app.admin,
+            CREATE_DIRECTIVE,
+            json!({ "i": directive(" 45/KH-CAT ", "Kế hoạch hai", "2024-06-01") }),
+        )
+        .await;
+    assert_eq!(first_code(&body), "DUPLICATE_DIRECTIVE_NUMBER", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("45/KH-CAT")
+    );
+    // Changing another directive to that number is refused too; keeping one's own is not.
+    let other = app
+        .data(
+            &app.admin,
+            CREATE_DIRECTIVE,
+            json!({ "i": directive("46/KH-CAT", "Kế hoạch ba", "2024-05-01") }),
+        )
+        .await;
+    let update =
+        "mutation($id: Int!, $i: DirectiveInput!) { updateDirective(id: $id, input: $i) { id } }";
+    let body = app
+        .gql(&app.admin, update, json!({ "id": other["createDirective"]["id"], "i": directive("45/KH-CAT", "Kế hoạch ba", "2024-05-01") }))
+        .await;
+    assert_eq!(first_code(&body), "DUPLICATE_DIRECTIVE_NUMBER", "{body}");
+    app.data(&app.admin, update, json!({ "id": first["createDirective"]["id"], "i": directive("45/KH-CAT", "Kế hoạch một (sửa)", "2024-05-01") }))
+        .await;
+    let after = written(&app).await;
+    let mut expected = before_numbers[..4].to_vec();
+    expected[1] += 1; // the third directive, "46/KH-CAT"
+    assert_eq!(after[..4], expected[..], "nothing else was written");
+    assert_eq!(before[2], after[2], "no second seat");
+
+    // The database itself refuses an identical seat, whatever writes it.
+    use sea_orm::ConnectionTrait;
+    let sql = format!(
+        "INSERT INTO party_membership (officer_id, unit_code, body, term, started_on) \
+         SELECT officer_id, unit_code, body, term, started_on FROM party_membership WHERE officer_id = {id}"
+    );
+    assert!(
+        app.db.execute_unprepared(&sql).await.is_err(),
+        "a unique index backs the rule"
+    );
+}

@@ -3,6 +3,8 @@
 //! generated variables and bodies, sent by tokens that may not write. Every answer is a
 //! 200/400/401/413 with JSON whose errors all carry a stable code, never `INTERNAL` or
 //! internal text; the data is unchanged afterwards and the server still answers.
+//! An admin's mutations are fuzzed too, with inputs mixing valid and bad values: a
+//! refused mutation leaves the data exactly as it was, an accepted one changes it.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -39,6 +41,10 @@ const CODES: &[&str] = &[
     "INVALID_CRON",
     "UNKNOWN_TIME_ZONE",
     "UNSUPPORTED_LANGUAGE",
+    "INVALID_TEXT",
+    "DATE_OUT_OF_RANGE",
+    "DUPLICATE_MEMBERSHIP",
+    "DUPLICATE_DIRECTIVE_NUMBER",
 ];
 
 /// Text that must never reach a client.
@@ -444,4 +450,142 @@ fn generated_requests_never_fail_internally_or_change_data() {
         .block_on(app.client.get(format!("{}/health", app.base)).send())
         .unwrap();
     assert_eq!(health.status(), 200);
+}
+
+/// Text an admin might send: valid names, and every kind of implausible one.
+fn text_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => Just(json!("Nguyễn Văn An")),
+        1 => Just(json!("")),
+        1 => Just(json!("   ")),
+        1 => Just(json!("x".repeat(5000))),
+        1 => Just(json!(null)),
+        1 => Just(json!(42)),
+        2 => "[\\x00-\\x1f\\u{200b}-\\u{200f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{feff}a-zà-ỹ ]{1,12}".prop_map(Value::from),
+        1 => any::<String>().prop_map(Value::from),
+    ]
+}
+
+fn date_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => Just(json!("2024-05-01")),
+        1 => Just(json!("0000-01-01")),
+        1 => Just(json!("9999-12-31")),
+        1 => Just(json!("1900-01-01")),
+        1 => Just(json!("2024-02-30")),
+        1 => Just(json!("yesterday")),
+        1 => Just(json!(null)),
+        1 => (-5000i32..12000, 1u32..13, 1u32..29).prop_map(|(y, m, d)| json!(format!("{y:04}-{m:02}-{d:02}"))),
+    ]
+}
+
+fn int_value(valid: i64) -> impl Strategy<Value = Value> {
+    prop_oneof![
+        3 => Just(json!(valid)),
+        1 => Just(json!(-1)),
+        1 => Just(json!(i64::from(i32::MAX) + 1)),
+        1 => Just(json!("12")),
+        1 => any::<i32>().prop_map(Value::from),
+    ]
+}
+
+fn unit_value() -> impl Strategy<Value = Value> {
+    prop_oneof![3 => Just(json!("21010")), 1 => Just(json!("99999")), 1 => Just(json!("")), 1 => text_value()]
+}
+
+fn pick(values: &'static [&'static str]) -> impl Strategy<Value = Value> {
+    prop_oneof![4 => prop::sample::select(values).prop_map(Value::from), 1 => Just(json!("NO_SUCH_VALUE"))]
+}
+
+/// An admin mutation with generated input: a document and its variables.
+fn admin_mutation() -> impl Strategy<Value = (String, Value)> {
+    let officer = (unit_value(), text_value(), int_value(1990), pick(&["THIEU_UY", "TRUNG_UY", "DAI_TA"]), pick(&["OFFICER", "DEPUTY", "CHIEF"]), date_value(), date_value())
+        .prop_map(|(u, n, y, r, p, f, t)| (
+            "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }".to_owned(),
+            json!({ "i": { "unitCode": u, "fullName": n, "gender": "MALE", "birthYear": y, "rank": r, "position": p, "postedFrom": f, "postedTo": t } }),
+        ));
+    let update = (int_value(1), text_value(), int_value(1985))
+        .prop_map(|(id, n, y)| (
+            "mutation($id: Int!, $i: UpdateOfficerInput!) { updateOfficer(id: $id, input: $i) { id } }".to_owned(),
+            json!({ "id": id, "i": { "fullName": n, "birthYear": y } }),
+        ));
+    let directive = (text_value(), text_value(), date_value(), pick(&["PLAN", "DIRECTIVE"]))
+        .prop_map(|(num, t, d, k)| (
+            "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }".to_owned(),
+            json!({ "i": { "number": num, "title": t, "issuedOn": d, "kind": k, "issuer": "POLICE_DEPARTMENT" } }),
+        ));
+    let seat = (int_value(1), text_value(), date_value(), date_value(), pick(&["EXECUTIVE_COMMITTEE", "STANDING_COMMITTEE"]))
+        .prop_map(|(id, term, s, e, b)| (
+            "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { id } }".to_owned(),
+            json!({ "i": { "officerId": id, "body": b, "term": term, "startedOn": s, "endedOn": e } }),
+        ));
+    let award = (unit_value(), text_value(), date_value())
+        .prop_map(|(u, r, d)| (
+            "mutation($i: AwardInput!) { createAward(input: $i) { id } }".to_owned(),
+            json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "DIRECTOR", "unitCode": u, "reason": r, "awardedOn": d } }),
+        ));
+    let activity = (text_value(), text_value(), unit_value(), date_value(), date_value())
+        .prop_map(|(n, p, u, s, e)| (
+            "mutation($i: ActivityInput!) { createUnionActivity(input: $i) { id } }".to_owned(),
+            json!({ "i": { "organisation": "YOUTH_UNION", "kind": "WORK_OR_MODEL", "name": n, "programme": p, "unitCode": u, "startedOn": s, "endedOn": e } }),
+        ));
+    prop_oneof![officer, update, directive, seat, award, activity]
+}
+
+#[test]
+fn an_admins_refused_mutations_leave_nothing_behind() {
+    let rt = Runtime::new().unwrap();
+    let limits = coso::config::Limits {
+        rate_limit_per_min: 0,
+        ..Default::default()
+    };
+    let app = rt.block_on(TestApp::spawn_with(limits, true));
+    let cases = std::env::var("COSO_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(128);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    let (refused, accepted) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let result = runner.run(&admin_mutation(), |(query, variables)| {
+        let before = rt.block_on(fingerprint(&app));
+        let body = json!({ "query": query, "variables": variables });
+        let (status, text) = rt.block_on(async {
+            let resp = app.post(Some(&app.admin), &body).await;
+            let status = resp.status().as_u16();
+            (status, resp.text().await.unwrap())
+        });
+        let fail = |e: String| TestCaseError::fail(format!("{e}\nrequest: {body}"));
+        check(status, &text).map_err(fail)?;
+        let answer: Value = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
+        let after = rt.block_on(fingerprint(&app));
+        if answer.get("errors").is_some() {
+            refused.set(refused.get() + 1);
+            prop_assert_eq!(
+                &after,
+                &before,
+                "a refused mutation changed the data: {}",
+                text
+            );
+        } else {
+            accepted.set(accepted.get() + 1);
+            prop_assert_ne!(
+                &after,
+                &before,
+                "an accepted mutation changed nothing: {}",
+                text
+            );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let (refused, accepted) = (refused.get(), accepted.get());
+    assert!(
+        refused > cases / 4 && accepted > 0,
+        "both kinds were tried ({refused} refused, {accepted} accepted)"
+    );
 }

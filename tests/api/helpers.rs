@@ -37,12 +37,38 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// A fresh, empty database URL: PostgreSQL when `COSO_TEST_DATABASE_URL` is set, else SQLite.
+/// A fresh, empty database URL: PostgreSQL when `COSO_TEST_DATABASE_URL` is set, else
+/// SQLite (refused when `COSO_TEST_REQUIRE_POSTGRES=1`, as in CI's PostgreSQL run). The
+/// first call says which, on stderr past the test harness's capture.
 pub async fn fresh_database_url(dir: &std::path::Path) -> String {
-    match std::env::var("COSO_TEST_DATABASE_URL") {
-        Ok(server) if !server.is_empty() => fresh_postgres(&server).await,
-        _ => format!("sqlite://{}?mode=rwc", dir.join("coso.db").display()),
+    let server = std::env::var("COSO_TEST_DATABASE_URL").unwrap_or_default();
+    let require = std::env::var("COSO_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    assert!(
+        !(server.is_empty() && require),
+        "COSO_TEST_REQUIRE_POSTGRES=1 but COSO_TEST_DATABASE_URL is not set"
+    );
+    announce(&server);
+    if server.is_empty() {
+        format!("sqlite://{}?mode=rwc", dir.join("coso.db").display())
+    } else {
+        fresh_postgres(&server).await
     }
+}
+
+/// Says once per run which database the API tests use.
+fn announce(server: &str) {
+    use std::io::Write;
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let what = if server.is_empty() {
+            "SQLite (a temporary file per test); set COSO_TEST_DATABASE_URL to use PostgreSQL"
+                .to_owned()
+        } else {
+            let host = server.rsplit('@').next().unwrap_or("?");
+            format!("PostgreSQL at {host} (a fresh coso_test_* database per test)")
+        };
+        let _ = writeln!(std::io::stderr(), "API tests use {what}");
+    });
 }
 
 async fn fresh_postgres(server: &str) -> String {
@@ -108,6 +134,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         },
         log_format: "text".into(),
         observe: Default::default(),
+        connections: Default::default(),
     }
 }
 
@@ -124,13 +151,16 @@ impl TestApp {
 
     /// A server with the given limits and metrics and logging settings.
     pub async fn spawn_observed(limits: Limits, demo: bool, observe: Observability) -> Self {
+        Self::spawn_tuned(limits, demo, |s| s.observe = observe).await
+    }
+
+    /// A server with the given limits, whose other settings `tune` adjusts.
+    pub async fn spawn_tuned(limits: Limits, demo: bool, tune: impl FnOnce(&mut Settings)) -> Self {
         coso::telemetry::init("text");
         let dir = tempfile::tempdir().expect("tempdir");
         let url = fresh_database_url(dir.path()).await;
-        let mut settings = Settings {
-            observe,
-            ..settings(url, limits)
-        };
+        let mut settings = settings(url, limits);
+        tune(&mut settings);
         settings.mail.outbox_dir = dir.path().join("outbox");
         let app = Application::build(&settings).await.expect("build app");
         let readiness = app.readiness().clone();

@@ -27,4 +27,6 @@ mod scheduler;
 mod schedules;
 mod schema;
 mod secrets;
+mod slow_clients;
 mod smtp;
+mod writes;

@@ -28,8 +28,25 @@ pub(super) async fn sqlite() -> TestDb {
 }
 
 /// A migrated, freshly created PostgreSQL database, if `COSO_TEST_DATABASE_URL` is set.
+/// Without it the caller skips its PostgreSQL part, and this says so on stderr (past the
+/// harness's capture); with `COSO_TEST_REQUIRE_POSTGRES=1` a missing URL fails instead.
 pub(super) async fn postgres() -> Option<TestDb> {
-    let admin_url = std::env::var("COSO_TEST_DATABASE_URL").ok()?;
+    let Some(admin_url) = std::env::var("COSO_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        let required = std::env::var("COSO_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "COSO_TEST_REQUIRE_POSTGRES=1 but COSO_TEST_DATABASE_URL is not set"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "seed test: PostgreSQL part SKIPPED (COSO_TEST_DATABASE_URL is not set)"
+        );
+        return None;
+    };
     let name = format!("coso_seed_test_{:08x}", rand::random::<u32>());
     let admin = Database::connect(&admin_url).await.unwrap();
     exec(&admin, &format!("CREATE DATABASE {name}")).await;
