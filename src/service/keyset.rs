@@ -1,0 +1,221 @@
+//! Keyset pagination, between the list queries of `service/*` and the database: a list's
+//! order (one sort column, then the primary key), the key of a row in that order, and the
+//! condition "after this key" that replaces OFFSET, so a page starts where the last one
+//! ended whatever was written in between, and a deep page costs what the first does.
+//!
+//! NULL sort values count as larger than every value (last ascending, first descending),
+//! written out in the ORDER BY so SQLite and PostgreSQL agree.
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{ColumnType, NullOrdering};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, QueryFilter, QueryOrder, Select,
+    Value,
+};
+use serde_json::Value as Json;
+
+use super::page::SortDirection;
+
+/// Longest text accepted as a key value in a cursor.
+const MAX_TEXT_KEY: usize = 1024;
+
+/// A list query before paging: its rows (filtered and scoped, not ordered) and its order.
+pub struct Listing<E: EntityTrait> {
+    /// The list's name (the GraphQL field), recorded in its cursors.
+    pub list: &'static str,
+    /// The order's name (field and direction), recorded in its cursors.
+    pub order: String,
+    /// The filtered and scoped rows, without ORDER BY.
+    pub select: Select<E>,
+    /// The sort column.
+    pub sort: E::Column,
+    /// The primary key, which breaks ties.
+    pub pk: E::Column,
+    /// Sort direction (of the sort column and the primary key).
+    pub direction: SortDirection,
+}
+
+impl<E: EntityTrait> Listing<E> {
+    /// A listing of `select` by `sort`, then by `pk`, in `direction`.
+    pub fn new(
+        list: &'static str,
+        order: String,
+        select: Select<E>,
+        (sort, pk): (E::Column, E::Column),
+        direction: SortDirection,
+    ) -> Self {
+        Self {
+            list,
+            order,
+            select,
+            sort,
+            pk,
+            direction,
+        }
+    }
+
+    /// The columns of the key: the sort column then the primary key (once when they are one).
+    pub fn key_columns(&self) -> Vec<E::Column> {
+        if self.sort.as_str() == self.pk.as_str() {
+            vec![self.pk]
+        } else {
+            vec![self.sort, self.pk]
+        }
+    }
+
+    /// The key of `row` in this order, as JSON (for a cursor).
+    pub fn key_of(&self, row: &E::Model) -> Option<Vec<Json>> {
+        self.key_columns()
+            .into_iter()
+            .map(|c| to_json(row.get(c)))
+            .collect()
+    }
+
+    /// Checks a key read from a cursor against the key columns' types; `None` if it does not fit.
+    pub fn parse_key(&self, key: &[Json]) -> Option<Vec<Value>> {
+        let cols = self.key_columns();
+        if cols.len() != key.len() {
+            return None;
+        }
+        cols.iter()
+            .zip(key)
+            .map(|(c, v)| from_json(*c, v))
+            .collect()
+    }
+
+    /// The rows in this order (NULL sort values last ascending, first descending).
+    pub fn ordered(&self) -> Select<E> {
+        let order = self.direction.order();
+        let select = match self.sort.def().is_null() {
+            true => self
+                .select
+                .clone()
+                .order_by_with_nulls(self.sort, order.clone(), self.nulls()),
+            false => self.select.clone().order_by(self.sort, order.clone()),
+        };
+        match self.sort.as_str() == self.pk.as_str() {
+            true => select,
+            false => select.order_by(self.pk, order),
+        }
+    }
+
+    /// The rows in this order that come after the row whose key is `key` (from [`Self::parse_key`]).
+    pub fn after(&self, key: &[Value]) -> Select<E> {
+        let ordered = self.ordered();
+        match key {
+            [id] => ordered.filter(self.beyond(self.pk, id.clone())),
+            [v, id] => ordered.filter(self.after_pair(v.clone(), id.clone())),
+            _ => ordered.filter(Condition::any()),
+        }
+    }
+
+    fn nulls(&self) -> NullOrdering {
+        match self.direction {
+            SortDirection::Asc => NullOrdering::Last,
+            SortDirection::Desc => NullOrdering::First,
+        }
+    }
+
+    /// `col > v` ascending, `col < v` descending.
+    fn beyond(&self, col: E::Column, v: Value) -> sea_orm::sea_query::SimpleExpr {
+        match self.direction {
+            SortDirection::Asc => col.gt(v),
+            SortDirection::Desc => col.lt(v),
+        }
+    }
+
+    /// `sort > v OR (sort = v AND pk > id)` (for ascending), with NULL as the largest
+    /// sort value; the leading `sort >= v` lets an index on the sort column start there.
+    fn after_pair(&self, v: Value, id: Value) -> Condition {
+        let (sort, nullable) = (self.sort, self.sort.def().is_null());
+        let tie = self.beyond(self.pk, id);
+        let is_null = is_null_value(&v);
+        match (self.direction, is_null) {
+            (SortDirection::Asc, true) => Condition::all().add(sort.is_null()).add(tie),
+            (SortDirection::Desc, true) => Condition::any()
+                .add(sort.is_not_null())
+                .add(Condition::all().add(sort.is_null()).add(tie)),
+            (direction, false) => {
+                let reach = match direction {
+                    SortDirection::Asc => sort.gte(v.clone()),
+                    SortDirection::Desc => sort.lte(v.clone()),
+                };
+                let mut past = Condition::any()
+                    .add(self.beyond(sort, v.clone()))
+                    .add(Condition::all().add(sort.eq(v)).add(tie));
+                if nullable && direction == SortDirection::Asc {
+                    past = past.add(sort.is_null());
+                    return past;
+                }
+                Condition::all().add(reach).add(past)
+            }
+        }
+    }
+}
+
+fn is_null_value(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Int(None) | Value::BigInt(None) | Value::String(None) | Value::ChronoDate(None)
+    )
+}
+
+/// A key value as JSON: integers, text, dates as `YYYY-MM-DD`, NULL as null.
+fn to_json(v: Value) -> Option<Json> {
+    Some(match v {
+        Value::Int(None)
+        | Value::BigInt(None)
+        | Value::SmallInt(None)
+        | Value::String(None)
+        | Value::ChronoDate(None) => Json::Null,
+        Value::Int(Some(n)) => n.into(),
+        Value::SmallInt(Some(n)) => n.into(),
+        Value::BigInt(Some(n)) => n.into(),
+        Value::String(Some(s)) => s.into(),
+        Value::ChronoDate(Some(d)) => d.to_string().into(),
+        _ => return None,
+    })
+}
+
+/// A JSON key value as a value of `col`, if it has the column's type (NULL only if nullable).
+fn from_json<C: ColumnTrait>(col: C, v: &Json) -> Option<Value> {
+    let def = col.def();
+    let ty = def.get_column_type();
+    if v.is_null() {
+        return def.is_null().then(|| null_of(ty)).flatten();
+    }
+    match ty {
+        ColumnType::Integer | ColumnType::SmallInteger | ColumnType::TinyInteger => v
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(|n| Value::Int(Some(n))),
+        ColumnType::BigInteger => v.as_i64().map(|n| Value::BigInt(Some(n))),
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => v
+            .as_str()
+            .filter(|s| s.len() <= MAX_TEXT_KEY)
+            .map(|s| Value::String(Some(s.to_owned()))),
+        ColumnType::Date => v
+            .as_str()
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .map(|d| Value::ChronoDate(Some(d))),
+        _ => None,
+    }
+}
+
+fn null_of(ty: &ColumnType) -> Option<Value> {
+    match ty {
+        ColumnType::Integer | ColumnType::SmallInteger | ColumnType::TinyInteger => {
+            Some(Value::Int(None))
+        }
+        ColumnType::BigInteger => Some(Value::BigInt(None)),
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => Some(Value::String(None)),
+        ColumnType::Date => Some(Value::ChronoDate(None)),
+        _ => None,
+    }
+}
+
+/// The name of an order in cursors: the sort field and the direction, e.g. `Unit:Asc`.
+pub fn order_name(field: &impl std::fmt::Debug, direction: SortDirection) -> String {
+    let field = format!("{field:?}");
+    format!("{}:{direction:?}", field.trim_matches('"'))
+}
