@@ -219,3 +219,74 @@ pub fn order_name(field: &impl std::fmt::Debug, direction: SortDirection) -> Str
     let field = format!("{field:?}");
     format!("{}:{direction:?}", field.trim_matches('"'))
 }
+
+#[cfg(test)]
+mod tests {
+    use entity::headquarters as hq;
+    use sea_orm::{DbBackend, QueryTrait};
+
+    use super::*;
+
+    fn listing(direction: SortDirection) -> Listing<hq::Entity> {
+        let cols = (hq::Column::BudgetMillionVnd, hq::Column::Id);
+        let order = order_name(&"Budget", direction);
+        let scoped = hq::Entity::find().filter(hq::Column::UnitCode.eq("21010"));
+        Listing::new("headquarters", order, scoped, cols, direction)
+    }
+
+    fn sql(select: Select<hq::Entity>, backend: DbBackend) -> String {
+        let sql = select.build(backend).to_string();
+        sql[sql.find(" WHERE").or(sql.find(" ORDER")).unwrap_or(0)..].to_owned()
+    }
+
+    #[test]
+    fn the_scope_stays_outside_the_keyset_condition_and_nulls_sort_as_largest() {
+        let (v, id) = (Value::BigInt(Some(5)), Value::Int(Some(7)));
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let asc = sql(
+                listing(SortDirection::Asc).after(&[v.clone(), id.clone()]),
+                backend,
+            );
+            assert!(
+                asc.contains(r#"= '21010' AND ("headquarters"."budget_million_vnd" > 5 OR"#),
+                "{asc}"
+            );
+            assert!(asc.ends_with(r#"IS NULL) ORDER BY "headquarters"."budget_million_vnd" ASC NULLS LAST, "headquarters"."id" ASC"#), "{asc}");
+            let desc = sql(
+                listing(SortDirection::Desc).after(&[Value::BigInt(None), id.clone()]),
+                backend,
+            );
+            assert!(
+                desc.contains(
+                    r#"= '21010' AND ("headquarters"."budget_million_vnd" IS NOT NULL OR ("#
+                ),
+                "{desc}"
+            );
+            assert!(desc.contains("DESC NULLS FIRST"), "{desc}");
+        }
+    }
+
+    #[test]
+    fn keys_from_cursors_must_have_the_columns_types() {
+        let l = listing(SortDirection::Asc);
+        assert!(
+            l.parse_key(&[serde_json::json!(5), serde_json::json!(7)])
+                .is_some()
+        );
+        assert!(
+            l.parse_key(&[Json::Null, serde_json::json!(7)]).is_some(),
+            "budget is nullable"
+        );
+        for bad in [
+            serde_json::json!([5, null]),
+            serde_json::json!([5, 2_147_483_648_i64]),
+            serde_json::json!([5, "7"]),
+            serde_json::json!([5.5, 7]),
+            serde_json::json!([5]),
+            serde_json::json!([5, 7, 9]),
+        ] {
+            let key = bad.as_array().cloned().unwrap_or_default();
+            assert!(l.parse_key(&key).is_none(), "{bad}");
+        }
+    }
+}

@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, first_code};
+use crate::helpers::{CITY, TestApp, first_code};
 use crate::process::ServerProcess;
 use walk::{List, check_every_order, directions, sorts};
 
@@ -343,4 +343,33 @@ async fn the_audit_log_pages_stably_while_new_rows_arrive_before_the_position() 
         writes::directives(&app, 100 + step, &[], &[]).await
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_district_token_pages_through_its_district_only() {
+    let app = spawn().await;
+    let doc = r#"query($after: String, $d: SortDirection!) {
+      officers(first: 7, after: $after, orderBy: { field: UNIT, direction: $d }) {
+        totalCount edges { node { id unit { code district { code } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }"#;
+    for d in ["ASC", "DESC"] {
+        let (mut seen, mut after) = (0, Value::Null);
+        loop {
+            let vars = json!({ "after": after, "d": d });
+            let data = app.data(&app.city_viewer, doc, vars).await;
+            let conn = &data["officers"];
+            for e in conn["edges"].as_array().unwrap() {
+                assert_eq!(e["node"]["unit"]["district"]["code"], CITY, "{e}");
+                seen += 1;
+            }
+            if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+                assert_eq!(conn["totalCount"], json!(seen));
+                break;
+            }
+            after = conn["pageInfo"]["endCursor"].clone();
+        }
+        assert!(seen > 14, "{seen} officers in the city");
+    }
 }
