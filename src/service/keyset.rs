@@ -19,6 +19,15 @@ use super::page::SortDirection;
 /// Longest text accepted as a key value in a cursor.
 const MAX_TEXT_KEY: usize = 1024;
 
+/// The position of a row in a listing's order, checked against the key columns' types.
+#[derive(Clone, Debug)]
+pub enum Key {
+    /// The primary key, when the list is sorted by it.
+    Id(Value),
+    /// The sort value (NULL allowed where the column is nullable) and the primary key.
+    Pair(Value, Value),
+}
+
 /// A list query before paging: its rows (filtered and scoped, not ordered) and its order.
 pub struct Listing<E: EntityTrait> {
     /// The list's name (the GraphQL field), recorded in its cursors.
@@ -72,15 +81,12 @@ impl<E: EntityTrait> Listing<E> {
     }
 
     /// Checks a key read from a cursor against the key columns' types; `None` if it does not fit.
-    pub fn parse_key(&self, key: &[Json]) -> Option<Vec<Value>> {
-        let cols = self.key_columns();
-        if cols.len() != key.len() {
-            return None;
+    pub fn parse_key(&self, key: &[Json]) -> Option<Key> {
+        match (self.key_columns().as_slice(), key) {
+            ([pk], [id]) => Some(Key::Id(from_json(*pk, id)?)),
+            ([sort, pk], [v, id]) => Some(Key::Pair(from_json(*sort, v)?, from_json(*pk, id)?)),
+            _ => None,
         }
-        cols.iter()
-            .zip(key)
-            .map(|(c, v)| from_json(*c, v))
-            .collect()
     }
 
     /// The rows in this order (NULL sort values last ascending, first descending).
@@ -100,12 +106,11 @@ impl<E: EntityTrait> Listing<E> {
     }
 
     /// The rows in this order that come after the row whose key is `key` (from [`Self::parse_key`]).
-    pub fn after(&self, key: &[Value]) -> Select<E> {
+    pub fn after(&self, key: &Key) -> Select<E> {
         let ordered = self.ordered();
-        match key {
-            [id] => ordered.filter(self.beyond(self.pk, id.clone())),
-            [v, id] => ordered.filter(self.after_pair(v.clone(), id.clone())),
-            _ => ordered.filter(Condition::any()),
+        match key.clone() {
+            Key::Id(id) => ordered.filter(self.beyond(self.pk, id)),
+            Key::Pair(v, id) => ordered.filter(self.after_pair(v, id)),
         }
     }
 
@@ -244,7 +249,7 @@ mod tests {
         let (v, id) = (Value::BigInt(Some(5)), Value::Int(Some(7)));
         for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
             let asc = sql(
-                listing(SortDirection::Asc).after(&[v.clone(), id.clone()]),
+                listing(SortDirection::Asc).after(&Key::Pair(v.clone(), id.clone())),
                 backend,
             );
             assert!(
@@ -253,7 +258,7 @@ mod tests {
             );
             assert!(asc.ends_with(r#"IS NULL) ORDER BY "headquarters"."budget_million_vnd" ASC NULLS LAST, "headquarters"."id" ASC"#), "{asc}");
             let desc = sql(
-                listing(SortDirection::Desc).after(&[Value::BigInt(None), id.clone()]),
+                listing(SortDirection::Desc).after(&Key::Pair(Value::BigInt(None), id.clone())),
                 backend,
             );
             assert!(

@@ -9,13 +9,13 @@ use sea_orm::{
 };
 
 use super::Result;
-use super::keyset::Listing;
+use super::keyset::{Key, Listing};
 
 /// Which slice of a list to return.
 #[derive(Clone, Debug)]
 pub struct PageRequest {
     /// The key of the row the page starts after (checked by [`Listing::parse_key`]).
-    pub after: Option<Vec<sea_orm::Value>>,
+    pub after: Option<Key>,
     /// Rows to return.
     pub limit: u64,
 }

@@ -8,11 +8,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sea_orm::{EntityTrait, Value};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
 
-use crate::service::keyset::Listing;
+use crate::service::keyset::{Key, Listing};
 
 /// Version of the cursor format.
 const VERSION: u8 = 1;
@@ -35,7 +35,7 @@ pub fn encode<E: EntityTrait>(listing: &Listing<E>, key: Vec<Json>) -> String {
 }
 
 /// The key in `cursor`, if `listing` (same list, same order) made it.
-pub fn decode<E: EntityTrait>(listing: &Listing<E>, cursor: &str) -> Option<Vec<Value>> {
+pub fn decode<E: EntityTrait>(listing: &Listing<E>, cursor: &str) -> Option<Key> {
     if cursor.len() > MAX_CURSOR_LEN {
         return None;
     }
