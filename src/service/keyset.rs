@@ -129,31 +129,25 @@ impl<E: EntityTrait> Listing<E> {
         }
     }
 
-    /// `sort > v OR (sort = v AND pk > id)` (for ascending), with NULL as the largest
-    /// sort value; the leading `sort >= v` lets an index on the sort column start there.
+    /// After a row whose sort value is `v`: `sort > v OR (sort = v AND pk > id)` (for
+    /// ascending), with NULL as the largest sort value.
     fn after_pair(&self, v: Value, id: Value) -> Condition {
-        let (sort, nullable) = (self.sort, self.sort.def().is_null());
-        let tie = self.beyond(self.pk, id);
-        let is_null = is_null_value(&v);
-        match (self.direction, is_null) {
-            (SortDirection::Asc, true) => Condition::all().add(sort.is_null()).add(tie),
-            (SortDirection::Desc, true) => Condition::any()
-                .add(sort.is_not_null())
-                .add(Condition::all().add(sort.is_null()).add(tie)),
-            (direction, false) => {
-                let reach = match direction {
-                    SortDirection::Asc => sort.gte(v.clone()),
-                    SortDirection::Desc => sort.lte(v.clone()),
-                };
-                let mut past = Condition::any()
-                    .add(self.beyond(sort, v.clone()))
-                    .add(Condition::all().add(sort.eq(v)).add(tie));
-                if nullable && direction == SortDirection::Asc {
-                    past = past.add(sort.is_null());
-                    return past;
-                }
-                Condition::all().add(reach).add(past)
-            }
+        let (sort, tie) = (self.sort, self.beyond(self.pk, id));
+        if is_null_value(&v) {
+            let nulls_after = Condition::all().add(sort.is_null()).add(tie);
+            return match self.direction {
+                SortDirection::Asc => nulls_after,
+                SortDirection::Desc => Condition::any().add(sort.is_not_null()).add(nulls_after),
+            };
+        }
+        let past = Condition::any()
+            .add(self.beyond(sort, v.clone()))
+            .add(Condition::all().add(sort.eq(v.clone())).add(tie));
+        match self.direction {
+            SortDirection::Asc if sort.def().is_null() => past.add(sort.is_null()),
+            // The redundant `sort >= v` lets PostgreSQL start on an index of the sort column.
+            SortDirection::Asc => Condition::all().add(sort.gte(v)).add(past),
+            SortDirection::Desc => Condition::all().add(sort.lte(v)).add(past),
         }
     }
 }
