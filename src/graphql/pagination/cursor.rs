@@ -16,8 +16,9 @@ use crate::service::keyset::{Key, Listing};
 
 /// Version of the cursor format.
 const VERSION: u8 = 1;
-/// Longest cursor accepted (a key holds at most a text and an id).
-const MAX_CURSOR_LEN: usize = 2048;
+/// Longest cursor accepted: a key holds an id and at most one text of 1 KiB
+/// (`MAX_TEXT_KEY`; sorted texts are codes, folded names and numbers far shorter).
+const MAX_CURSOR_LEN: usize = 4096;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
