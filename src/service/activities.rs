@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use entity::union_activity as activity;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
 use super::error::check_range;
-use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
+use super::keyset::{Listing, order_name};
+use super::page::{DateRange, SortDirection, date_range, eq_in};
 use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{ActivityKind, Organisation};
@@ -45,7 +46,7 @@ pub fn query(
     scope: &Scope,
     filter: ActivityFilter,
     direction: SortDirection,
-) -> Select<activity::Entity> {
+) -> Listing<activity::Entity> {
     use activity::Column as C;
     let select = scope::by_optional_unit(activity::Entity::find(), scope, C::UnitCode);
     let select = eq_in(
@@ -75,7 +76,14 @@ pub fn query(
         .apply_if(filter.search, |s, q| {
             s.filter(C::SearchName.like(like_pattern(&q)))
         });
-    sorted(select, C::StartedOn, direction, C::Id)
+    let order = order_name(&"StartedOn", direction);
+    Listing::new(
+        "unionActivities",
+        order,
+        select,
+        (C::StartedOn, C::Id),
+        direction,
+    )
 }
 
 /// An activity, new or changed.

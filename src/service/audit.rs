@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QueryTrait, Select,
+    QueryTrait,
 };
 use serde_json::Value;
 
 use super::Result;
+use super::keyset::{Listing, order_name};
+use super::page::SortDirection;
 use crate::auth::Principal;
 
 /// Arguments longer than this (as JSON) are cut.
@@ -150,16 +152,18 @@ pub struct AuditFilter {
 }
 
 /// The rows matching `filter`, newest first.
-pub fn query(filter: AuditFilter) -> Select<audit_log::Entity> {
+pub fn query(filter: AuditFilter) -> Listing<audit_log::Entity> {
     use audit_log::Column as C;
-    audit_log::Entity::find()
+    let select = audit_log::Entity::find()
         .apply_if(filter.token_id, |s, v| s.filter(C::TokenId.eq(v)))
         .apply_if(filter.kind, |s, v| s.filter(C::Kind.eq(v)))
         .apply_if(filter.operation, |s, v| s.filter(C::Operation.eq(v)))
         .apply_if(filter.outcome, |s, v| s.filter(C::Outcome.eq(v)))
         .apply_if(filter.from, |s, v| s.filter(C::At.gte(v)))
-        .apply_if(filter.to, |s, v| s.filter(C::At.lt(v)))
-        .order_by_desc(C::Id)
+        .apply_if(filter.to, |s, v| s.filter(C::At.lt(v)));
+    let newest_first = SortDirection::Desc;
+    let order = order_name(&"Id", newest_first);
+    Listing::new("auditLog", order, select, (C::Id, C::Id), newest_first)
 }
 
 #[cfg(test)]

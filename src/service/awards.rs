@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use entity::award;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
+use super::keyset::{Listing, order_name};
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
 use super::{Result, ServiceError, officers, plausible, scope, units, version};
 use crate::auth::Scope;
@@ -37,7 +38,7 @@ pub fn query(
     scope: &Scope,
     filter: AwardFilter,
     direction: SortDirection,
-) -> Select<award::Entity> {
+) -> Listing<award::Entity> {
     use award::Column as C;
     let select = scope::by_unit(award::Entity::find(), scope, C::UnitCode);
     let select = eq_in(select, C::Form, filter.form.map(AwardForm::code), None);
@@ -59,7 +60,8 @@ pub fn query(
         .apply_if(filter.district_code, |s, d| {
             s.filter(C::UnitCode.in_subquery(scope::unit_codes_of(&d)))
         });
-    sorted(select, C::AwardedOn, direction, C::Id)
+    let order = order_name(&"AwardedOn", direction);
+    Listing::new("awards", order, select, (C::AwardedOn, C::Id), direction)
 }
 
 /// Awards to these units or their officers (one statement).

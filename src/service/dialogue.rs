@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use entity::{dialogue_question as question, dialogue_session as session};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
-use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
+use super::keyset::{Listing, order_name};
+use super::page::{DateRange, SortDirection, date_range, eq_in};
 use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{AskerGroup, DialogueTopic, QuestionStatus};
@@ -45,7 +46,7 @@ pub fn query(
     scope: &Scope,
     filter: QuestionFilter,
     direction: SortDirection,
-) -> Select<question::Entity> {
+) -> Listing<question::Entity> {
     use question::Column as C;
     let select = scope::by_optional_unit(question::Entity::find(), scope, C::AskerUnitCode);
     let select = eq_in(select, C::SessionId, filter.session_id, None);
@@ -84,7 +85,14 @@ pub fn query(
         .apply_if(filter.search, |s, q| {
             s.filter(C::SearchText.like(like_pattern(&q)))
         });
-    sorted(select, C::Id, direction, C::Id)
+    let order = order_name(&"Id", direction);
+    Listing::new(
+        "dialogueQuestions",
+        order,
+        select,
+        (C::Id, C::Id),
+        direction,
+    )
 }
 
 /// Dialogue sessions by id (one statement; sessions are province-level).

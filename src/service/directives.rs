@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use entity::directive;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
-use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
+use super::keyset::{Listing, order_name};
+use super::page::{DateRange, SortDirection, date_range, eq_in};
 use super::{Result, ServiceError, plausible, version};
 use crate::auth::Scope;
 use crate::domain::{DirectiveIssuer, DirectiveKind};
@@ -54,7 +55,7 @@ pub struct DirectiveSort {
 }
 
 /// The filtered, sorted query behind `directives`.
-pub fn query(filter: DirectiveFilter, sort: DirectiveSort) -> Select<directive::Entity> {
+pub fn query(filter: DirectiveFilter, sort: DirectiveSort) -> Listing<directive::Entity> {
     use directive::Column as C;
     let kinds = filter
         .kind_in
@@ -80,7 +81,8 @@ pub fn query(filter: DirectiveFilter, sort: DirectiveSort) -> Select<directive::
         DirectiveSortField::Id => C::Id,
         DirectiveSortField::Number => C::Number,
     };
-    sorted(select, col, sort.direction, C::Id)
+    let order = order_name(&sort.field, sort.direction);
+    Listing::new("directives", order, select, (col, C::Id), sort.direction)
 }
 
 /// A document, new or changed.

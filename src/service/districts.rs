@@ -1,9 +1,10 @@
 //! Districts: the list query and batch lookups by code.
 
 use entity::district;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::page::{SortDirection, eq_in, sorted};
+use super::keyset::{Listing, order_name};
+use super::page::{SortDirection, eq_in};
 use super::{Result, scope};
 use crate::auth::Scope;
 
@@ -44,7 +45,7 @@ pub fn query(
     scope: &Scope,
     filter: DistrictFilter,
     sort: DistrictSort,
-) -> Select<district::Entity> {
+) -> Listing<district::Entity> {
     use district::Column as C;
     let select = scope::by_district(district::Entity::find(), scope, C::Code);
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
@@ -53,7 +54,8 @@ pub fn query(
         DistrictSortField::Code => C::Code,
         DistrictSortField::Name => C::Name,
     };
-    sorted(select, col, sort.direction, C::Code)
+    let order = order_name(&sort.field, sort.direction);
+    Listing::new("districts", order, select, (col, C::Code), sort.direction)
 }
 
 /// The districts with these codes that the scope can see (one statement).

@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use entity::headquarters as hq;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
 use super::error::check_range;
+use super::keyset::{Listing, order_name};
 use super::page::{DateRange, IntRange, SortDirection, date_range, eq_in, int_range, sorted};
 use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
@@ -114,7 +115,7 @@ pub fn query(
     filter: HeadquartersFilter,
     sort: HeadquartersSort,
     today: NaiveDate,
-) -> Select<hq::Entity> {
+) -> Listing<hq::Entity> {
     use hq::Column as C;
     let select = scope::by_unit(hq::Entity::find(), scope, C::UnitCode);
     let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
@@ -137,7 +138,8 @@ pub fn query(
         HeadquartersSortField::InUseOn => C::InUseOn,
         HeadquartersSortField::Budget => C::BudgetMillionVnd,
     };
-    sorted(select, col, sort.direction, C::Id)
+    let order = order_name(&sort.field, sort.direction);
+    Listing::new("headquarters", order, select, (col, C::Id), sort.direction)
 }
 
 /// Every building of these units (one statement).

@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use entity::party_membership as membership;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
 use super::error::check_range;
+use super::keyset::{Listing, order_name};
 use super::page::{DateRange, SortDirection, date_range, eq_in, sorted};
 use super::{Result, ServiceError, officers, plausible, scope, version};
 use crate::auth::Scope;
@@ -38,7 +39,7 @@ pub fn query(
     scope: &Scope,
     filter: MembershipFilter,
     direction: SortDirection,
-) -> Select<membership::Entity> {
+) -> Listing<membership::Entity> {
     use membership::Column as C;
     let select = scope::by_unit(membership::Entity::find(), scope, C::UnitCode);
     let select = eq_in(select, C::UnitCode, filter.unit_code, None);
@@ -50,7 +51,8 @@ pub fn query(
             s.filter(C::UnitCode.in_subquery(scope::unit_codes_of(&d)))
         })
         .apply_if(filter.active_on, |s, day| s.filter(held_on(day)));
-    sorted(select, C::Id, direction, C::Id)
+    let order = order_name(&"Id", direction);
+    Listing::new("partyMemberships", order, select, (C::Id, C::Id), direction)
 }
 
 /// Seats held on `day`.

@@ -16,6 +16,7 @@ pub mod districts;
 mod error;
 pub mod headquarters;
 pub mod indicators;
+pub mod keyset;
 pub mod memberships;
 pub mod officers;
 pub mod page;

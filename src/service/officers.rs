@@ -5,10 +5,11 @@ use chrono::{Datelike, NaiveDate, Utc};
 use entity::officer;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryTrait, Select,
+    QueryFilter, QueryTrait,
 };
 
 use super::error::check_range;
+use super::keyset::{Listing, order_name};
 use super::page::{DateRange, IntRange, SortDirection, date_range, eq_in, int_range, sorted};
 use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
@@ -77,7 +78,7 @@ pub struct OfficerSort {
 }
 
 /// The filtered, scoped and sorted query behind `officers`.
-pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Select<officer::Entity> {
+pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Listing<officer::Entity> {
     use officer::Column as C;
     let select = scope::by_unit(officer::Entity::find(), scope, C::UnitCode);
     let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
@@ -109,7 +110,8 @@ pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Select<
         OfficerSortField::Rank => C::Rank,
         OfficerSortField::PostedFrom => C::PostedFrom,
     };
-    sorted(select, col, sort.direction, C::Id)
+    let order = order_name(&sort.field, sort.direction);
+    Listing::new("officers", order, select, (col, C::Id), sort.direction)
 }
 
 /// Officers in post on `day`.

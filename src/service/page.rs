@@ -1,6 +1,6 @@
-//! Pages and sorting shared by every list query: a page is an offset and a limit
-//! (the API wraps the offset in an opaque cursor), and every sort ends with the
-//! primary key so that the order is stable.
+//! Pages and sorting shared by every list query: a page is "the rows after this key"
+//! and a limit (keyset pagination, see [`super::keyset`]; the API wraps the key in an
+//! opaque cursor), and every sort ends with the primary key so that the order is stable.
 
 use chrono::NaiveDate;
 use sea_orm::{
@@ -9,12 +9,13 @@ use sea_orm::{
 };
 
 use super::Result;
+use super::keyset::{Key, Listing};
 
 /// Which slice of a list to return.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PageRequest {
-    /// Rows to skip.
-    pub offset: u64,
+    /// The key of the row the page starts after (checked by [`Listing::parse_key`]).
+    pub after: Option<Key>,
     /// Rows to return.
     pub limit: u64,
 }
@@ -116,14 +117,14 @@ pub fn sorted<E: EntityTrait, C: ColumnTrait, P: ColumnTrait>(
 /// Fetches one page (one statement: asks for one row more than the limit).
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
-    select: Select<E>,
+    listing: &Listing<E>,
     page: PageRequest,
 ) -> Result<Page<E::Model>> {
-    let mut rows = select
-        .offset(page.offset)
-        .limit(page.limit + 1)
-        .all(db)
-        .await?;
+    let select = match &page.after {
+        Some(key) => listing.after(key),
+        None => listing.ordered(),
+    };
+    let mut rows = select.limit(page.limit + 1).all(db).await?;
     let has_next = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
     Ok(Page { rows, has_next })

@@ -3,11 +3,10 @@
 
 use chrono::NaiveDate;
 use entity::unit;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait, Select,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 
-use super::page::{SortDirection, eq_in, sorted};
+use super::keyset::{Listing, order_name};
+use super::page::{SortDirection, eq_in};
 use super::{Result, scope};
 use crate::auth::Scope;
 use crate::domain::UnitKind;
@@ -62,7 +61,7 @@ pub struct UnitSort {
 }
 
 /// The filtered, scoped and sorted query behind `units`.
-pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Select<unit::Entity> {
+pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Listing<unit::Entity> {
     use unit::Column as C;
     let select = scope::by_district(unit::Entity::find(), scope, C::DistrictCode);
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
@@ -88,7 +87,8 @@ pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Select<unit::
         UnitSortField::Kind => C::Kind,
         UnitSortField::District => C::DistrictCode,
     };
-    sorted(select, col, sort.direction, C::Code)
+    let order = order_name(&sort.field, sort.direction);
+    Listing::new("units", order, select, (col, C::Code), sort.direction)
 }
 
 /// Units valid on `day`.

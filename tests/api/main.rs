@@ -20,6 +20,7 @@ mod listing;
 mod mail;
 mod nesting;
 mod observability;
+mod paging;
 mod process;
 mod reports;
 mod run_outcomes;

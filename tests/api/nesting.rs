@@ -26,26 +26,40 @@ async fn statements_for(app: &TestApp, n: i64) -> u64 {
     app.statements.get() - before
 }
 
+/// The fewest statements of three runs of a page of `n` units, and the most. A batch
+/// that the window splits (a worker descheduled on a busy machine) only adds statements,
+/// so the fewest is the cost of the code, and the most shows whether any path runs one
+/// statement per row (which would cost at least one per unit: 100 or more here).
+async fn fewest_and_most(app: &TestApp, n: i64) -> (u64, u64) {
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        counts.push(statements_for(app, n).await);
+    }
+    let fewest = counts.iter().copied().min().unwrap_or(0);
+    (fewest, counts.into_iter().max().unwrap_or(0))
+}
+
 #[tokio::test]
 async fn a_page_of_100_nested_units_costs_a_constant_number_of_statements() {
-    // A 10 ms window so that a slow debug build on a busy machine still gathers each
+    // A 10 ms window so that a slow debug build on a busy machine usually gathers each
     // level's keys into one batch; production uses 2 ms.
     let limits = coso::config::Limits {
         batch_window_ms: 10,
         ..Default::default()
     };
     let app = TestApp::spawn_with(limits, true).await;
-    let small = statements_for(&app, 5).await;
-    let large = statements_for(&app, 100).await;
     // At most one statement per nested field path that loads (16 in NESTED), plus the
-    // token lookup and the page itself, whatever the page size; one per row would be
-    // hundreds (100 units, ~660 officers).
+    // token lookup and the page itself, whatever the page size.
     let bound = 18;
-    assert!(
-        small <= bound && large <= bound,
-        "{small} statements for 5 units, {large} for 100"
-    );
-    let all = statements_for(&app, 173).await;
-    eprintln!("statements: {small} for 5 units, {large} for 100, {all} for 173");
-    assert!(all <= bound, "{all} statements for 173 units");
+    // Room for split batches, far below the 100 statements of one path loaded per unit.
+    let split_slack = 12;
+    for n in [5, 100, 173] {
+        let (fewest, most) = fewest_and_most(&app, n).await;
+        eprintln!("statements for {n} units: {fewest} to {most}");
+        assert!(fewest <= bound, "{fewest} statements for {n} units");
+        assert!(
+            most <= bound + split_slack,
+            "{most} statements for {n} units: one per row somewhere"
+        );
+    }
 }

@@ -1,16 +1,19 @@
 //! Relay cursor pagination for every list query: `first`/`after`, `edges { cursor node }`,
 //! `pageInfo`, and a `totalCount` that runs its COUNT statement only when selected.
-//! Cursors are opaque (base64 of the row's position in the stable order).
+//! Cursors are opaque keys of the last row seen (keyset pagination, see [`cursor`]).
+
+mod cursor;
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object, OutputType, Result};
 use futures_util::future::BoxFuture;
-use sea_orm::{EntityTrait, Select};
+use sea_orm::EntityTrait;
 
 use super::context::Ctx;
 use super::error::{GqlResult, coded};
+use crate::service::keyset::Listing;
 use crate::service::page::{self, PageRequest};
 
 /// Page size when `first` is not given.
@@ -36,12 +39,12 @@ impl TotalCount {
 }
 
 /// A page of `N` as a Relay connection.
-pub type Page<N> = Connection<OpaqueCursor<u64>, N, TotalCount, EmptyFields>;
+pub type Page<N> = Connection<String, N, TotalCount, EmptyFields>;
 
-/// Runs `select` for the page `first`/`after` describes and wraps the rows.
+/// Runs `listing` for the page `first`/`after` describes and wraps the rows.
 pub async fn connection<E, N>(
     ctx: &Context<'_>,
-    select: Select<E>,
+    listing: Listing<E>,
     first: Option<i32>,
     after: Option<String>,
     node: impl Fn(E::Model) -> N,
@@ -51,26 +54,32 @@ where
     E::Model: Sync,
     N: OutputType,
 {
-    let request = page_request(ctx, first, after)?;
-    let rows = page::fetch(ctx.db(), select.clone(), request).await.gql()?;
+    let request = page_request(ctx, &listing, first, after)?;
+    let has_previous = request.after.is_some();
+    let rows = page::fetch(ctx.db(), &listing, request).await.gql()?;
+    let mut edges = Vec::with_capacity(rows.rows.len());
+    for row in rows.rows {
+        let key = listing.key_of(&row).ok_or_else(|| {
+            tracing::error!(list = listing.list, "a row's sort key has no cursor form");
+            coded("INTERNAL", "internal error")
+        })?;
+        edges.push(Edge::new(cursor::encode(&listing, key), node(row)));
+    }
     let db = ctx.db().clone();
+    let select = listing.select;
     let count: CountFn = Arc::new(move || {
         let (db, select) = (db.clone(), select.clone());
         Box::pin(async move { page::count(&db, select).await })
     });
     let mut conn =
-        Connection::with_additional_fields(request.offset > 0, rows.has_next, TotalCount(count));
-    conn.edges.extend(
-        rows.rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| Edge::new(OpaqueCursor(request.offset + i as u64), node(row))),
-    );
+        Connection::with_additional_fields(has_previous, rows.has_next, TotalCount(count));
+    conn.edges = edges;
     Ok(conn)
 }
 
-fn page_request(
+fn page_request<E: EntityTrait>(
     ctx: &Context<'_>,
+    listing: &Listing<E>,
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<PageRequest> {
@@ -85,17 +94,17 @@ fn page_request(
             ));
         }
     };
-    let offset = match after {
-        None => 0,
-        Some(c) => match OpaqueCursor::<u64>::decode_cursor(&c) {
-            Ok(pos) => pos.0 + 1,
-            Err(_) => {
-                return Err(coded(
-                    "INVALID_CURSOR",
-                    "after: not a cursor this server made",
-                ));
-            }
-        },
+    let after = match after {
+        None => None,
+        Some(c) => Some(cursor::decode(listing, &c).ok_or_else(|| {
+            coded(
+                "INVALID_CURSOR",
+                format!(
+                    "after: not a cursor of `{}` in this order (cursors come from `endCursor` or `edges.cursor` of the same list and orderBy)",
+                    listing.list
+                ),
+            )
+        })?),
     };
-    Ok(PageRequest { offset, limit })
+    Ok(PageRequest { after, limit })
 }
