@@ -43,6 +43,13 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Runs one analytics query from stdin (started by the server, not by hand).
+    #[command(hide = true)]
+    AnalyticsWorker {
+        /// Memory budget, in MiB.
+        #[arg(long)]
+        memory_mib: u64,
+    },
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]
@@ -88,6 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
+        Command::AnalyticsWorker { memory_mib } => crate::analytics::worker::main(memory_mib),
         Command::Schema => {
             print!("{}", graphql::sdl());
             Ok(())

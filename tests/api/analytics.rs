@@ -67,7 +67,7 @@ async fn forbidden_forms_are_refused_with_clear_codes() {
             "SQL_NOT_ALLOWED",
         ),
         ("SELEKT * FROM units", "SQL_SYNTAX"),
-        ("SELECT no_such_column FROM units", "SQL_ERROR"),
+        ("SELECT no_such_column FROM units", "SQL_UNKNOWN_COLUMN"),
     ];
     for (sql, code) in cases {
         let body = run(&app, &app.analyst, sql).await;
