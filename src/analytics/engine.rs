@@ -54,6 +54,13 @@ fn first_line(e: &PolarsError) -> Option<String> {
     (!line.is_empty() && !dump).then(|| line.to_owned())
 }
 
+/// Whether the SQL layer's message is about a column it cannot find.
+fn names_a_missing_column(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("column")
+        && (m.contains("not found") || m.contains("no column") || m.contains("unable to find"))
+}
+
 /// The stable code of an engine error and its message for the client.
 pub fn classify(e: &PolarsError) -> (&'static str, String) {
     let inner = innermost(e);
@@ -67,6 +74,10 @@ pub fn classify(e: &PolarsError) -> (&'static str, String) {
         PolarsError::SchemaMismatch(_) | PolarsError::InvalidOperation(_) => (
             "SQL_TYPE_MISMATCH",
             "the query combines values of types that do not go together",
+        ),
+        PolarsError::SQLInterface(s) if names_a_missing_column(s) => (
+            "SQL_UNKNOWN_COLUMN",
+            "the query names a column that does not exist",
         ),
         PolarsError::SQLInterface(_) | PolarsError::SQLSyntax(_) => (
             "SQL_UNSUPPORTED",

@@ -50,7 +50,7 @@ pub enum AnalyticsError {
         message: String,
     },
     /// It ran past the time bound; its worker was killed.
-    #[error("the query ran longer than {0} s and was stopped (COSO_ANALYTICS_TIMEOUT_SECS)")]
+    #[error("the query ran longer than {0} ms and was stopped (COSO_ANALYTICS_TIMEOUT_MS)")]
     Timeout(u64),
     /// Its worker went past the memory budget.
     #[error(

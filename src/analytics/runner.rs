@@ -64,7 +64,7 @@ impl Runner {
             Ok(Ok(permit)) => permit,
             _ => {
                 return Err(AnalyticsError::Busy {
-                    retry_after: s.analytics_timeout_secs.max(1),
+                    retry_after: s.analytics_timeout_ms.div_ceil(1000).max(1),
                 });
             }
         };
@@ -94,12 +94,12 @@ impl Runner {
         let err = tokio::task::spawn_blocking(move || drain(stderr, STDERR_KEPT));
         let waiting = Arc::clone(&worker.0);
         let exit = tokio::task::spawn_blocking(move || wait(&waiting));
-        let limit = Duration::from_secs(s.analytics_timeout_secs);
+        let limit = Duration::from_millis(s.analytics_timeout_ms);
         let ended = tokio::time::timeout(limit, async { tokio::join!(io, err, exit) }).await;
         let Ok((Ok(out), Ok(err), Ok(status))) = ended else {
             worker.kill();
             return match ended {
-                Err(_) => Err(AnalyticsError::Timeout(s.analytics_timeout_secs)),
+                Err(_) => Err(AnalyticsError::Timeout(s.analytics_timeout_ms)),
                 Ok(_) => Err(internal("an analytics I/O thread failed".into())),
             };
         };

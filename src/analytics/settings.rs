@@ -11,9 +11,9 @@ pub struct AnalyticsSettings {
     /// executable by default.
     #[arg(long, env = "COSO_ANALYTICS_WORKER")]
     pub analytics_worker: Option<PathBuf>,
-    /// How long one query may run before its worker is killed (`SQL_TIMEOUT`), in seconds.
-    #[arg(long, env = "COSO_ANALYTICS_TIMEOUT_SECS", default_value_t = 10)]
-    pub analytics_timeout_secs: u64,
+    /// How long one query may run before its worker is killed (`SQL_TIMEOUT`), in ms.
+    #[arg(long, env = "COSO_ANALYTICS_TIMEOUT_MS", default_value_t = 10_000)]
+    pub analytics_timeout_ms: u64,
     /// Memory budget of one worker (its data segment, setrlimit), in MiB (`SQL_MEMORY_LIMIT`).
     #[arg(long, env = "COSO_ANALYTICS_MEMORY_MIB", default_value_t = 1024)]
     pub analytics_memory_mib: u64,
@@ -48,7 +48,7 @@ impl Default for AnalyticsSettings {
     fn default() -> Self {
         Self {
             analytics_worker: None,
-            analytics_timeout_secs: 10,
+            analytics_timeout_ms: 10_000,
             analytics_memory_mib: 1024,
             analytics_threads: 2,
             analytics_concurrency: 2,
