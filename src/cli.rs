@@ -67,6 +67,8 @@ pub enum BenchCommand {
     Report(crate::bench::report::Options),
     /// The dashboard request under concurrent load against a server process it starts.
     Load(crate::bench::load::Options),
+    /// Analytics queries in a worker process against in-process, in the same run.
+    Analytics(crate::bench::analytics::Options),
 }
 
 /// Token commands.
@@ -113,6 +115,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Report(opts),
         } => crate::bench::report::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Analytics(opts),
+        } => {
+            crate::bench::analytics::run(settings.database_url(), &opts, &settings.analytics).await
+        }
         Command::Bench {
             which: BenchCommand::Load(opts),
         } => crate::bench::load::run(settings.database_url(), &opts).await,

@@ -167,6 +167,11 @@ async fn the_process_killing_queries_get_coded_errors_and_the_server_stays_up() 
         assert_eq!(attack(&server, name, token, &sql).await, want, "{name}");
         still_standing(&mut server, bound).await;
     }
+    // A chain at the operator limit (200 `=` and 199 `OR`) runs: the engine's stack is
+    // sized for the depth the gate allows.
+    let at_limit = attack(&server, "OR chain of 200 terms", &analyst, &or_chain(200)).await;
+    assert_eq!(at_limit, "ok");
+    still_standing(&mut server, bound).await;
 }
 
 #[tokio::test]
@@ -222,6 +227,29 @@ async fn a_timed_out_query_leaves_no_work_behind() {
         workers(server.pid()).is_empty(),
         "the worker is gone when the error arrives"
     );
+    still_standing(&mut server, bound).await;
+}
+
+#[tokio::test]
+async fn a_query_cut_by_the_graphql_timeout_kills_its_worker_too() {
+    let mut server = ServerProcess::start(&[("COSO_QUERY_TIMEOUT_MS", "300")]).await;
+    let analyst = server.token("analyst", None);
+    attack(
+        &server,
+        "warm-up",
+        &analyst,
+        "SELECT COUNT(*) FROM officers",
+    )
+    .await;
+    let bound = server.rss_mib() + 150.0;
+    let code = attack(
+        &server,
+        "slow query, GraphQL timeout 300 ms",
+        &analyst,
+        SLOW,
+    )
+    .await;
+    assert_eq!(code, "TIMEOUT");
     still_standing(&mut server, bound).await;
 }
 
