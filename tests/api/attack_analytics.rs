@@ -41,6 +41,26 @@ fn peak_mib(pid: u32) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+/// CPU time the process itself has used so far (user and system), in seconds.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<f64> = after_name
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 a second).
+    (fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+/// The CPU the server burns in the second after a cut query answered: the cut work
+/// must have stopped (in process, the abandoned engine job ran on for seconds).
+fn cpu_after(server: u32) -> f64 {
+    let before = cpu_secs(server);
+    std::thread::sleep(Duration::from_secs(1));
+    cpu_secs(server) - before
+}
+
 /// Samples the workers of `server` every 10 ms until `stop`; the highest peak seen.
 fn sample_workers(
     server: u32,
@@ -227,6 +247,11 @@ async fn a_timed_out_query_leaves_no_work_behind() {
         workers(server.pid()).is_empty(),
         "the worker is gone when the error arrives"
     );
+    let burnt = cpu_after(server.pid());
+    assert!(
+        burnt < 0.3,
+        "{burnt:.2} s of CPU in the second after the timeout"
+    );
     still_standing(&mut server, bound).await;
 }
 
@@ -250,6 +275,11 @@ async fn a_query_cut_by_the_graphql_timeout_kills_its_worker_too() {
     )
     .await;
     assert_eq!(code, "TIMEOUT");
+    let burnt = cpu_after(server.pid());
+    assert!(
+        burnt < 0.3,
+        "{burnt:.2} s of CPU in the second after the timeout"
+    );
     still_standing(&mut server, bound).await;
 }
 
