@@ -137,12 +137,25 @@ impl Estimator<'_> {
     fn set_expr(&self, body: &SetExpr) -> ControlFlow<Refusal, u64> {
         ControlFlow::Continue(match body {
             SetExpr::Select(select) => {
-                let mut rows = 1u64;
-                for item in &select.from {
-                    let part = self.joined(item)?;
-                    rows = self.within(rows.saturating_mul(part.rows), "a cross join")?;
+                // Tables listed with commas are joined by the equalities of the WHERE
+                // clause, if any link them (else it is a cross join).
+                let linking = select
+                    .selection
+                    .as_ref()
+                    .map(equalities)
+                    .unwrap_or_default();
+                let mut items = select.from.iter();
+                let Some(first) = items.next() else {
+                    return ControlFlow::Continue(1);
+                };
+                let mut left = self.joined(first)?;
+                for item in items {
+                    let right = self.joined(item)?;
+                    let rows = self.pairs_bound(&left, &right, &linking);
+                    left.rows = self.within(rows, "a cross join")?;
+                    left.bases.extend(right.bases);
                 }
-                rows
+                left.rows
             }
             SetExpr::Query(q) => self.query(q),
             SetExpr::SetOperation { left, right, .. } => {
@@ -240,7 +253,6 @@ impl Estimator<'_> {
     /// The inner-join bound: the smallest equi-join bound among the ANDed conditions,
     /// else the product.
     fn inner(&self, left: &Part, right: &Part, constraint: &JoinConstraint) -> u64 {
-        let product = left.rows.saturating_mul(right.rows);
         let pairs: Vec<(ColumnRef, ColumnRef)> = match constraint {
             JoinConstraint::On(expr) => equalities(expr),
             JoinConstraint::Using(columns) => columns
@@ -252,6 +264,13 @@ impl Estimator<'_> {
                 .collect(),
             _ => Vec::new(),
         };
+        self.pairs_bound(left, right, &pairs)
+    }
+
+    /// The smallest equi-join bound among `pairs` that link `left` and `right`, else the
+    /// product.
+    fn pairs_bound(&self, left: &Part, right: &Part, pairs: &[(ColumnRef, ColumnRef)]) -> u64 {
+        let product = left.rows.saturating_mul(right.rows);
         pairs
             .iter()
             .flat_map(|(a, b)| [(a, b), (b, a)])
@@ -401,6 +420,17 @@ mod tests {
                       (SELECT a.unit_code FROM officers a, officers b)";
         assert!(matches!(
             estimate(nested, 999_999),
+            Err(Refusal::TooExpensive(_))
+        ));
+        let implicit =
+            "SELECT * FROM units u, officers o WHERE o.unit_code = u.code AND u.kind = 'xa'";
+        assert!(
+            estimate(implicit, 1_000).is_ok(),
+            "joined by the WHERE equality"
+        );
+        let unlinked = "SELECT * FROM units u, officers o WHERE u.code = u.kind";
+        assert!(matches!(
+            estimate(unlinked, 99_999),
             Err(Refusal::TooExpensive(_))
         ));
         let left = "SELECT * FROM units u LEFT JOIN officers o USING (unit_code)";

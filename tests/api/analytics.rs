@@ -275,6 +275,11 @@ async fn joins_whose_estimate_is_over_the_bound_are_refused_before_running() {
                JOIN districts d ON d.code = u.district_code";
     let body = run(&app, &app.analyst, key).await;
     assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
+    // Tables listed with commas and linked in WHERE count as joined on that key.
+    let implicit = "SELECT COUNT(*) AS n FROM officers o, units u, districts d \
+                    WHERE o.unit_code = u.code AND d.code = u.district_code";
+    let body = run(&app, &app.analyst, implicit).await;
+    assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
 }
 
 #[tokio::test]
