@@ -17,7 +17,9 @@ pub const POOL_STACK: usize = 16 * 1024 * 1024;
 
 /// Runs one request from stdin with a data-segment budget of `memory_mib` MiB.
 pub fn main(memory_mib: u64) -> anyhow::Result<()> {
-    let bytes = memory_mib.saturating_mul(1024 * 1024);
+    // Never above a hard limit set from outside (a container's), which we could not raise.
+    let (_, hard) = rlimit::getrlimit(rlimit::Resource::DATA)?;
+    let bytes = memory_mib.saturating_mul(1024 * 1024).min(hard);
     rlimit::setrlimit(rlimit::Resource::DATA, bytes, bytes)?;
     let mut input = Vec::new();
     std::io::stdin().lock().read_to_end(&mut input)?;
