@@ -11,6 +11,7 @@ pub mod engine;
 pub mod guard;
 pub mod runner;
 pub mod settings;
+pub mod tables;
 pub mod wire;
 pub mod worker;
 
@@ -176,27 +177,37 @@ pub fn with_table(dataset: &Dataset, name: &'static str, frame: DataFrame) -> Ar
 }
 
 /// Checks the join bound of a checked statement and encodes the request for the worker
-/// (the tables it reads only). Synchronous: run it off the async runtime.
+/// (the tables it reads only; kept ones from `tables`, by `scope` and the dataset's
+/// version). Synchronous: run it off the async runtime.
 pub fn prepare(
     dataset: &Dataset,
     checked: &guard::Checked,
-    sql: &str,
-    limit: usize,
+    (sql, limit): (&str, usize),
     max_join_rows: u64,
+    (tables, scope): (&tables::EncodedTables, Option<&str>),
 ) -> Result<Vec<u8>, AnalyticsError> {
     cost::check(
         &checked.statement,
         &cost::FrameStats::new(dataset),
         max_join_rows,
     )?;
-    let tables: Vec<(&str, &DataFrame)> = dataset
-        .tables
-        .iter()
-        .filter(|(name, _)| checked.tables.iter().any(|t| t == name))
-        .map(|(name, frame)| (*name, frame))
-        .collect();
-    wire::encode(sql, limit, &tables).map_err(|e| {
+    let failed = |e: polars::prelude::PolarsError| {
         tracing::error!(error = %e, "analytics: encoding the tables failed");
         AnalyticsError::Internal
-    })
+    };
+    let mut encoded = Vec::new();
+    for (name, frame) in &dataset.tables {
+        if checked.tables.iter().any(|t| t == name) {
+            let table = if *name == INDICATOR_VALUES {
+                Arc::new(wire::encode_table(frame).map_err(failed)?)
+            } else {
+                tables
+                    .get(scope, dataset.version, name, frame)
+                    .map_err(failed)?
+            };
+            encoded.push((*name, table));
+        }
+    }
+    let refs: Vec<(&str, &wire::Encoded)> = encoded.iter().map(|(n, e)| (*n, e.as_ref())).collect();
+    wire::request(sql, limit, &refs).map_err(failed)
 }

@@ -17,6 +17,7 @@ use super::AnalyticsError;
 use super::bounds::Bounds;
 use super::guard::Refusal;
 use super::settings::AnalyticsSettings;
+use super::tables::EncodedTables;
 use super::wire::Reply;
 use super::worker::POOL_STACK;
 
@@ -29,6 +30,7 @@ pub struct Runner {
     settings: Arc<AnalyticsSettings>,
     program: PathBuf,
     slots: Arc<Semaphore>,
+    tables: EncodedTables,
 }
 
 impl Runner {
@@ -43,12 +45,18 @@ impl Runner {
             settings: Arc::new(settings.clone()),
             program,
             slots: Arc::new(Semaphore::new(settings.analytics_concurrency.max(1))),
+            tables: EncodedTables::default(),
         }
     }
 
     /// The settings.
     pub fn settings(&self) -> &AnalyticsSettings {
         &self.settings
+    }
+
+    /// The encoded tables kept for the next queries.
+    pub fn tables(&self) -> &EncodedTables {
+        &self.tables
     }
 
     /// The statement bounds of the gate.

@@ -75,36 +75,46 @@ fn kind_of(dtype: &DataType) -> PolarsResult<&'static str> {
         .ok_or_else(|| polars_err!(ComputeError: "no wire kind for {}", dtype))
 }
 
-/// The request bytes for `sql` over `tables`.
-pub fn encode(sql: &str, limit: usize, tables: &[(&str, &DataFrame)]) -> PolarsResult<Vec<u8>> {
-    let mut bodies = Vec::with_capacity(tables.len());
-    let mut headers = Vec::with_capacity(tables.len());
-    for (name, frame) in tables {
-        let mut frame = (*frame).clone();
-        let mut csv = Vec::new();
-        CsvWriter::new(&mut csv).finish(&mut frame)?;
-        let columns = frame
-            .columns()
-            .iter()
-            .map(|c| Ok((c.name().to_string(), kind_of(c.dtype())?.to_owned())))
-            .collect::<PolarsResult<_>>()?;
-        headers.push(TableHeader {
-            name: (*name).to_owned(),
-            columns,
-            bytes: csv.len(),
-        });
-        bodies.push(csv);
-    }
+/// One table in its wire form: column names and kinds, and its CSV.
+pub struct Encoded {
+    /// Column name and kind.
+    pub columns: Vec<(String, String)>,
+    /// The table as CSV with a header row.
+    pub csv: Vec<u8>,
+}
+
+/// A table in its wire form.
+pub fn encode_table(frame: &DataFrame) -> PolarsResult<Encoded> {
+    let mut frame = frame.clone();
+    let mut csv = Vec::new();
+    CsvWriter::new(&mut csv).finish(&mut frame)?;
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|c| Ok((c.name().to_string(), kind_of(c.dtype())?.to_owned())))
+        .collect::<PolarsResult<_>>()?;
+    Ok(Encoded { columns, csv })
+}
+
+/// The request bytes for `sql` over `tables` (already encoded).
+pub fn request(sql: &str, limit: usize, tables: &[(&str, &Encoded)]) -> PolarsResult<Vec<u8>> {
     let header = Header {
         sql: sql.to_owned(),
         limit,
-        tables: headers,
+        tables: tables
+            .iter()
+            .map(|(name, t)| TableHeader {
+                name: (*name).to_owned(),
+                columns: t.columns.clone(),
+                bytes: t.csv.len(),
+            })
+            .collect(),
     };
     let mut out = serde_json::to_vec(&header)
         .map_err(|e| polars_err!(ComputeError: "request header: {}", e))?;
     out.push(b'\n');
-    for body in bodies {
-        out.extend_from_slice(&body);
+    for (_, t) in tables {
+        out.extend_from_slice(&t.csv);
     }
     Ok(out)
 }
@@ -164,7 +174,7 @@ mod tests {
             .cast(&DataType::Date)
             .unwrap();
         let frame = frame.hstack(&[dates]).unwrap();
-        let bytes = encode("SELECT 1", 5, &[("t", &frame)]).unwrap();
+        let bytes = request("SELECT 1", 5, &[("t", &encode_table(&frame).unwrap())]).unwrap();
         let (header, tables) = decode(&bytes).unwrap();
         assert_eq!((header.sql.as_str(), header.limit), ("SELECT 1", 5));
         assert_eq!(tables[0].0, "t");

@@ -36,8 +36,10 @@ pub async fn query(
         }
         let version = dataset.version;
         let max_join_rows = runner.settings().analytics_max_join_rows;
+        let (tables, district) = (runner.tables().clone(), scope.district.clone());
         let request = tokio::task::spawn_blocking(move || {
-            analytics::prepare(&dataset, &checked, &sql, limit, max_join_rows)
+            let kept = (&tables, district.as_deref());
+            analytics::prepare(&dataset, &checked, (&sql, limit), max_join_rows, kept)
         })
         .await
         .map_err(|_| AnalyticsError::Internal)??;
