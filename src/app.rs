@@ -59,6 +59,7 @@ impl Application {
             None => None,
         };
         let datasets = DatasetCache::default();
+        let analytics = crate::analytics::runner::Runner::new(&settings.analytics);
         let mailer = Mailer::from_settings(&settings.mail)?;
         let scheduler = Scheduler::new(
             db.clone(),
@@ -72,8 +73,10 @@ impl Application {
                 settings.limits.clone(),
                 datasets.clone(),
                 scheduler.clone(),
+                analytics.clone(),
             ),
             datasets,
+            analytics,
             db,
             limits: Arc::new(settings.limits.clone()),
             readiness: Readiness::default(),

@@ -43,6 +43,13 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Runs one analytics query from stdin (started by the server, not by hand).
+    #[command(hide = true)]
+    AnalyticsWorker {
+        /// Memory budget, in MiB.
+        #[arg(long)]
+        memory_mib: u64,
+    },
     /// Benchmarks that print figures.
     Bench {
         #[command(subcommand)]
@@ -60,6 +67,8 @@ pub enum BenchCommand {
     Report(crate::bench::report::Options),
     /// The dashboard request under concurrent load against a server process it starts.
     Load(crate::bench::load::Options),
+    /// Analytics queries in a worker process against in-process, in the same run.
+    Analytics(crate::bench::analytics::Options),
 }
 
 /// Token commands.
@@ -88,6 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&settings).await,
+        Command::AnalyticsWorker { memory_mib } => crate::analytics::worker::main(memory_mib),
         Command::Schema => {
             print!("{}", graphql::sdl());
             Ok(())
@@ -105,6 +115,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Report(opts),
         } => crate::bench::report::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Analytics(opts),
+        } => {
+            crate::bench::analytics::run(settings.database_url(), &opts, &settings.analytics).await
+        }
         Command::Bench {
             which: BenchCommand::Load(opts),
         } => crate::bench::load::run(settings.database_url(), &opts).await,

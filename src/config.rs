@@ -34,6 +34,9 @@ pub struct Settings {
     pub mail: crate::mail::MailSettings,
 
     #[command(flatten)]
+    pub analytics: crate::analytics::settings::AnalyticsSettings,
+
+    #[command(flatten)]
     pub scheduler: crate::scheduler::SchedulerSettings,
 
     /// Seconds between indicator refreshes (a snapshot is stored when the data changed); 0 disables.

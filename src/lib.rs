@@ -9,6 +9,7 @@ pub mod analytics;
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod cells;
 pub mod cli;
 pub mod config;
 pub mod connection;

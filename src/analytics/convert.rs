@@ -1,4 +1,5 @@
-//! Result conversion: polars values to JSON cells (dates as ISO text) and to CSV.
+//! Result conversion: polars values to JSON cells (dates as ISO text), in the worker;
+//! JSON rows to CSV (text that looks like a formula neutralised), in the server.
 
 use polars::prelude::*;
 use serde_json::Value;
@@ -54,14 +55,16 @@ fn date_text(days: i32) -> String {
         .map_or_else(|| days.to_string(), |d| d.to_string())
 }
 
-/// The frame as CSV with a header row.
-pub fn csv(frame: &DataFrame) -> Result<Vec<u8>, csv::Error> {
+/// The result as CSV with a header row; text cells that a spreadsheet would run as a
+/// formula get a leading `'` (numbers stay numbers).
+pub fn csv(columns: &[(String, String)], rows: &[Vec<Value>]) -> Result<Vec<u8>, csv::Error> {
+    use crate::cells::csv_text;
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(frame.get_column_names().iter().map(|n| n.as_str()))?;
-    for row in rows(frame) {
+    out.write_record(columns.iter().map(|(name, _)| csv_text(name).into_owned()))?;
+    for row in rows {
         out.write_record(row.iter().map(|v| match v {
             Value::Null => String::new(),
-            Value::String(s) => s.clone(),
+            Value::String(s) => csv_text(s).into_owned(),
             other => other.to_string(),
         }))?;
     }

@@ -2,13 +2,17 @@
 //! it, and only a single SELECT over the registered tables passes. polars' SQL engine
 //! alone is no sandbox (it reads files through `read_csv` and friends and accepts DDL
 //! on its own table map), so everything else is refused here with a clear reason.
+//! Before parsing, [`bounds`] checks the size and shape of the token stream, so nothing
+//! here (parsing, visiting, printing or dropping the tree) recurses deeper than it allows.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, ObjectName, Query, SetExpr, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
-use sqlparser::parser::Parser;
+use sqlparser::parser::{Parser, ParserError};
+
+use super::bounds::{self, Bounds};
 
 /// Why a query was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,15 +32,43 @@ pub enum Refusal {
     /// A name that is not one of the registered tables.
     #[error("unknown table `{0}`; the tables are: {1}")]
     UnknownTable(String, String),
+    /// Longer than the statement size limit.
+    #[error("the query is {0} bytes long; the limit is {1} bytes (COSO_ANALYTICS_MAX_SQL_BYTES)")]
+    TooLarge(usize, usize),
+    /// Over an operator or nesting limit (the message names it).
+    #[error("{0}")]
+    TooComplex(String),
+    /// A join whose estimated size is over the join bound (the message says by how much).
+    #[error("{0}")]
+    TooExpensive(String),
 }
 
-/// Checks that `sql` is one SELECT reading only `tables` (and its own CTEs); returns the
-/// registered tables it reads.
-pub fn check(sql: &str, tables: &[&str]) -> Result<Vec<String>, Refusal> {
-    let statements =
-        Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| Refusal::Syntax(e.to_string()))?;
-    let [statement] = statements.as_slice() else {
-        return Err(Refusal::NotOneStatement);
+/// A statement that passed the gate, with the registered tables it reads.
+#[derive(Debug)]
+pub struct Checked {
+    /// The parsed statement (one query).
+    pub statement: Statement,
+    /// The registered tables it reads, in order of first use.
+    pub tables: Vec<String>,
+}
+
+/// Checks that `sql` is within `limits` and is one SELECT reading only `tables` (and its
+/// own CTEs); returns the statement and the registered tables it reads.
+pub fn check(sql: &str, tables: &[&str], limits: &Bounds) -> Result<Checked, Refusal> {
+    bounds::check(sql, limits)?;
+    let mut statements = Parser::new(&GenericDialect {})
+        .with_recursion_limit(limits.recursion_limit())
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| match e {
+            ParserError::RecursionLimitExceeded => {
+                Refusal::TooComplex("the query nests too deeply".into())
+            }
+            other => Refusal::Syntax(other.to_string()),
+        })?;
+    let statement = match (statements.pop(), statements.is_empty()) {
+        (Some(statement), true) => statement,
+        _ => return Err(Refusal::NotOneStatement),
     };
     if !matches!(statement, Statement::Query(_)) {
         return Err(Refusal::NotSelect);
@@ -49,7 +81,10 @@ pub fn check(sql: &str, tables: &[&str]) -> Result<Vec<String>, Refusal> {
     };
     match statement.visit(&mut gate) {
         ControlFlow::Break(refusal) => Err(refusal),
-        ControlFlow::Continue(()) => Ok(gate.used),
+        ControlFlow::Continue(()) => Ok(Checked {
+            statement,
+            tables: gate.used,
+        }),
     }
 }
 
@@ -60,7 +95,7 @@ struct Gate {
     used: Vec<String>,
 }
 
-fn last_part(name: &ObjectName) -> String {
+pub(crate) fn last_part(name: &ObjectName) -> String {
     name.to_string()
         .rsplit('.')
         .next()
@@ -141,6 +176,10 @@ mod tests {
     use super::*;
 
     const TABLES: &[&str] = &["units", "officers"];
+
+    fn check(sql: &str, tables: &[&str]) -> Result<Vec<String>, Refusal> {
+        super::check(sql, tables, &Bounds::default()).map(|c| c.tables)
+    }
 
     #[test]
     fn allows_one_select_over_registered_tables_and_ctes() {

@@ -1,15 +1,24 @@
-//! Ad-hoc analytics for analysts: one SELECT, checked by [`guard`], run by polars' SQL
-//! engine over read-only copies of the caller's dataset, with a row cap and a time
-//! bound, off the async runtime. Results go back as JSON rows or CSV.
+//! Ad-hoc analytics for analysts: one SELECT, checked before it runs (its size and shape
+//! in [`bounds`], its form and tables in [`guard`], the rows its joins may build in
+//! [`cost`]), then run by polars' SQL engine in a separate worker process ([`runner`],
+//! [`worker`], [`engine`]) over copies of the caller's tables ([`wire`]), with a row
+//! cap, a time bound and a memory budget. Results go back as JSON rows or CSV.
 
+pub mod bounds;
 pub mod convert;
+pub mod cost;
+pub mod engine;
 pub mod guard;
+pub mod runner;
+pub mod settings;
+pub mod tables;
+pub mod wire;
+pub mod worker;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use polars::prelude::*;
-use polars::sql::SQLContext;
+use polars::prelude::DataFrame;
+use serde_json::Value;
 
 use crate::dataset::Dataset;
 
@@ -17,8 +26,15 @@ use crate::dataset::Dataset;
 pub const DEFAULT_ROWS: usize = 1_000;
 /// Rows a query may return at most.
 pub const MAX_ROWS: usize = 10_000;
-/// How long a query may run.
-pub const TIME_BOUND: Duration = Duration::from_secs(10);
+
+/// The engine's error codes (see `engine::classify`); anything else is `SQL_INVALID`.
+const ENGINE_CODES: &[&str] = &[
+    "SQL_UNKNOWN_COLUMN",
+    "SQL_TYPE_MISMATCH",
+    "SQL_UNSUPPORTED",
+    "SQL_INVALID",
+    "SQL_RESULT_TOO_LARGE",
+];
 
 /// Why an analytics query failed; `code()` is the stable code clients see.
 #[derive(Debug, thiserror::Error)]
@@ -26,16 +42,33 @@ pub enum AnalyticsError {
     /// Refused by the gate.
     #[error(transparent)]
     Refused(#[from] guard::Refusal),
-    /// polars could not run it (unknown column, type mismatch, ...).
-    #[error("the query failed: {0}")]
-    Query(String),
-    /// It ran past the time bound.
-    #[error("the query ran longer than {0} s and was abandoned")]
+    /// The engine could not run it (unknown column, type mismatch, ...).
+    #[error("{message}")]
+    Engine {
+        /// One of `ENGINE_CODES`.
+        code: &'static str,
+        /// Short, for the client.
+        message: String,
+    },
+    /// It ran past the time bound; its worker was killed.
+    #[error("the query ran longer than {0} ms and was stopped (COSO_ANALYTICS_TIMEOUT_MS)")]
     Timeout(u64),
+    /// Its worker went past the memory budget.
+    #[error(
+        "the query needed more than {0} MiB of memory and was stopped \
+         (COSO_ANALYTICS_MEMORY_MIB): filter or aggregate earlier"
+    )]
+    MemoryLimit(u64),
+    /// Every analytics slot stayed taken for the queue time.
+    #[error("the analytics engine is busy; retry in {retry_after} s")]
+    Busy {
+        /// Seconds to wait before retrying.
+        retry_after: u64,
+    },
     /// A limit outside 1..=MAX_ROWS.
     #[error("limit must be between 1 and {MAX_ROWS}")]
     BadLimit,
-    /// The worker thread failed.
+    /// The worker failed for a reason of ours (logged).
     #[error("internal error")]
     Internal,
     /// Loading the tables failed.
@@ -46,41 +79,94 @@ pub enum AnalyticsError {
 impl AnalyticsError {
     /// The stable code.
     pub fn code(&self) -> &'static str {
+        use guard::Refusal as R;
         match self {
-            Self::Refused(guard::Refusal::Syntax(_)) => "SQL_SYNTAX",
-            Self::Refused(guard::Refusal::UnknownTable(..)) => "SQL_UNKNOWN_TABLE",
+            Self::Refused(R::Syntax(_)) => "SQL_SYNTAX",
+            Self::Refused(R::UnknownTable(..)) => "SQL_UNKNOWN_TABLE",
+            Self::Refused(R::TooLarge(..)) => "SQL_TOO_LARGE",
+            Self::Refused(R::TooComplex(_)) => "SQL_TOO_COMPLEX",
+            Self::Refused(R::TooExpensive(_)) => "SQL_TOO_EXPENSIVE",
             Self::Refused(_) => "SQL_NOT_ALLOWED",
-            Self::Query(_) => "SQL_ERROR",
+            Self::Engine { code, .. } => code,
             Self::Timeout(_) => "SQL_TIMEOUT",
+            Self::MemoryLimit(_) => "SQL_MEMORY_LIMIT",
+            Self::Busy { .. } => "BUSY",
             Self::BadLimit => "INVALID_INPUT",
             Self::Internal => "INTERNAL",
             Self::Data(e) => e.code(),
+        }
+    }
+
+    /// Seconds after which a retry may succeed (`BUSY` only).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Busy { retry_after } => Some(*retry_after),
+            _ => None,
         }
     }
 }
 
 /// A query's result: at most `limit` rows, and whether more were cut off.
 pub struct QueryOutput {
-    /// The rows.
-    pub frame: DataFrame,
+    /// Column name and polars type name, in order.
+    pub columns: Vec<(String, String)>,
+    /// One JSON value per cell (dates as ISO text).
+    pub rows: Vec<Vec<Value>>,
     /// Whether the query had more rows than the limit.
     pub truncated: bool,
+}
+
+impl TryFrom<wire::Reply> for QueryOutput {
+    type Error = AnalyticsError;
+
+    fn try_from(reply: wire::Reply) -> Result<Self, AnalyticsError> {
+        match reply {
+            wire::Reply::Rows {
+                columns,
+                rows,
+                truncated,
+            } => Ok(Self {
+                columns,
+                rows,
+                truncated,
+            }),
+            wire::Reply::Failed {
+                code,
+                message,
+                detail,
+            } => {
+                tracing::info!(analytics.code = %code, analytics.detail = %detail, "analytics query failed in the engine");
+                match ENGINE_CODES.iter().find(|c| **c == code) {
+                    Some(code) => Err(AnalyticsError::Engine { code, message }),
+                    None => Err(AnalyticsError::Internal),
+                }
+            }
+        }
+    }
 }
 
 /// The table of stored indicator values, registered only for queries that read it.
 pub const INDICATOR_VALUES: &str = "indicator_values";
 
-/// Checks `sql` against the dataset's tables plus [`INDICATOR_VALUES`]; returns whether
-/// it reads the indicator values (which the caller then adds with [`with_table`]).
-pub fn check(dataset: &Dataset, sql: &str, limit: Option<usize>) -> Result<bool, AnalyticsError> {
-    if !(1..=MAX_ROWS).contains(&limit.unwrap_or(DEFAULT_ROWS)) {
-        return Err(AnalyticsError::BadLimit);
+/// The row limit asked for, checked.
+pub fn row_limit(limit: Option<usize>) -> Result<usize, AnalyticsError> {
+    let limit = limit.unwrap_or(DEFAULT_ROWS);
+    if (1..=MAX_ROWS).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(AnalyticsError::BadLimit)
     }
+}
+
+/// Passes `sql` through the gate against the dataset's tables plus [`INDICATOR_VALUES`].
+pub fn check(
+    dataset: &Dataset,
+    sql: &str,
+    limits: &bounds::Bounds,
+) -> Result<guard::Checked, AnalyticsError> {
     let mut names: Vec<&str> = dataset.tables.iter().map(|(n, _)| *n).collect();
     names.push(INDICATOR_VALUES);
-    Ok(guard::check(sql, &names)?
-        .iter()
-        .any(|t| t == INDICATOR_VALUES))
+    Ok(guard::check(sql, &names, limits)?)
 }
 
 /// The dataset with one more table.
@@ -90,39 +176,38 @@ pub fn with_table(dataset: &Dataset, name: &'static str, frame: DataFrame) -> Ar
     Arc::new(more)
 }
 
-/// Runs `sql` (already passed by [`check`]) over the dataset's tables.
-pub async fn run(
-    dataset: Arc<Dataset>,
-    sql: String,
-    limit: Option<usize>,
-    timeout: Duration,
-) -> Result<QueryOutput, AnalyticsError> {
-    let limit = limit.unwrap_or(DEFAULT_ROWS);
-    let names: Vec<&str> = dataset.tables.iter().map(|(n, _)| *n).collect();
-    guard::check(&sql, &names)?;
-    let work = tokio::task::spawn_blocking(move || execute(&dataset, &sql, limit));
-    match tokio::time::timeout(timeout, work).await {
-        Err(_) => Err(AnalyticsError::Timeout(timeout.as_secs())),
-        Ok(Err(_)) => Err(AnalyticsError::Internal),
-        Ok(Ok(result)) => result,
-    }
-}
-
-fn execute(dataset: &Dataset, sql: &str, limit: usize) -> Result<QueryOutput, AnalyticsError> {
-    let mut ctx = SQLContext::new();
+/// Checks the join bound of a checked statement and encodes the request for the worker
+/// (the tables it reads only; kept ones from `tables`, by `scope` and the dataset's
+/// version). Synchronous: run it off the async runtime.
+pub fn prepare(
+    dataset: &Dataset,
+    checked: &guard::Checked,
+    (sql, limit): (&str, usize),
+    max_join_rows: u64,
+    (tables, scope): (&tables::EncodedTables, Option<&str>),
+) -> Result<Vec<u8>, AnalyticsError> {
+    cost::check(
+        &checked.statement,
+        &cost::FrameStats::new(dataset),
+        max_join_rows,
+    )?;
+    let failed = |e: polars::prelude::PolarsError| {
+        tracing::error!(error = %e, "analytics: encoding the tables failed");
+        AnalyticsError::Internal
+    };
+    let mut encoded = Vec::new();
     for (name, frame) in &dataset.tables {
-        ctx.register(name, frame.clone().lazy());
+        if checked.tables.iter().any(|t| t == name) {
+            let table = if *name == INDICATOR_VALUES {
+                Arc::new(wire::encode_table(frame).map_err(failed)?)
+            } else {
+                tables
+                    .get(scope, dataset.version, name, frame)
+                    .map_err(failed)?
+            };
+            encoded.push((*name, table));
+        }
     }
-    let query = |e: PolarsError| AnalyticsError::Query(e.to_string());
-    let frame = ctx
-        .execute(sql)
-        .map_err(query)?
-        .limit(limit as IdxSize + 1)
-        .collect()
-        .map_err(query)?;
-    let truncated = frame.height() > limit;
-    Ok(QueryOutput {
-        frame: frame.head(Some(limit)),
-        truncated,
-    })
+    let refs: Vec<(&str, &wire::Encoded)> = encoded.iter().map(|(n, e)| (*n, e.as_ref())).collect();
+    wire::request(sql, limit, &refs).map_err(failed)
 }

@@ -2,6 +2,7 @@
 //! Each compares against a baseline measured in the same run and prints the ratio,
 //! since this machine is shared and noisy.
 
+pub mod analytics;
 pub mod indicators;
 pub mod load;
 pub mod report;

@@ -28,6 +28,7 @@ pub fn build_schema(
     limits: Limits,
     datasets: DatasetCache,
     scheduler: crate::scheduler::Scheduler,
+    analytics: crate::analytics::runner::Runner,
 ) -> AppSchema {
     Schema::build(
         query::Query::default(),
@@ -37,6 +38,7 @@ pub fn build_schema(
     .data(db)
     .data(datasets)
     .data(scheduler)
+    .data(analytics)
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .data(limits)

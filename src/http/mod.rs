@@ -41,6 +41,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The province-wide dataset cache (indicators, analytics).
     pub datasets: DatasetCache,
+    /// Runs analytics queries in worker processes.
+    pub analytics: crate::analytics::runner::Runner,
     /// Readiness flags (`GET /ready`).
     pub readiness: Readiness,
     /// The per-token rate limit (none when disabled).

@@ -451,3 +451,55 @@ fn a_trajectory_before_its_date_shows_the_months_left() {
     .unwrap();
     assert!(en.text.contains("(13 months left)"));
 }
+
+/// The workbook's `xl/styles.xml`.
+fn styles_xml(xlsx: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx.to_vec())).expect("xlsx is a zip");
+    let mut file = zip.by_name("xl/styles.xml").expect("styles part");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).expect("utf8");
+    text
+}
+
+#[test]
+fn text_that_would_run_as_a_formula_is_neutralised_in_csv_and_xlsx() {
+    let hostile = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    let mut data = ReportData::sample();
+    data.districts[0].name = hostile.to_owned();
+    data.headlines[0].name_vi = format!("  @{hostile}");
+    data.headlines[0].previous = Some(data.headlines[0].value + 1.0);
+    let out = render(&data).expect("renders");
+
+    let csv = String::from_utf8(attachment(&out, ".csv").bytes.clone()).expect("utf8");
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let first = reader.records().next().expect("a row").expect("csv");
+    assert_eq!(&first[1], format!("'  @{hostile}"), "{csv}");
+    assert!(
+        first[8].starts_with('-') && first[8].parse::<f64>().is_ok(),
+        "a negative change stays a number: {:?}",
+        &first[8]
+    );
+
+    let xlsx = &attachment(&out, ".xlsx").bytes;
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx.to_vec())).expect("xlsx");
+    let names = book.sheet_names();
+    let cell = names.iter().find_map(|name| {
+        let range = book.worksheet_range(name).ok()?;
+        let formulas = book.worksheet_formula(name).ok()?;
+        let (r, c, _) = range.used_cells().find(|(_, _, v)| **v == hostile)?;
+        let (r0, c0) = range.start()?;
+        let formula = formulas.get_value((r as u32 + r0, c as u32 + c0)).cloned();
+        Some(formula.unwrap_or_default())
+    });
+    assert_eq!(
+        cell.as_deref(),
+        Some(""),
+        "the name is a text cell, as written, not a formula"
+    );
+    assert!(styles_xml(xlsx).contains("quotePrefix=\"1\""));
+    let plain = render(&ReportData::sample()).expect("renders");
+    assert!(
+        !styles_xml(&attachment(&plain, ".xlsx").bytes).contains("quotePrefix"),
+        "only formula-like text gets the prefix"
+    );
+}

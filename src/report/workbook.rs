@@ -1,7 +1,8 @@
 //! The XLSX attachment, made from the validated [`ReportData`] beside the mail body: a
 //! sheet per section (indicators, by district, trajectory, monthly series, one per gap
 //! list, about), numbers stored as numbers with number formats (rates as fractions with
-//! a percent format), formatted headers, fixed column widths, frozen header rows.
+//! a percent format), formatted headers, fixed column widths, frozen header rows; text
+//! that would run as a formula is written as text with the quote prefix.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -159,6 +160,30 @@ impl SheetNames {
     }
 }
 
+/// Writes text in the default format (see [`text_with`]).
+fn text(ws: &mut Worksheet, row: u32, col: u16, s: impl AsRef<str>) -> Result<(), XlsxError> {
+    text_with(ws, row, col, s, &Format::new())
+}
+
+/// Writes text as a text cell; text a spreadsheet would take as a formula (see
+/// [`crate::cells::looks_like_formula`]) also gets Excel's quote prefix, the stored form of
+/// a leading `'`: shown as typed, and kept as text even when the cell is edited.
+fn text_with(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: impl AsRef<str>,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let s = s.as_ref();
+    if crate::cells::looks_like_formula(s) {
+        ws.write_string_with_format(row, col, s, &format.clone().set_quote_prefix())?;
+    } else {
+        ws.write_string_with_format(row, col, s, format)?;
+    }
+    Ok(())
+}
+
 /// Writes a header row at `row` with `widths`, freezes the panes below it.
 fn header(
     ws: &mut Worksheet,
@@ -168,7 +193,7 @@ fn header(
 ) -> Result<(), XlsxError> {
     for (col, (text, width)) in cells.iter().enumerate() {
         let col = col as u16;
-        ws.write_string_with_format(row, col, text, &styles.header)?;
+        text_with(ws, row, col, text, &styles.header)?;
         ws.set_column_width(col, *width)?;
     }
     ws.set_freeze_panes(row + 1, 0)?;
@@ -255,9 +280,15 @@ fn indicator_row(
         .set_bold()
         .set_font_color(Color::RGB(hex(fg)))
         .set_background_color(Color::RGB(hex(bg)));
-    ws.write_string(row, 0, &h.code)?;
-    ws.write_string_with_format(row, 1, name_in(lang, &h.name_vi, &h.name_en), &styles.text)?;
-    ws.write_string(row, 2, unit_label(lang, &h.unit))?;
+    text(ws, row, 0, &h.code)?;
+    text_with(
+        ws,
+        row,
+        1,
+        name_in(lang, &h.name_vi, &h.name_en),
+        &styles.text,
+    )?;
+    text(ws, row, 2, unit_label(lang, &h.unit))?;
     ws.write_number_with_format(row, 3, h.numerator, &count)?;
     number_or_blank(ws, row, 4, h.denominator, &count)?;
     ws.write_number_with_format(row, 5, stored(&h.unit, h.value), &value)?;
@@ -273,9 +304,9 @@ fn indicator_row(
         change,
         &number_format(&h.unit, h.decimals, true),
     )?;
-    ws.write_string_with_format(row, 9, status, &status_format)?;
+    text_with(ws, row, 9, status, &status_format)?;
     let shown = Locale(lang).display(&h.unit, h.numerator, h.denominator, h.value, h.decimals);
-    ws.write_string(row, 10, shown)?;
+    text(ws, row, 10, shown)?;
     Ok(())
 }
 
@@ -317,8 +348,8 @@ fn districts_sheet(
     let count = number_format("", 0, false);
     for (i, d) in data.districts.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, &d.code)?;
-        ws.write_string(row, 1, &d.name)?;
+        text(ws, row, 0, &d.code)?;
+        text(ws, row, 1, &d.name)?;
         let mut col = 2u16;
         for (h, with_parts) in &layout {
             let v = d.values.iter().find(|v| v.code == h.code);
@@ -353,23 +384,23 @@ fn trajectory_sheet(
     let rows = trajectory_numbers(lang, t);
     for (i, (key, value, format, unit)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, label(lang, key))?;
+        text(ws, row, 0, label(lang, key))?;
         ws.write_number_with_format(row, 1, *value, format)?;
-        ws.write_string(row, 2, *unit)?;
+        text(ws, row, 2, *unit)?;
     }
     let row = rows.len() as u32 + 1;
-    ws.write_string(row, 0, label(lang, "target_date"))?;
+    text(ws, row, 0, label(lang, "target_date"))?;
     write_date(ws, row, 1, t.target_date, &styles.date)?;
-    ws.write_string(row + 1, 0, label(lang, "projected_date"))?;
+    text(ws, row + 1, 0, label(lang, "projected_date"))?;
     match t.projected_date {
         Some(day) => write_date(ws, row + 1, 1, day, &styles.date)?,
         None => {
-            ws.write_string(row + 1, 1, label(lang, "no_projection"))?;
+            text(ws, row + 1, 1, label(lang, "no_projection"))?;
         }
     }
     let verdict = if t.on_track { "on_track" } else { "off_track" };
-    ws.write_string(row + 2, 0, label(lang, "status"))?;
-    ws.write_string(row + 2, 1, label(lang, verdict))?;
+    text(ws, row + 2, 0, label(lang, "status"))?;
+    text(ws, row + 2, 1, label(lang, verdict))?;
     Ok(())
 }
 
@@ -467,11 +498,11 @@ fn gap_sheet(
     for (i, u) in list.units.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_number(row, 0, row)?;
-        ws.write_string(row, 1, &u.unit_code)?;
-        ws.write_string(row, 2, &u.unit_name)?;
-        ws.write_string(row, 3, &u.district_name)?;
-        ws.write_string(row, 4, kind_label(lang, &u.kind))?;
-        ws.write_string(row, 5, &u.detail)?;
+        text(ws, row, 1, &u.unit_code)?;
+        text(ws, row, 2, &u.unit_name)?;
+        text(ws, row, 3, &u.district_name)?;
+        text(ws, row, 4, kind_label(lang, &u.kind))?;
+        text(ws, row, 5, &u.detail)?;
     }
     ws.autofilter(0, 0, list.units.len() as u32, heads.len() as u16 - 1)?;
     Ok(())
@@ -497,11 +528,11 @@ fn info_sheet(ws: &mut Worksheet, data: &ReportData, styles: &Styles) -> Result<
         rows.push(("schedule", name.clone()));
     }
     for (i, (key, value)) in rows.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, label(lang, key))?;
-        ws.write_string(i as u32 + 1, 1, value)?;
+        text(ws, i as u32 + 1, 0, label(lang, key))?;
+        text(ws, i as u32 + 1, 1, value)?;
     }
     let row = rows.len() as u32 + 1;
-    ws.write_string(row, 0, label(lang, "figures_as_of"))?;
+    text(ws, row, 0, label(lang, "figures_as_of"))?;
     write_date(ws, row, 1, data.report_date, &styles.date)?;
     Ok(())
 }

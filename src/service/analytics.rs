@@ -1,6 +1,6 @@
 //! Analytics requests end to end: the caller's dataset (scoped), the gate, the stored
-//! indicator values when the query reads them, and the run with its row cap and time
-//! bound.
+//! indicator values when the query reads them, the join bound, and the run in a worker
+//! process with its row cap, time bound and memory budget.
 
 use chrono::NaiveDate;
 use entity::indicator_value;
@@ -8,6 +8,7 @@ use polars::prelude::*;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ServiceError, scope};
+use crate::analytics::runner::Runner;
 use crate::analytics::{self, AnalyticsError, QueryOutput};
 use crate::auth::Scope;
 use crate::dataset::DatasetCache;
@@ -16,18 +17,33 @@ use crate::dataset::DatasetCache;
 pub async fn query(
     db: &DatabaseConnection,
     cache: &DatasetCache,
+    runner: &Runner,
     scope: &Scope,
     sql: String,
     limit: Option<usize>,
 ) -> Result<(QueryOutput, i64), AnalyticsError> {
     let result = async {
+        let limit = analytics::row_limit(limit)?;
         let mut dataset = cache.get(db, scope).await?;
-        if analytics::check(&dataset, &sql, limit)? {
+        let checked = analytics::check(&dataset, &sql, &runner.bounds())?;
+        if checked
+            .tables
+            .iter()
+            .any(|t| t == analytics::INDICATOR_VALUES)
+        {
             let frame = indicator_values(db, scope).await?;
             dataset = analytics::with_table(&dataset, analytics::INDICATOR_VALUES, frame);
         }
         let version = dataset.age.version;
-        let out = analytics::run(dataset, sql, limit, analytics::TIME_BOUND).await?;
+        let max_join_rows = runner.settings().analytics_max_join_rows;
+        let (tables, district) = (runner.tables().clone(), scope.district.clone());
+        let request = tokio::task::spawn_blocking(move || {
+            let kept = (&tables, district.as_deref());
+            analytics::prepare(&dataset, &checked, (&sql, limit), max_join_rows, kept)
+        })
+        .await
+        .map_err(|_| AnalyticsError::Internal)??;
+        let out = QueryOutput::try_from(runner.run(request).await?)?;
         Ok((out, version))
     }
     .await;

@@ -67,7 +67,7 @@ async fn forbidden_forms_are_refused_with_clear_codes() {
             "SQL_NOT_ALLOWED",
         ),
         ("SELEKT * FROM units", "SQL_SYNTAX"),
-        ("SELECT no_such_column FROM units", "SQL_ERROR"),
+        ("SELECT no_such_column FROM units", "SQL_UNKNOWN_COLUMN"),
     ];
     for (sql, code) in cases {
         let body = run(&app, &app.analyst, sql).await;
@@ -210,4 +210,174 @@ async fn stored_indicator_values_are_a_table_too_scoped_like_the_rest() {
         0,
         "whole indicators per unit of the district"
     );
+}
+
+/// The first error's code and message of an `analyticsQuery` answer.
+fn error_of(body: &Value) -> (String, String) {
+    (
+        first_code(body).to_owned(),
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_gate_refuses_oversized_and_overcomplex_statements_before_parsing() {
+    let app = TestApp::spawn().await;
+    let ors: Vec<String> = (0..300).map(|i| format!("code = '{i}'")).collect();
+    let chain = format!("SELECT code FROM units WHERE {}", ors.join(" OR "));
+    let (code, message) = error_of(&run(&app, &app.analyst, &chain).await);
+    assert_eq!(code, "SQL_TOO_COMPLEX", "{message}");
+    assert!(
+        message.contains("COSO_ANALYTICS_MAX_OPERATORS"),
+        "{message}"
+    );
+    let nested = format!("SELECT {}1{} FROM units", "(".repeat(30), ")".repeat(30));
+    let (code, message) = error_of(&run(&app, &app.analyst, &nested).await);
+    assert_eq!(code, "SQL_TOO_COMPLEX", "{message}");
+    assert!(message.contains("COSO_ANALYTICS_MAX_NESTING"), "{message}");
+    let long = format!("SELECT code FROM units /* {} */", "x".repeat(20_000));
+    let (code, message) = error_of(&run(&app, &app.analyst, &long).await);
+    assert_eq!(code, "SQL_TOO_LARGE", "{message}");
+    assert!(message.contains("16384"), "{message}");
+    // The same question as an IN list is fine.
+    let list: Vec<String> = (0..300).map(|i| format!("'{i}'")).collect();
+    let in_list = format!(
+        "SELECT COUNT(*) AS n FROM units WHERE code IN ({})",
+        list.join(",")
+    );
+    let body = run(&app, &app.analyst, &in_list).await;
+    assert!(body["errors"].is_null(), "{body}");
+}
+
+#[tokio::test]
+async fn joins_whose_estimate_is_over_the_bound_are_refused_before_running() {
+    let app = TestApp::spawn().await;
+    for sql in [
+        "SELECT COUNT(*) FROM officers a JOIN officers b ON a.position = b.position \
+         JOIN officers c ON b.position = c.position",
+        "SELECT COUNT(*) FROM units, officers a, officers b",
+        "SELECT COUNT(*) FROM units u CROSS JOIN officers a CROSS JOIN officers b",
+        "SELECT COUNT(*) FROM officers a JOIN officers b ON a.birth_year < b.birth_year \
+         JOIN officers c ON c.unit_code = b.unit_code",
+    ] {
+        let (code, message) = error_of(&run(&app, &app.analyst, sql).await);
+        assert_eq!(code, "SQL_TOO_EXPENSIVE", "{sql}: {message}");
+        assert!(
+            message.contains("COSO_ANALYTICS_MAX_JOIN_ROWS") && message.contains("2000000"),
+            "{message}"
+        );
+    }
+    // Key joins, even three ways, pass.
+    let key = "SELECT COUNT(*) AS n FROM officers o JOIN units u ON o.unit_code = u.code \
+               JOIN districts d ON d.code = u.district_code";
+    let body = run(&app, &app.analyst, key).await;
+    assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
+    // Tables listed with commas and linked in WHERE count as joined on that key.
+    let implicit = "SELECT COUNT(*) AS n FROM officers o, units u, districts d \
+                    WHERE o.unit_code = u.code AND d.code = u.district_code";
+    let body = run(&app, &app.analyst, implicit).await;
+    assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
+}
+
+#[tokio::test]
+async fn engine_errors_get_documented_codes_and_short_messages() {
+    let app = TestApp::spawn().await;
+    let cases = [
+        ("SELECT no_such_column FROM units", "SQL_UNKNOWN_COLUMN"),
+        ("SELECT u.nope FROM units u", "SQL_UNKNOWN_COLUMN"),
+        ("SELECT code + 1 FROM units", "SQL_TYPE_MISMATCH"),
+        (
+            "SELECT no_such_function(code) FROM units",
+            "SQL_UNSUPPORTED",
+        ),
+    ];
+    for (sql, want) in cases {
+        let body = run(&app, &app.analyst, sql).await;
+        let (code, message) = error_of(&body);
+        assert_eq!(code, want, "{sql}: {body}");
+        for leak in ["plan", "Resolved", "DF [", "FROM\n", "Expr", "Some(", "{"] {
+            assert!(!message.contains(leak), "{sql}: {leak:?} in {message}");
+        }
+        assert!(message.len() < 300, "{message}");
+    }
+}
+
+#[tokio::test]
+async fn the_row_cap_marks_truncated_results() {
+    let app = TestApp::spawn().await;
+    let body = run(&app, &app.analyst, "SELECT id FROM officers").await;
+    let result = &body["data"]["analyticsQuery"];
+    assert_eq!(
+        (result["rowCount"].as_u64(), result["truncated"].as_bool()),
+        (Some(1000), Some(true)),
+        "1,144 officers, 1,000 by default"
+    );
+    let all = app
+        .gql(
+            &app.analyst,
+            RUN,
+            json!({ "sql": "SELECT id FROM officers", "limit": 10000 }),
+        )
+        .await;
+    let result = &all["data"]["analyticsQuery"];
+    assert_eq!(
+        (result["rowCount"].as_u64(), result["truncated"].as_bool()),
+        (Some(1144), Some(false))
+    );
+    let over = app
+        .gql(
+            &app.analyst,
+            RUN,
+            json!({ "sql": "SELECT id FROM officers", "limit": 10001 }),
+        )
+        .await;
+    assert_eq!(first_code(&over), "INVALID_INPUT");
+}
+
+#[tokio::test]
+async fn an_oversized_csv_body_is_413() {
+    let app = TestApp::spawn().await;
+    let sql = format!("SELECT code FROM units -- {}", "x".repeat(300 * 1024));
+    let resp = app
+        .client
+        .post(format!("{}/analytics.csv", app.base))
+        .bearer_auth(&app.analyst)
+        .json(&json!({ "sql": sql }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 413);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(first_code(&body), "BODY_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn csv_exports_neutralise_formulas_and_keep_numbers() {
+    let app = TestApp::spawn().await;
+    let sql = "SELECT '=HYPERLINK(\"http://evil.example\",\"x\")' AS link, \
+               '  +1' AS spaced, '@SUM(1)' AS at, 'Xã -1' AS plain, -1 AS n, -2.5 AS x \
+               FROM units LIMIT 1";
+    let resp = app
+        .client
+        .post(format!("{}/analytics.csv", app.base))
+        .bearer_auth(&app.analyst)
+        .json(&json!({ "sql": sql }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), 200);
+    let text = resp.text().await.expect("text");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader.records().next().expect("a row").expect("csv");
+    assert_eq!(
+        &row[0], "'=HYPERLINK(\"http://evil.example\",\"x\")",
+        "{text}"
+    );
+    assert_eq!(&row[1], "'  +1");
+    assert_eq!(&row[2], "'@SUM(1)");
+    assert_eq!(&row[3], "Xã -1");
+    assert_eq!((&row[4], &row[5]), ("-1", "-2.5"), "numbers stay numbers");
 }

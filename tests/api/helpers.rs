@@ -127,6 +127,11 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         limits,
         indicator_refresh_secs: 0,
         mail: Default::default(),
+        // The worker is the coso binary (this process is the test harness).
+        analytics: coso::analytics::settings::AnalyticsSettings {
+            analytics_worker: Some(env!("CARGO_BIN_EXE_coso").into()),
+            ..Default::default()
+        },
         scheduler: coso::scheduler::SchedulerSettings {
             tick_secs: 0,
             retry_base_ms: 50,

@@ -1,9 +1,9 @@
 //! `analyticsQuery`: one SELECT over read-only tables of the caller's data (analysts and
 //! admins; a district token's tables hold only its district).
 
-use async_graphql::{Context, Json, Object, Result, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, Json, Object, Result, SimpleObject};
 
-use crate::analytics::convert;
+use crate::analytics::runner::Runner;
 use crate::dataset::DatasetCache;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::coded;
@@ -52,15 +52,22 @@ impl AnalyticsQuery {
         limit: Option<i32>,
     ) -> Result<AnalyticsResult> {
         let cache = ctx.data_unchecked::<DatasetCache>();
+        let runner = ctx.data_unchecked::<Runner>();
         let limit = limit.map(|n| usize::try_from(n).unwrap_or(0));
-        let (out, version) = service::analytics::query(ctx.db(), cache, ctx.scope(), sql, limit)
-            .await
-            .map_err(|e| coded(e.code(), e.to_string()))?;
-        let columns = convert::columns(&out.frame)
+        let query = service::analytics::query(ctx.db(), cache, runner, ctx.scope(), sql, limit);
+        let (out, version) = query.await.map_err(|e| {
+            let error = coded(e.code(), e.to_string());
+            match e.retry_after() {
+                Some(secs) => error.extend_with(|_, ext| ext.set("retryAfter", secs)),
+                None => error,
+            }
+        })?;
+        let columns = out
+            .columns
             .into_iter()
             .map(|(name, data_type)| AnalyticsColumn { name, data_type })
             .collect();
-        let rows = convert::rows(&out.frame);
+        let rows = out.rows;
         Ok(AnalyticsResult {
             columns,
             row_count: rows.len(),
