@@ -6,5 +6,6 @@ use clap::Parser;
 async fn main() -> anyhow::Result<()> {
     let cli = coso::cli::Cli::parse();
     coso::telemetry::init(&cli.settings.log_format);
+    coso::telemetry::log_panics();
     coso::cli::run(cli).await
 }

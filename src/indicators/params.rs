@@ -99,6 +99,17 @@ impl Period {
         }
     }
 
+    /// How many periods overlap `from..=to`; none when `from` is after `to`.
+    pub fn count(self, from: NaiveDate, to: NaiveDate) -> Option<usize> {
+        if from > to {
+            return None;
+        }
+        let len = self.months();
+        let first = month_index(period_start(from, len));
+        let last = month_index(period_start(to, len));
+        usize::try_from(last.saturating_sub(first) / len + 1).ok()
+    }
+
     /// The last day of every period that overlaps `from..=to`, in order: the period
     /// holding `from` first, the period holding `to` last (its end may be after `to`).
     /// Errors when `from` is after `to` or the range spans more than [`MAX_PERIODS`].

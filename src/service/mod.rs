@@ -21,6 +21,7 @@ pub mod officers;
 pub mod page;
 pub mod schedules;
 pub mod scope;
+pub mod sizes;
 pub mod tokens;
 pub mod units;
 pub mod version;

@@ -6,6 +6,7 @@
 
 mod access;
 mod analytics;
+mod attack_graphql;
 mod audit;
 mod bad_input;
 mod cache;
