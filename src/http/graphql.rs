@@ -1,4 +1,4 @@
-//! `POST /graphql` (and GraphiQL on `GET /graphql`): authenticates and rate-limits the
+//! `POST /graphql`: authenticates and rate-limits the
 //! token, enforces the body-size and batch limits, runs each operation with the
 //! caller's context (queries under the timeout; mutations are never cut), gives every
 //! error a stable code and records each operation's metrics.
@@ -7,11 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
 use chrono::Utc;
 use poem::http::StatusCode;
-use poem::web::{Data, Html};
+use poem::web::Data;
 use poem::{Body, Request, Response, handler};
 
 use super::cache::{Cached, Key, ResponseCache};
@@ -24,16 +23,6 @@ use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
 use crate::telemetry::metrics;
-
-#[handler]
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("coso GraphiQL")
-            .finish(),
-    )
-}
 
 #[handler]
 pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {

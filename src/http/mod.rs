@@ -1,5 +1,5 @@
 //! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
-//! token), GraphiQL on `GET /graphql`, `POST /graphql`, `POST /analytics.csv` and
+//! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
 //! `GET /reports/files/{id}`. Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
@@ -9,6 +9,7 @@ mod analytics;
 mod answer;
 pub mod auth;
 pub mod cache;
+mod graphiql;
 mod graphql;
 mod health;
 mod metrics;
@@ -60,7 +61,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/metrics", get(metrics::scrape))
-        .at("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .at("/graphql", get(graphiql::page).post(graphql::graphql))
+        .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
         .data(state);

@@ -14,6 +14,7 @@ mod cli;
 mod demo;
 mod faults;
 mod fuzz;
+mod graphiql;
 mod helpers;
 mod indicators;
 mod limits;
