@@ -55,7 +55,9 @@ impl io::Write for Capped {
 }
 
 /// Hands the allocator's free memory back to the system, once the answer being sent
-/// has been written and dropped (a moment later, off the async workers).
+/// (or the query cut by the timeout) has been written and dropped: a moment later, off
+/// the async workers. Measured on the demo data, after an answer cut at 16 MiB: 179 MiB
+/// resident instead of 370 MiB without it.
 pub fn release_memory_soon() {
     tokio::spawn(async {
         tokio::time::sleep(Duration::from_millis(500)).await;

@@ -231,7 +231,11 @@ async fn execute(
                 tracing::warn!(operation = name, "mutation over the query timeout; letting it finish");
                 run.await
             }
-            _ => timed_out(state, (principal, request_id), &audit, &document, limit).await,
+            _ => {
+                // What the cut query had built is dropped with it: hand it back.
+                answer::release_memory_soon();
+                timed_out(state, (principal, request_id), &audit, &document, limit).await
+            }
         },
     };
     response.errors.iter_mut().for_each(ensure_code);

@@ -82,7 +82,8 @@ impl IndicatorQuery {
         Ok(IndicatorValueObject::wrap(values, fresh))
     }
 
-    /// One indicator as a series: each period from `from` to `to` taken on its last day.
+    /// One indicator as a series: each period from `from` to `to` taken on its last day
+    /// (at most 600 periods).
     async fn indicator_series(
         &self,
         ctx: &Context<'_>,
