@@ -187,6 +187,31 @@ mod tests {
     }
 
     #[test]
+    fn period_counts_agree_with_the_ends() {
+        let ranges = [
+            (d(2024, 1, 15), d(2024, 3, 1)),
+            (d(2023, 11, 2), d(2024, 4, 1)),
+            (d(2019, 1, 1), d(2024, 12, 31)),
+            (d(2024, 5, 5), d(2024, 5, 5)),
+        ];
+        for period in [Period::Month, Period::Quarter, Period::Year] {
+            for (from, to) in ranges {
+                let ends = period.ends(from, to).unwrap();
+                assert_eq!(
+                    period.count(from, to),
+                    Some(ends.len()),
+                    "{period:?} {from} {to}"
+                );
+            }
+        }
+        assert_eq!(
+            Period::Month.count(d(1900, 1, 1), d(2024, 12, 31)),
+            Some(1500)
+        );
+        assert_eq!(Period::Month.count(d(2024, 2, 1), d(2024, 1, 1)), None);
+    }
+
+    #[test]
     fn period_ends_refuse_bad_ranges() {
         assert!(Period::Month.ends(d(2024, 2, 1), d(2024, 1, 1)).is_err());
         assert!(Period::Month.ends(d(1900, 1, 1), d(2024, 1, 1)).is_err());
