@@ -106,3 +106,43 @@ fn introspection<'a>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    fn check_text(query: &str, limit: usize) -> Result<(), TooDeep> {
+        check(&parse_query(query).unwrap(), limit)
+    }
+
+    #[test]
+    fn data_fields_count_and_introspection_does_not() {
+        assert_eq!(check_text("{ a { b { c } } }", 3), Ok(()));
+        assert_eq!(
+            check_text("{ a { b { c } } }", 2),
+            Err(TooDeep::Data { limit: 2 })
+        );
+        let via_fragment = "{ a { ...F } } fragment F on A { b { c } }";
+        assert_eq!(check_text(via_fragment, 2), Err(TooDeep::Data { limit: 2 }));
+        let intro =
+            "{ __schema { types { fields { args { type { ofType { ofType { name } } } } } } } }";
+        assert_eq!(check_text(intro, 1), Ok(()));
+    }
+
+    #[test]
+    fn introspection_has_bounds_of_its_own() {
+        let repeated = "{ __type(name: \"A\") { fields { type { fields { name } } } } }";
+        assert_eq!(
+            check_text(repeated, 12),
+            Err(TooDeep::RepeatedList("fields".into()))
+        );
+        let chain = format!(
+            "{{ __type(name: \"A\") {{ {} name {} }} }}",
+            "ofType {".repeat(MAX_INTROSPECTION_DEPTH),
+            "}".repeat(MAX_INTROSPECTION_DEPTH)
+        );
+        assert_eq!(check_text(&chain, 12), Err(TooDeep::Introspection));
+    }
+}

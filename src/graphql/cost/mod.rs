@@ -115,9 +115,11 @@ async fn sizes_if_needed(
     let scope = ctx
         .data_opt::<RequestData>()
         .map_or(&all, |r| &r.principal.scope);
-    sizes::sizes(db, scope)
-        .await
-        .map_err(|e| vec![to_gql(&e).into_server_error(Default::default())])
+    sizes::sizes(db, scope).await.map_err(|e| {
+        let mut error = to_gql(&e).into_server_error(Default::default());
+        error.locations.clear();
+        vec![error]
+    })
 }
 
 /// A refusal of the whole document (no location).

@@ -192,3 +192,54 @@ fn weight(doc: &ExecutableDocument, set: &SelectionSet) -> u64 {
         .map(|f| 1 + weight(doc, &f.node.selection_set.node))
         .fold(0, u64::saturating_add)
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    const SIZES: Sizes = Sizes {
+        units: 173,
+        districts: 12,
+    };
+
+    fn price_of(query: &str, variables: serde_json::Value) -> (u64, u64) {
+        let doc = parse_query(query).unwrap();
+        let given = Variables::from_json(variables);
+        let (_, op) = doc.operations.iter().next().unwrap();
+        let vars = Vars {
+            given: &given,
+            defs: &op.node.variable_definitions,
+        };
+        root(&doc, &op.node.selection_set.node, &vars, SIZES)
+    }
+
+    #[test]
+    fn indicators_cost_codes_times_rows_times_fields() {
+        let q = "{ indicators(groupBy: [UNIT, UNIT, DISTRICT]) { code } }";
+        assert_eq!(price_of(q, serde_json::json!({})), (10 * 185, 0));
+        let q = r#"{ indicators(codes: ["a", "b"]) { code group { code } } }"#;
+        assert_eq!(price_of(q, serde_json::json!({})), (2 * 3, 0));
+        let q = "query($g: [IndicatorGroupBy!] = [KIND]) { indicators(groupBy: $g) { code } }";
+        assert_eq!(price_of(q, serde_json::json!({})), (10 * 3, 0));
+        assert_eq!(
+            price_of(q, serde_json::json!({ "g": ["UNIT"] })),
+            (10 * 173, 0)
+        );
+    }
+
+    #[test]
+    fn series_cost_periods_and_the_first_schema_is_free() {
+        let q = r#"{ indicatorSeries(code: "x", from: "2020-01-01", to: "2024-12-31", period: QUARTER) { asOf value } }"#;
+        assert_eq!(price_of(q, serde_json::json!({})), (20 * 2, 0));
+        let q = r#"{ indicatorSeries(code: "x", from: "1000-01-01", to: "2024-12-31") { value } }"#;
+        assert_eq!(
+            price_of(q, serde_json::json!({})),
+            (1, 0),
+            "refused by the resolver"
+        );
+        let q = "{ a: __schema { types { name } } b: __schema { types { name } } }";
+        assert_eq!(price_of(q, serde_json::json!({})), (SCHEMA, 3));
+    }
+}
