@@ -2,9 +2,11 @@
 //! depth ([`depth`]: introspection is bounded by the schema and not counted) and
 //! complexity (async-graphql's count, where lists cost their page size, plus the
 //! [`price`] of the fields that compute, sized by the caller's data). Over a limit, the
-//! operation is refused with `QUERY_TOO_DEEP` or `QUERY_TOO_COMPLEX`.
+//! operation is refused with `QUERY_TOO_DEEP` or `QUERY_TOO_COMPLEX`. Before validation,
+//! a document whose fragments expand past the complexity limit is refused ([`expansion`]).
 
 mod depth;
+mod expansion;
 mod price;
 mod walk;
 
@@ -48,6 +50,20 @@ impl Extension for Cost {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // Before async-graphql parses: its recursion check already inlines every spread.
+        if let Some(limits) = ctx.data_opt::<Limits>()
+            && query.contains("...")
+            && let Ok(doc) = async_graphql::parser::parse_query(query)
+        {
+            let fields = expansion::inlined_fields(&doc);
+            let max = limits.max_complexity as u64;
+            if fields > max {
+                let msg = format!(
+                    "the document selects {fields} fields once its fragments are inlined, over the limit of {max}"
+                );
+                return Err(refusal("QUERY_TOO_COMPLEX", msg));
+            }
+        }
         let doc = next.run(ctx, query, variables).await?;
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some((doc.clone(), variables.clone()));
