@@ -11,6 +11,8 @@
 //! | `indicatorCategories` | units in scope + 100 × fields per category |
 //! | `analyticsQuery` | [`ANALYTICS`] + `limit` |
 //! | `previewReport`, `runReportNow`, `refreshIndicators` | [`RENDER`] |
+//! | `reportRuns` | `first` × fields per run (a list) |
+//! | `reportArchive` | [`ARCHIVE`] |
 //! | `__schema` | nothing for the first of an operation (introspection is bounded by the schema), [`SCHEMA`] for each further one |
 //!
 //! Breakdown rows: 1 for `PROVINCE` (and when none is asked), the districts in scope
@@ -28,6 +30,8 @@ use crate::service::sizes::Sizes;
 pub const RENDER: u64 = 25_000;
 /// The fixed part of an analytics query's price (loading its tables, planning).
 pub const ANALYTICS: u64 = 10_000;
+/// An archived report read back (its HTML, text and files in base64).
+pub const ARCHIVE: u64 = 1_000;
 /// A whole-schema introspection answer.
 pub const SCHEMA: u64 = 2_000;
 /// Kinds of unit (xã, phường, thị trấn).
@@ -134,6 +138,14 @@ fn field(doc: &ExecutableDocument, f: &Field, vars: &Vars<'_>, sizes: Sizes) -> 
             ANALYTICS.saturating_add(limit.min(crate::analytics::MAX_ROWS as u64))
         }
         "previewReport" | "runReportNow" | "refreshIndicators" => RENDER,
+        "reportRuns" => {
+            let first = match vars.arg(f, "first") {
+                Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+                _ => 20,
+            };
+            first.saturating_mul(each)
+        }
+        "reportArchive" => ARCHIVE,
         "__schema" => SCHEMA,
         _ => 0,
     }
@@ -241,5 +253,7 @@ mod tests {
         );
         let q = "{ a: __schema { types { name } } b: __schema { types { name } } }";
         assert_eq!(price_of(q, serde_json::json!({})), (SCHEMA, 3));
+        let q = "{ reportRuns(first: 100) { id status } }";
+        assert_eq!(price_of(q, serde_json::json!({})), (200, 0));
     }
 }
