@@ -125,8 +125,9 @@ pub struct Limits {
     /// Maximum depth of a GraphQL query.
     #[arg(long, env = "COSO_MAX_DEPTH", default_value_t = 12)]
     pub max_depth: usize,
-    /// Maximum complexity of a GraphQL query (lists count by their page size).
-    #[arg(long, env = "COSO_MAX_COMPLEXITY", default_value_t = 50_000)]
+    /// Maximum complexity of a GraphQL query (lists count by their page size, computing
+    /// fields by the values they yield).
+    #[arg(long, env = "COSO_MAX_COMPLEXITY", default_value_t = 100_000)]
     pub max_complexity: usize,
     /// Maximum number of operations in one batched request.
     #[arg(long, env = "COSO_MAX_BATCH", default_value_t = 10)]
@@ -134,6 +135,9 @@ pub struct Limits {
     /// Maximum size of a request body, in bytes.
     #[arg(long, env = "COSO_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
+    /// Largest answer of `/graphql`, in bytes (`RESPONSE_TOO_LARGE` beyond).
+    #[arg(long, env = "COSO_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_response_bytes: usize,
     /// Largest page a list query may ask for with `first`.
     #[arg(long, env = "COSO_MAX_PAGE_SIZE", default_value_t = 500)]
     pub max_page_size: u64,
@@ -168,9 +172,10 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_depth: 12,
-            max_complexity: 50_000,
+            max_complexity: 100_000,
             max_batch: 10,
             max_body_bytes: 256 * 1024,
+            max_response_bytes: 16 * 1024 * 1024,
             max_page_size: 500,
             batch_window_ms: 2,
             query_timeout_ms: 10_000,

@@ -9,6 +9,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let cli = coso::cli::Cli::parse();
     coso::telemetry::init(&cli.settings.log_format);
+    coso::telemetry::log_panics();
     let database_url = cli.settings.database_url().to_owned();
     let smtp_secrets = cli
         .settings

@@ -16,7 +16,7 @@
 //! | `BAD_USER_INPUT` | an argument of the wrong type or shape |
 //! | `GRAPHQL_VALIDATION_FAILED` | a document that does not parse or validate |
 //! | `QUERY_TOO_DEEP`, `QUERY_TOO_COMPLEX` | over the depth or complexity limit |
-//! | `BATCH_TOO_LARGE`, `BODY_TOO_LARGE`, `BAD_REQUEST` | request-level limits and shape |
+//! | `BATCH_TOO_LARGE`, `BODY_TOO_LARGE`, `RESPONSE_TOO_LARGE`, `BAD_REQUEST` | request-level limits and shape |
 //! | `SQL_SYNTAX`, `SQL_UNKNOWN_TABLE`, `SQL_NOT_ALLOWED`, `SQL_TOO_LARGE`, `SQL_TOO_COMPLEX`, `SQL_TOO_EXPENSIVE`, `SQL_UNKNOWN_COLUMN`, `SQL_TYPE_MISMATCH`, `SQL_UNSUPPORTED`, `SQL_INVALID`, `SQL_RESULT_TOO_LARGE`, `SQL_TIMEOUT`, `SQL_MEMORY_LIMIT`, `BUSY` (with `retryAfter`) | analytics queries (see `analytics`) |
 //! | `RATE_LIMITED` | the token made too many requests (HTTP 429 with `Retry-After`) |
 //! | `TIMEOUT` | a query ran longer than `COSO_QUERY_TIMEOUT_MS` (mutations are not cut) |

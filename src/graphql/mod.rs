@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod context;
+pub mod cost;
 pub mod error;
 pub mod guards;
 pub mod loaders;
@@ -39,9 +40,8 @@ pub fn build_schema(
     .data(datasets)
     .data(scheduler)
     .data(analytics)
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
     .data(limits)
+    .extension(cost::CostFactory)
     .extension(operation::OperationsFactory)
     .extension(audit::AuditFactory)
     .finish()

@@ -51,14 +51,22 @@ pub async fn authorize(
     Ok(principal)
 }
 
+/// The credentials of an `Authorization` value whose scheme is `Bearer`, in any case
+/// (RFC 9110: the scheme is case-insensitive).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(credentials.trim())
+}
+
 /// Resolves the bearer token; `Ok(None)` for a missing or unknown one.
 async fn authenticate(req: &Request, state: &AppState) -> Result<Option<Principal>, Response> {
     let Some(secret) = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(bearer)
     else {
         return Ok(None);
     };

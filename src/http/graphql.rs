@@ -1,4 +1,4 @@
-//! `POST /graphql` (and GraphiQL on `GET /graphql`): authenticates and rate-limits the
+//! `POST /graphql`: authenticates and rate-limits the
 //! token, enforces the body-size and batch limits, runs each operation with the
 //! caller's context (queries under the timeout; mutations are never cut), gives every
 //! error a stable code and records each operation's metrics.
@@ -7,16 +7,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
 use chrono::Utc;
 use poem::http::StatusCode;
-use poem::web::{Data, Html};
+use poem::web::Data;
 use poem::{Body, Request, Response, handler};
 
 use super::cache::{Cached, Key, ResponseCache};
 use super::request_id::{OperationNames, RequestId};
-use super::{AppState, auth, request_error};
+use super::{AppState, answer, auth, request_error};
 use crate::auth::Principal;
 use crate::graphql::audit::{self, AuditState};
 use crate::graphql::context::RequestData;
@@ -24,16 +23,6 @@ use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
 use crate::telemetry::metrics;
-
-#[handler]
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("coso GraphiQL")
-            .finish(),
-    )
-}
 
 #[handler]
 pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {
@@ -94,14 +83,16 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         true => BatchResponse::Single(responses.remove(0)),
         false => BatchResponse::Batch(responses),
     };
-    let Ok(bytes) = serde_json::to_vec(&body) else {
-        return request_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            "internal error",
-        );
+    let max = state.limits.max_response_bytes;
+    let serialized = answer::to_json(&body, max);
+    drop(body);
+    let bytes = match serialized {
+        Ok(bytes) => bytes,
+        Err(unsent) => return unsent_answer(unsent, max, names),
     };
-    let bytes = bytes::Bytes::from(bytes);
+    if bytes.len() >= answer::TRIM_ABOVE {
+        answer::release_memory_soon();
+    }
     if let Some((key, version)) = cached
         && all_queries
     {
@@ -116,6 +107,27 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         );
     }
     json_body(bytes, names)
+}
+
+/// The answer to a request whose answer could not be sent: `RESPONSE_TOO_LARGE`, or
+/// `INTERNAL` (logged).
+fn unsent_answer(unsent: answer::Unsent, max: usize, names: String) -> Response {
+    answer::release_memory_soon();
+    let mut resp = match unsent {
+        answer::Unsent::TooLarge => {
+            let msg = format!(
+                "the answer is larger than {max} bytes; ask for fewer fields, values or rows"
+            );
+            request_error(StatusCode::OK, "RESPONSE_TOO_LARGE", &msg)
+        }
+        answer::Unsent::Internal(e) => {
+            tracing::error!(error = %e, "answer serialisation failed");
+            let msg = "internal error";
+            request_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", msg)
+        }
+    };
+    resp.set_data(OperationNames(names));
+    resp
 }
 
 /// A JSON answer carrying its operation names (for the request log).
@@ -149,6 +161,13 @@ async fn read_batch(
             return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg));
         }
     };
+    if is_empty_batch(&bytes) {
+        let msg = format!(
+            "the batch is empty: send one operation, or an array of 1 to {} operations",
+            state.limits.max_batch
+        );
+        return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &msg));
+    }
     let Ok(batch) = serde_json::from_slice::<BatchRequest>(&bytes) else {
         let msg = "the body must be a GraphQL request in JSON: {\"query\": \"...\", \"variables\": {...}}";
         return Err(request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg));
@@ -167,6 +186,11 @@ async fn read_batch(
     }
     let single = requests.len() == 1 && !bytes.trim_ascii_start().starts_with(b"[");
     Ok((requests, single, bytes.to_vec()))
+}
+
+/// Whether the body is a JSON array with nothing in it.
+fn is_empty_batch(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<Vec<serde::de::IgnoredAny>>(bytes).is_ok_and(|v| v.is_empty())
 }
 
 /// Runs one operation (a query under the timeout); returns its response, name and kind.
@@ -207,7 +231,11 @@ async fn execute(
                 tracing::warn!(operation = name, "mutation over the query timeout; letting it finish");
                 run.await
             }
-            _ => timed_out(state, (principal, request_id), &audit, &document, limit).await,
+            _ => {
+                // What the cut query had built is dropped with it: hand it back.
+                answer::release_memory_soon();
+                timed_out(state, (principal, request_id), &audit, &document, limit).await
+            }
         },
     };
     response.errors.iter_mut().for_each(ensure_code);

@@ -1,13 +1,15 @@
 //! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
-//! token), GraphiQL on `GET /graphql`, `POST /graphql`, `POST /analytics.csv` and
+//! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
 //! `GET /reports/files/{id}`. Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
 
 mod analytics;
+mod answer;
 pub mod auth;
 pub mod cache;
+mod graphiql;
 mod graphql;
 mod health;
 mod metrics;
@@ -18,8 +20,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poem::http::{StatusCode, header};
+use poem::middleware::CatchPanic;
 use poem::web::Json;
-use poem::{EndpointExt, IntoResponse, Response, Route, get};
+use poem::{Endpoint, EndpointExt, IntoResponse, Response, Route, get};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
@@ -53,18 +56,45 @@ pub struct AppState {
     pub cache: Arc<cache::ResponseCache>,
 }
 
-/// The routes of the service.
+/// The routes of the service, inside [`stack`].
 pub fn routes(state: AppState) -> impl poem::Endpoint {
     let slow = state.slow_request;
-    Route::new()
+    let routes = Route::new()
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/metrics", get(metrics::scrape))
-        .at("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .at("/graphql", get(graphiql::page).post(graphql::graphql))
+        .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
-        .data(state)
+        .data(state);
+    stack(routes, slow)
+}
+
+/// The middleware around every route, outermost first: the request id, span, metrics
+/// and slow log ([`request_id`]), then the panic catch-all: a panic anywhere in a
+/// request answers `500` with `INTERNAL` (the panic is logged), never a dropped
+/// connection.
+pub fn stack(routes: impl Endpoint + 'static, slow: Duration) -> impl Endpoint {
+    routes
+        .with(CatchPanic::new().with_handler(panicked))
         .around(move |ep, req| request_id::observe(ep, req, slow))
+}
+
+/// The answer to a request that panicked (the panic hook has logged where, with a
+/// backtrace; this logs the message in the request's span).
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = message, "request panicked");
+    request_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error",
+    )
 }
 
 /// 401 with no detail.

@@ -44,7 +44,7 @@ pub use categories::categories;
 pub use compute::compute;
 pub use frames::Frames;
 pub use gaps::gaps;
-pub use params::{EngineConfig, GroupBy, Period};
+pub use params::{EngineConfig, GroupBy, MAX_PERIODS, Period};
 pub use registry::{IndicatorDef, Measure, Status, Thresholds, find, kind_name, registry, status};
 pub use rows::{
     ActivityRow, AwardRow, DirectiveRow, DistrictRow, HeadquartersRow, MembershipRow, OfficerRow,

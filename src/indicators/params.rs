@@ -99,6 +99,17 @@ impl Period {
         }
     }
 
+    /// How many periods overlap `from..=to`; none when `from` is after `to`.
+    pub fn count(self, from: NaiveDate, to: NaiveDate) -> Option<usize> {
+        if from > to {
+            return None;
+        }
+        let len = self.months();
+        let first = month_index(period_start(from, len));
+        let last = month_index(period_start(to, len));
+        usize::try_from(last.saturating_sub(first) / len + 1).ok()
+    }
+
     /// The last day of every period that overlaps `from..=to`, in order: the period
     /// holding `from` first, the period holding `to` last (its end may be after `to`).
     /// Errors when `from` is after `to` or the range spans more than [`MAX_PERIODS`].
@@ -173,6 +184,31 @@ mod tests {
                 .len(),
             72
         );
+    }
+
+    #[test]
+    fn period_counts_agree_with_the_ends() {
+        let ranges = [
+            (d(2024, 1, 15), d(2024, 3, 1)),
+            (d(2023, 11, 2), d(2024, 4, 1)),
+            (d(2019, 1, 1), d(2024, 12, 31)),
+            (d(2024, 5, 5), d(2024, 5, 5)),
+        ];
+        for period in [Period::Month, Period::Quarter, Period::Year] {
+            for (from, to) in ranges {
+                let ends = period.ends(from, to).unwrap();
+                assert_eq!(
+                    period.count(from, to),
+                    Some(ends.len()),
+                    "{period:?} {from} {to}"
+                );
+            }
+        }
+        assert_eq!(
+            Period::Month.count(d(1900, 1, 1), d(2024, 12, 31)),
+            Some(1500)
+        );
+        assert_eq!(Period::Month.count(d(2024, 2, 1), d(2024, 1, 1)), None);
     }
 
     #[test]

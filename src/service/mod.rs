@@ -23,6 +23,7 @@ pub mod page;
 pub mod plausible;
 pub mod schedules;
 pub mod scope;
+pub mod sizes;
 pub mod tokens;
 pub mod units;
 pub mod version;

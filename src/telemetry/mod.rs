@@ -15,6 +15,16 @@ pub fn init(format: &str) {
     let _ = tracing::subscriber::set_global_default(subscriber(format, filter, std::io::stderr));
 }
 
+/// Logs every panic (message, place, backtrace) through `tracing`, in the span where it
+/// happened, instead of printing it to stderr (the server's `main` installs it; a
+/// request that panicked still gets its `500 INTERNAL` answer from the HTTP layer).
+pub fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let backtrace = std::backtrace::Backtrace::force_capture();
+        tracing::error!(panic = %info, %backtrace, "panic");
+    }));
+}
+
 /// The subscriber `init` installs, writing to `writer`: JSON lines for `json` (with the
 /// current span as `span` and every enclosing one in `spans`, so the `request` span's
 /// `request_id` is there even inside a nested span), text otherwise.

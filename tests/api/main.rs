@@ -7,6 +7,7 @@
 mod access;
 mod analytics;
 mod attack_analytics;
+mod attack_graphql;
 mod audit;
 mod bad_input;
 mod cache;
@@ -14,6 +15,7 @@ mod cli;
 mod demo;
 mod faults;
 mod fuzz;
+mod graphiql;
 mod helpers;
 mod indicators;
 mod limits;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::dataset::DatasetCache;
 use crate::graphql::context::Ctx;
-use crate::graphql::error::GqlResult;
+use crate::graphql::error::{GqlResult, coded};
 use crate::graphql::types::{IndicatorDefinition, IndicatorGroupBy, IndicatorValueObject};
 use crate::indicators::{self, EngineConfig};
 use crate::service::indicators as service;
@@ -82,7 +82,8 @@ impl IndicatorQuery {
         Ok(IndicatorValueObject::wrap(values, fresh))
     }
 
-    /// One indicator as a series: each period from `from` to `to` taken on its last day.
+    /// One indicator as a series: each period from `from` to `to` taken on its last day
+    /// (at most 600 periods).
     async fn indicator_series(
         &self,
         ctx: &Context<'_>,
@@ -92,6 +93,15 @@ impl IndicatorQuery {
         #[graphql(default)] period: SeriesPeriod,
         group_by: Option<Vec<IndicatorGroupBy>>,
     ) -> Result<Vec<IndicatorValueObject>> {
+        let periods = indicators::Period::from(period).count(from, to);
+        if let Some(n) = periods.filter(|n| *n > indicators::MAX_PERIODS) {
+            let msg = format!(
+                "a series spans at most {} periods; {from} to {to} by {} is {n}",
+                indicators::MAX_PERIODS,
+                format!("{period:?}").to_lowercase()
+            );
+            return Err(coded("INVALID_INPUT", msg));
+        }
         let (values, fresh) =
             service::series(ask(ctx), code, (from, to), period.into(), groups(group_by))
                 .await

@@ -1,0 +1,37 @@
+//! How much data a caller's scope holds: the unit and district counts that the GraphQL
+//! layer prices computing fields by (a breakdown by unit yields one row per unit).
+
+use entity::unit;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+
+use super::{Result, scope};
+use crate::auth::Scope;
+
+/// Counts of the caller's data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sizes {
+    /// Units in scope (every unit on record, valid or not: an upper bound).
+    pub units: u64,
+    /// Districts with units in scope.
+    pub districts: u64,
+}
+
+/// The sizes of `scope`'s data, in one statement.
+pub async fn sizes(db: &impl ConnectionTrait, scope: &Scope) -> Result<Sizes> {
+    let counts = scope::by_district(unit::Entity::find(), scope, unit::Column::DistrictCode)
+        .select_only()
+        .column_as(Expr::col(unit::Column::Code).count(), "units")
+        .column_as(
+            Expr::col(unit::Column::DistrictCode).count_distinct(),
+            "districts",
+        )
+        .into_tuple::<(i64, i64)>()
+        .one(db)
+        .await?;
+    let (units, districts) = counts.unwrap_or_default();
+    Ok(Sizes {
+        units: u64::try_from(units).unwrap_or(0),
+        districts: u64::try_from(districts).unwrap_or(0),
+    })
+}
