@@ -558,6 +558,7 @@ fn an_admins_refused_mutations_leave_nothing_behind() {
         ..Config::default()
     });
     let (refused, accepted) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let codes = std::cell::RefCell::new(std::collections::BTreeMap::new());
     let result = runner.run(&admin_mutation(), |(query, variables)| {
         let before = rt.block_on(fingerprint(&app));
         let body = json!({ "query": query, "variables": variables });
@@ -572,6 +573,10 @@ fn an_admins_refused_mutations_leave_nothing_behind() {
         let after = rt.block_on(fingerprint(&app));
         if answer.get("errors").is_some() {
             refused.set(refused.get() + 1);
+            let code = answer["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("?");
+            *codes.borrow_mut().entry(code.to_owned()).or_insert(0u32) += 1;
             prop_assert_eq!(
                 &after,
                 &before,
@@ -595,6 +600,7 @@ fn an_admins_refused_mutations_leave_nothing_behind() {
     let (refused, accepted) = (refused.get(), accepted.get());
     assert!(
         refused > cases / 4 && accepted > 0,
-        "both kinds were tried ({refused} refused, {accepted} accepted)"
+        "both kinds were tried ({refused} refused, {accepted} accepted; codes {:?})",
+        codes.borrow()
     );
 }
