@@ -97,12 +97,20 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     )
 }
 
-/// 401 with no detail.
+/// 401 with the code and no detail: a missing, malformed, unknown or revoked token all get
+/// the same answer (GraphiQL and other clients show its message instead of failing to parse
+/// an empty body).
 fn unauthorized() -> Response {
-    Response::builder()
-        .status(StatusCode::UNAUTHORIZED)
-        .header(header::WWW_AUTHENTICATE, "Bearer")
-        .finish()
+    let mut resp = request_error(
+        StatusCode::UNAUTHORIZED,
+        "UNAUTHENTICATED",
+        "a valid token is required: Authorization: Bearer <token>",
+    );
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer"),
+    );
+    resp
 }
 
 /// A request-level error in the GraphQL error shape.

@@ -10,11 +10,19 @@ use crate::helpers::{CITY, OTHER, TestApp, first_code};
 async fn missing_or_wrong_tokens_get_401_without_detail() {
     let app = TestApp::spawn_with(Default::default(), false).await;
     let body = json!({ "query": "{ me { name } }" });
+    let mut answers = Vec::new();
     for token in [None, Some("coso_wrong"), Some("")] {
         let resp = app.post(token, &body).await;
         assert_eq!(resp.status(), 401);
-        assert!(resp.text().await.expect("body").is_empty(), "no detail");
+        assert_eq!(resp.headers()["www-authenticate"], "Bearer");
+        let answer: Value = resp.json().await.expect("a JSON body");
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+        answers.push(answer);
     }
+    assert!(
+        answers.windows(2).all(|w| w[0] == w[1]),
+        "no detail: a missing and a wrong token get the same answer"
+    );
     let health = app
         .client
         .get(format!("{}/health", app.base))
