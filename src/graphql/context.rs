@@ -1,6 +1,9 @@
 //! Per-request context: the caller, the database, the limits and the DataLoader,
 //! reached from any resolver through [`Ctx`].
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use chrono::NaiveDate;
@@ -24,6 +27,34 @@ pub struct RequestData {
     pub request_id: String,
     /// The operation's audit bookkeeping (committed mutations, running audited fields).
     pub audit: AuditState,
+    /// The cost budget the operations of one HTTP request share.
+    pub budget: Arc<Budget>,
+}
+
+/// What is left of one HTTP request's complexity budget: the operations of a batch share
+/// `COSO_MAX_COMPLEXITY`, so ten operations cannot cost ten times the limit.
+#[derive(Debug)]
+pub struct Budget(AtomicU64);
+
+impl Budget {
+    /// A budget of `limit`.
+    pub fn new(limit: usize) -> Arc<Self> {
+        Arc::new(Self(AtomicU64::new(limit as u64)))
+    }
+
+    /// What is left.
+    pub fn remaining(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Takes `cost` from the budget; false (and nothing taken) when less is left.
+    pub fn spend(&self, cost: u64) -> bool {
+        self.0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(cost)
+            })
+            .is_ok()
+    }
 }
 
 /// Shorthand accessors on the resolver context.

@@ -18,7 +18,7 @@ use super::request_id::{OperationNames, RequestId};
 use super::{AppState, answer, auth, request_error};
 use crate::auth::Principal;
 use crate::graphql::audit::{self, AuditState};
-use crate::graphql::context::RequestData;
+use crate::graphql::context::{Budget, RequestData};
 use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
@@ -68,11 +68,13 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     if let Some(resp) = hit(&cached) {
         return resp;
     }
+    let batch = Batch::new(&state.limits);
     let mut responses = Vec::with_capacity(requests.len());
     let mut names = Vec::with_capacity(requests.len());
     let mut all_queries = true;
     for request in requests {
-        let (response, name, kind) = execute(state, &principal, &request_id, request).await;
+        let (response, name, kind) =
+            execute(state, (&principal, &request_id), &batch, request).await;
         all_queries &= kind == "query" && response.errors.is_empty();
         responses.push(response);
         names.push(name);
@@ -194,10 +196,25 @@ fn is_empty_batch(bytes: &[u8]) -> bool {
 }
 
 /// Runs one operation (a query under the timeout); returns its response, name and kind.
+/// What the operations of one HTTP request share: the complexity budget and the deadline.
+struct Batch {
+    budget: Arc<Budget>,
+    deadline: tokio::time::Instant,
+}
+
+impl Batch {
+    fn new(limits: &crate::config::Limits) -> Self {
+        Self {
+            budget: Budget::new(limits.max_complexity),
+            deadline: tokio::time::Instant::now() + Duration::from_millis(limits.query_timeout_ms),
+        }
+    }
+}
+
 async fn execute(
     state: &AppState,
-    principal: &Principal,
-    request_id: &str,
+    (principal, request_id): (&Principal, &str),
+    batch: &Batch,
     request: async_graphql::Request,
 ) -> (async_graphql::Response, String, &'static str) {
     let audit = AuditState::default();
@@ -215,6 +232,7 @@ async fn execute(
         today: Utc::now().date_naive(),
         request_id: request_id.to_owned(),
         audit: audit.clone(),
+        budget: batch.budget.clone(),
     };
     let info = Arc::new(OperationInfo::default());
     let started = Instant::now();
@@ -224,7 +242,7 @@ async fn execute(
     tokio::pin!(run);
     let mut response = tokio::select! {
         response = &mut run => response,
-        () = tokio::time::sleep(limit) => match info.get() {
+        () = tokio::time::sleep_until(batch.deadline) => match info.get() {
             // A write is never cut: a dropped commit may still land, and the caller
             // could not know whether it did. It runs to its end.
             Some((name, "mutation")) => {

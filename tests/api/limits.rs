@@ -74,6 +74,41 @@ async fn batches_and_bodies_over_the_limit_are_refused() {
     );
 }
 
+#[tokio::test]
+async fn the_operations_of_a_batch_share_one_cost_budget() {
+    let app = TestApp::spawn_with(small(), true).await;
+    // Two pages of 100 units cost over a third of the limit of 2,000: one such operation
+    // passes alone, three in one request cannot all be served.
+    let units = |alias: &str| {
+        format!("{alias}: units(first: 100) {{ edges {{ node {{ code name kind }} }} }}")
+    };
+    let op = json!({ "query": format!("{{ {} {} }}", units("a"), units("b")) });
+    let alone: Value = app
+        .post(Some(&app.admin), &op)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(alone["errors"].is_null(), "{alone}");
+    let resp = app.post(Some(&app.admin), &json!([op, op, op])).await;
+    assert_eq!(resp.status(), 200);
+    let answers: Value = resp.json().await.expect("json");
+    let answers = answers.as_array().expect("a batch answer");
+    let served = answers.iter().filter(|a| a["errors"].is_null()).count();
+    assert_eq!(
+        answers[0]["data"]["b"]["edges"].as_array().map(Vec::len),
+        Some(100)
+    );
+    assert!(
+        served < 3,
+        "three operations of over a third of the limit each were all served"
+    );
+    let last = &answers[2];
+    assert_eq!(first_code(last), "QUERY_TOO_COMPLEX", "{last}");
+    let message = last["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("share"), "{message}");
+}
+
 /// graphql-js's `getIntrospectionQuery()`, verbatim: what GraphiQL and codegen send.
 pub const INTROSPECTION: &str = include_str!("fixtures/introspection.graphql");
 

@@ -108,6 +108,16 @@ impl Extension for Cost {
             );
             return Err(vec![refusal("QUERY_TOO_COMPLEX", msg)]);
         }
+        let budget = ctx.data_opt::<RequestData>().map(|r| &r.budget);
+        if let Some(budget) = budget
+            && !budget.spend(priced)
+        {
+            let left = budget.remaining();
+            let msg = format!(
+                "the query costs {priced}, over the {left} left of this batch's limit of {max}: the operations of one request share it"
+            );
+            return Err(vec![refusal("QUERY_TOO_COMPLEX", msg)]);
+        }
         Ok(ValidationResult {
             complexity: usize::try_from(priced).unwrap_or(usize::MAX),
             ..result
