@@ -91,6 +91,18 @@ pub async fn connect_and_migrate(
     }
 }
 
+/// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it takes the
+/// write lock at once (waiting out the busy timeout) instead of failing with "database is
+/// locked" when it first reads and then writes; on PostgreSQL an ordinary transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     migration::Migrator::up(db, None).await

@@ -9,7 +9,7 @@ use chrono::{SubsecRound, Utc};
 use entity::{report_archive as archive, report_archive_file as file, report_run as run};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -115,7 +115,7 @@ pub async fn store(
         created_at: Set(Utc::now().trunc_subsecs(6)),
         ..Default::default()
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let saved = match row.insert(&txn).await {
         Ok(saved) => saved,
         Err(e)

@@ -3,7 +3,7 @@
 //! written in bulk every `FLUSH_ROWS` rows (so memory stays bounded at national x10),
 //! then commit.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::SeedReport;
 use super::batch::Batch;
@@ -33,7 +33,7 @@ pub(crate) async fn run(
     provinces: &[RefProvince],
     if_not_empty: IfNotEmpty,
 ) -> Result<SeedReport, SeedError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !units_absent(&txn).await? {
         txn.rollback().await?;
         return match if_not_empty {

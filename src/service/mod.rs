@@ -39,12 +39,7 @@ pub type Result<T> = std::result::Result<T, ServiceError>;
 /// half way with "database is locked" when it turns from reading to writing.
 /// PostgreSQL ignores the mode.
 pub async fn begin(db: &sea_orm::DatabaseConnection) -> Result<sea_orm::DatabaseTransaction> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    let options = TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    };
-    Ok(db.begin_with_options(options).await?)
+    Ok(crate::db::begin_write(db).await?)
 }
 
 /// Serialises, until the transaction ends, the writers that check a rule no unique
