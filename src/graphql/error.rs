@@ -1,27 +1,9 @@
 //! Error mapping at the API boundary. Every error a client sees carries
-//! `extensions.code`, one of the stable codes below; internal failures are logged here,
+//! `extensions.code`, one of the stable codes; internal failures are logged here,
 //! once, with their cause, and reach the client only as "internal error".
 //!
-//! | code | meaning |
-//! |---|---|
-//! | `UNAUTHENTICATED` | no or bad token (HTTP 401, no body detail) |
-//! | `FORBIDDEN` | the token's role or district does not allow it |
-//! | `NOT_FOUND` | no such record, or not visible to the caller |
-//! | `UNKNOWN_UNIT` | a unit code that does not exist (or is outside the district) |
-//! | `INVALID_DATE_RANGE` | an end date before its start date |
-//! | `DUPLICATE_CHIEF` | a unit already has a chief in post |
-//! | `RANK_NOT_ALLOWED` | a rank the position does not allow |
-//! | `INVALID_INPUT` | any other invalid value |
-//! | `INVALID_CURSOR` | an `after` cursor this server did not make |
-//! | `BAD_USER_INPUT` | an argument of the wrong type or shape |
-//! | `GRAPHQL_VALIDATION_FAILED` | a document that does not parse or validate |
-//! | `QUERY_TOO_DEEP`, `QUERY_TOO_COMPLEX` | over the depth or complexity limit |
-//! | `BATCH_TOO_LARGE`, `BODY_TOO_LARGE`, `RESPONSE_TOO_LARGE`, `BAD_REQUEST` | request-level limits and shape |
-//! | `SQL_SYNTAX`, `SQL_UNKNOWN_TABLE`, `SQL_NOT_ALLOWED`, `SQL_TOO_LARGE`, `SQL_TOO_COMPLEX`, `SQL_TOO_EXPENSIVE`, `SQL_UNKNOWN_COLUMN`, `SQL_TYPE_MISMATCH`, `SQL_UNSUPPORTED`, `SQL_INVALID`, `SQL_RESULT_TOO_LARGE`, `SQL_TIMEOUT`, `SQL_MEMORY_LIMIT`, `BUSY` (with `retryAfter`) | analytics queries (see `analytics`) |
-//! | `RATE_LIMITED` | the token made too many requests (HTTP 429 with `Retry-After`) |
-//! | `TIMEOUT` | a query ran longer than `COSO_QUERY_TIMEOUT_MS` (mutations are not cut) |
-//! | `DATABASE_UNAVAILABLE` | the database cannot be reached right now (HTTP 503 with `Retry-After` before a token could be checked); retry |
-//! | `INTERNAL` | a server-side failure |
+//! The codes and when each is given are listed once, in the README's "Errors" table;
+//! `tests/api/fuzz.rs` holds the list a client may rely on and fails on any other.
 
 use std::sync::Arc;
 
