@@ -31,9 +31,11 @@ fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, SeedError> {
         .ok_or_else(|| SeedError::InvalidReference(format!("bad date {y}-{m}-{d}")))
 }
 
-/// The editions: province, first day, last day (inclusive), the act. Counts come from the data.
-fn edition_defs()
--> Result<[(&'static str, NaiveDate, Option<NaiveDate>, &'static str); 4], SeedError> {
+/// An edition as declared here: province, first day, last day (inclusive), the act.
+type EditionDef = (&'static str, NaiveDate, Option<NaiveDate>, &'static str);
+
+/// The editions. Their unit counts come from the data, not from here.
+fn edition_defs() -> Result<[EditionDef; 4], SeedError> {
     Ok([
         // 173 units since Resolution 867/NQ-UBTVQH14 took effect (1 Feb 2020).
         (
@@ -146,7 +148,7 @@ pub(crate) fn parse() -> Result<History, SeedError> {
     let [qn_2024, kt_2024, qn_2025_01, qn_2025_07] = defs;
     let mut h = History::default();
     let period = |code: &str,
-                  def: &(&str, NaiveDate, Option<NaiveDate>, &str),
+                  def: &EditionDef,
                   name: &str,
                   kind: String,
                   district: Option<(String, String)>| unit_period::Model {
