@@ -474,6 +474,21 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_link_or_a_dangling_end_is_refused() {
+        let mut h = parse().unwrap();
+        assert!(check(&h).is_ok());
+        // Xã Trà Bùi's two links out of its 2025-01 period gone: no successor.
+        h.links.retain(|l| {
+            !(l.from_code.as_deref() == Some("21142") && l.effective_on == day(2025, 7, 1).unwrap())
+        });
+        let err = check(&h).unwrap_err().to_string();
+        assert!(err.contains("21142"), "{err}");
+        let mut h = parse().unwrap();
+        h.links[0].to_code = Some("99999".into());
+        assert!(check(&h).unwrap_err().to_string().contains("99999"));
+    }
+
+    #[test]
     fn kinds_come_from_names_where_no_type_is_given() {
         assert_eq!(
             AdminUnitKind::from_name("Thị trấn Tịnh Hà"),

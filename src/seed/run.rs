@@ -38,8 +38,11 @@ pub(crate) async fn run(
     if !units_absent(&txn).await? {
         return match if_not_empty {
             IfNotEmpty::Skip => {
-                // A database seeded before the history existed gets it now (once).
-                history::ensure(&txn).await?;
+                // A database seeded before the history existed gets it now (once), and
+                // a new data version so no cached answer hides it.
+                if history::ensure(&txn).await? > 0 {
+                    insert::finish(&txn).await?;
+                }
                 txn.commit().await?;
                 Ok(SeedReport {
                     skipped: true,
