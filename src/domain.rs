@@ -51,6 +51,37 @@ impl UnitKind {
 }
 
 domain_enum!(
+    /// Kind of commune-level unit in the administrative history: the 2024 kinds and the
+    /// special zone (đặc khu) that exists since 1 Jul 2025.
+    AdminUnitKind {
+        /// Xã (rural commune).
+        Xa = "xa" / "xã",
+        /// Phường (urban ward).
+        Phuong = "phuong" / "phường",
+        /// Thị trấn (township; none since 1 Jul 2025).
+        ThiTran = "thi_tran" / "thị trấn",
+        /// Đặc khu (commune-level special zone, since 1 Jul 2025: Lý Sơn).
+        DacKhu = "dac_khu" / "đặc khu",
+    }
+);
+
+impl AdminUnitKind {
+    /// Maps a Vietnamese type label (`xã`, `phường`, `thị trấn`, `đặc khu`).
+    pub fn from_vi(label: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.label_vi() == label)
+    }
+
+    /// The kind a unit's name starts with ("Thị trấn Sông Vệ" is a thị trấn).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let lower = name.to_lowercase();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| lower.starts_with(&format!("{} ", k.label_vi())))
+    }
+}
+
+domain_enum!(
     /// Police rank, lowest to highest (stored as its ordinal, see [`Rank::ordinal`]).
     Rank {
         BinhNhi = "binh_nhi" / "Binh nhì",

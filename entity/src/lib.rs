@@ -24,3 +24,6 @@ pub mod report_schedule;
 pub mod scope_version;
 pub mod union_activity;
 pub mod unit;
+pub mod unit_edition;
+pub mod unit_lineage;
+pub mod unit_period;

@@ -12,6 +12,7 @@ mod m20260101_000006_audit;
 mod m20260101_000007_report_archive;
 mod m20261202_000008_scope_version;
 mod m20261202_000009_unique_seats;
+mod m20261202_000010_unit_history;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000007_report_archive::Migration),
             Box::new(m20261202_000008_scope_version::Migration),
             Box::new(m20261202_000009_unique_seats::Migration),
+            Box::new(m20261202_000010_unit_history::Migration),
         ]
     }
 }

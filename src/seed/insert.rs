@@ -69,7 +69,10 @@ pub(crate) async fn write(txn: &DatabaseTransaction, batch: Batch) -> Result<(),
 /// Multi-row INSERTs of at most `MAX_BIND_PARAMS` values each. Every statement has a
 /// power-of-two number of rows, so a table needs only a dozen statement shapes and the
 /// driver's prepared-statement cache stays small.
-async fn insert_all<E>(txn: &DatabaseTransaction, rows: Vec<E::Model>) -> Result<(), DbErr>
+pub(crate) async fn insert_all<E>(
+    txn: &DatabaseTransaction,
+    rows: Vec<E::Model>,
+) -> Result<(), DbErr>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel>,
@@ -115,7 +118,10 @@ pub(crate) async fn finish(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         .await
 }
 
-async fn advance_sequence(txn: &DatabaseTransaction, table: impl EntityName) -> Result<(), DbErr> {
+pub(crate) async fn advance_sequence(
+    txn: &DatabaseTransaction,
+    table: impl EntityName,
+) -> Result<(), DbErr> {
     let name = table.table_name();
     let sql = format!("SELECT setval(pg_get_serial_sequence('{name}', 'id'), MAX(id)) FROM {name}");
     txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql))

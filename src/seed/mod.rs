@@ -21,6 +21,7 @@ mod demo;
 mod dialogue;
 mod documents;
 mod error;
+mod history;
 mod insert;
 mod names;
 mod premises;

@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use super::SeedReport;
 use super::batch::Batch;
 use super::error::SeedError;
+use super::history;
 use super::insert;
 use super::profile::Profile;
 use super::province;
@@ -35,15 +36,26 @@ pub(crate) async fn run(
 ) -> Result<SeedReport, SeedError> {
     let txn = crate::db::begin_write(db).await?;
     if !units_absent(&txn).await? {
-        txn.rollback().await?;
         return match if_not_empty {
-            IfNotEmpty::Skip => Ok(SeedReport {
-                skipped: true,
-                ..SeedReport::default()
-            }),
-            IfNotEmpty::Refuse => Err(SeedError::DatabaseNotEmpty),
+            IfNotEmpty::Skip => {
+                // A database seeded before the history existed gets it now (once), and
+                // a new data version so no cached answer hides it.
+                if history::ensure(&txn).await? > 0 {
+                    insert::finish(&txn).await?;
+                }
+                txn.commit().await?;
+                Ok(SeedReport {
+                    skipped: true,
+                    ..SeedReport::default()
+                })
+            }
+            IfNotEmpty::Refuse => {
+                txn.rollback().await?;
+                Err(SeedError::DatabaseNotEmpty)
+            }
         };
     }
+    history::ensure(&txn).await?;
     let mut ids = insert::current_ids(&txn).await?;
     let mut report = SeedReport::default();
     let mut pending = Batch::default();

@@ -15,6 +15,7 @@ pub mod directives;
 pub mod districts;
 mod error;
 pub mod headquarters;
+pub mod history;
 pub mod indicators;
 pub mod keyset;
 pub mod memberships;

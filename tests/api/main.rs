@@ -17,6 +17,7 @@ mod faults;
 mod fuzz;
 mod graphiql;
 mod helpers;
+mod history;
 mod indicators;
 mod limits;
 mod listing;

@@ -3,6 +3,7 @@
 mod analytics;
 mod audit;
 mod facts;
+mod history;
 mod indicators;
 mod people;
 pub(crate) mod schedules;
@@ -23,4 +24,5 @@ pub struct Query(
     indicators::IndicatorDetailQuery,
     schedules::ScheduleQuery,
     audit::AuditQuery,
+    history::HistoryQuery,
 );

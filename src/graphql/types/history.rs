@@ -1,0 +1,193 @@
+//! The administrative history's output types: editions, unit periods and lineage links
+//! (reference data, the same for every token).
+
+use async_graphql::{Enum, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use entity::{unit_edition, unit_lineage, unit_period};
+
+use super::parsed;
+use crate::domain::AdminUnitKind;
+
+/// A province's list of commune-level units, valid over a period.
+pub struct UnitEdition {
+    /// The edition row.
+    pub row: unit_edition::Model,
+    /// The kind code of each of its units.
+    pub kinds: Vec<String>,
+}
+
+/// How many units of an edition are of one kind.
+#[derive(SimpleObject)]
+pub struct UnitKindCount {
+    /// The kind.
+    pub kind: AdminUnitKind,
+    /// Number of units of that kind.
+    pub count: u64,
+}
+
+#[Object]
+impl UnitEdition {
+    /// Province code ("51" Quảng Ngãi, "62" Kon Tum until 30 Jun 2025).
+    async fn province_code(&self) -> &str {
+        &self.row.province_code
+    }
+    /// First day the list is in force.
+    async fn valid_from(&self) -> NaiveDate {
+        self.row.valid_from
+    }
+    /// Last day the list is in force (null while it still is).
+    async fn valid_to(&self) -> Option<NaiveDate> {
+        self.row.valid_to
+    }
+    /// The act that made it, e.g. "1279/NQ-UBTVQH15".
+    async fn act(&self) -> &str {
+        &self.row.act
+    }
+    /// Number of commune-level units (counted from the loaded data).
+    async fn unit_count(&self) -> i32 {
+        self.row.unit_count
+    }
+    /// Number of units of each kind present in the edition.
+    async fn counts_by_kind(&self) -> Result<Vec<UnitKindCount>> {
+        let mut out: Vec<UnitKindCount> = Vec::new();
+        for code in &self.kinds {
+            let kind = parsed("unit kind", code, AdminUnitKind::from_code)?;
+            match out.iter_mut().find(|c| c.kind == kind) {
+                Some(c) => c.count += 1,
+                None => out.push(UnitKindCount { kind, count: 1 }),
+            }
+        }
+        out.sort_by_key(|c| c.kind);
+        Ok(out)
+    }
+}
+
+/// A commune-level unit over one period: identified by its code and its `validFrom`
+/// (codes and names are reused; never match by name).
+pub struct UnitPeriod(pub unit_period::Model);
+
+#[Object]
+impl UnitPeriod {
+    /// Statistics-office code, e.g. "21025".
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name in this period.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Xã, phường, thị trấn or đặc khu.
+    async fn kind(&self) -> Result<AdminUnitKind> {
+        parsed("unit kind", &self.0.kind, AdminUnitKind::from_code)
+    }
+    /// First day of the period.
+    async fn valid_from(&self) -> NaiveDate {
+        self.0.valid_from
+    }
+    /// Last day of the period (null while it lasts).
+    async fn valid_to(&self) -> Option<NaiveDate> {
+        self.0.valid_to
+    }
+    /// District code in this period (null from 1 Jul 2025: no district level).
+    async fn district_code(&self) -> Option<&str> {
+        self.0.district_code.as_deref()
+    }
+    /// District name in this period.
+    async fn district_name(&self) -> Option<&str> {
+        self.0.district_name.as_deref()
+    }
+    /// Province code in this period.
+    async fn province_code(&self) -> &str {
+        &self.0.province_code
+    }
+}
+
+/// Whether a link carries the whole predecessor or a part of it.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LineageShare {
+    /// The whole predecessor went to this successor.
+    Whole,
+    /// The predecessor was divided; this link carries a part of it.
+    Part,
+}
+
+/// One link between a unit period and another one (or a district, or an unknown successor).
+pub struct LineageLink {
+    /// The link row.
+    pub row: unit_lineage::Model,
+    /// The period at the other end.
+    pub other: Option<unit_period::Model>,
+    /// The district at the other end (a predecessor district without communes).
+    pub district_code: Option<String>,
+}
+
+#[Object]
+impl LineageLink {
+    /// The unit period at the other end; null for a district or an unknown successor.
+    async fn unit(&self) -> Option<UnitPeriod> {
+        self.other.clone().map(UnitPeriod)
+    }
+    /// The predecessor was a district without communes (Huyện Lý Sơn, "536").
+    async fn district_code(&self) -> Option<&str> {
+        self.district_code.as_deref()
+    }
+    /// False when the other end is not known (the remainder of Xã Nghĩa Mỹ).
+    async fn known(&self) -> bool {
+        self.other.is_some() || self.district_code.is_some()
+    }
+    /// Whole or part of the predecessor.
+    async fn share(&self) -> LineageShare {
+        if self.row.share == "part" {
+            LineageShare::Part
+        } else {
+            LineageShare::Whole
+        }
+    }
+    /// What happened, as the data says: unchanged, merged, merged_renamed, split, retyped,
+    /// boundary_gain, boundary_loss, continued, district_to_unit.
+    async fn change(&self) -> &str {
+        &self.row.change
+    }
+    /// The resolution, e.g. "1677/NQ-UBTVQH15" (null when nothing changed).
+    async fn resolution(&self) -> Option<&str> {
+        self.row.resolution.as_deref()
+    }
+    /// Its clause (article 1 of 1677/NQ-UBTVQH15), when known.
+    async fn clause(&self) -> Option<&str> {
+        self.row.clause.as_deref()
+    }
+    /// The day the change took effect.
+    async fn effective_on(&self) -> NaiveDate {
+        self.row.effective_on
+    }
+    /// A note from the source data.
+    async fn note(&self) -> Option<&str> {
+        self.row.note.as_deref()
+    }
+}
+
+/// A unit period with its direct predecessors and successors.
+pub struct UnitLineage {
+    /// The unit period asked about.
+    pub unit: unit_period::Model,
+    /// Links into it.
+    pub predecessors: Vec<LineageLink>,
+    /// Links out of it.
+    pub successors: Vec<LineageLink>,
+}
+
+#[Object]
+impl UnitLineage {
+    /// The unit period valid on the day asked about.
+    async fn unit(&self) -> UnitPeriod {
+        UnitPeriod(self.unit.clone())
+    }
+    /// What it was made from (empty for the first edition known).
+    async fn predecessors(&self) -> &[LineageLink] {
+        &self.predecessors
+    }
+    /// What it became (empty while it is in force).
+    async fn successors(&self) -> &[LineageLink] {
+        &self.successors
+    }
+}

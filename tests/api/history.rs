@@ -1,0 +1,310 @@
+//! The administrative history through the API: editions and their counts, units on a
+//! day, the periods of a code, and lineage (splits, an unknown successor, a district
+//! that became a unit, Kon Tum's units).
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const UNITS_ON: &str = r#"query($on: NaiveDate, $p: String, $after: String) {
+  unitsOn(on: $on, provinceCode: $p, first: 200, after: $after) {
+    totalCount nextAfter nodes { code name kind districtCode provinceCode validFrom validTo }
+  }
+}"#;
+
+const LINEAGE: &str = r#"query($code: String!, $on: NaiveDate) {
+  unitLineage(code: $code, on: $on) {
+    unit { code name kind validFrom validTo provinceCode }
+    predecessors { known districtCode share change resolution clause effectiveOn
+                   unit { code name validFrom provinceCode } }
+    successors { known share change resolution clause effectiveOn note
+                 unit { code name validFrom provinceCode } }
+  }
+}"#;
+
+/// Every unit of province 51 valid on `on`, all pages.
+async fn units_on(app: &TestApp, on: &str) -> (u64, Vec<Value>) {
+    let mut after: Option<String> = None;
+    let mut nodes = Vec::new();
+    loop {
+        let data = app
+            .data(
+                &app.viewer,
+                UNITS_ON,
+                json!({ "on": on, "p": "51", "after": after }),
+            )
+            .await;
+        let page = &data["unitsOn"];
+        nodes.extend(page["nodes"].as_array().unwrap().iter().cloned());
+        match page["nextAfter"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return (page["totalCount"].as_u64().unwrap(), nodes),
+        }
+    }
+}
+
+fn count_kind(nodes: &[Value], kind: &str) -> usize {
+    nodes.iter().filter(|n| n["kind"] == kind).count()
+}
+
+async fn lineage(app: &TestApp, code: &str, on: &str) -> Value {
+    let data = app
+        .data(&app.viewer, LINEAGE, json!({ "code": code, "on": on }))
+        .await;
+    data["unitLineage"].clone()
+}
+
+fn codes(links: &Value) -> Vec<String> {
+    let mut out: Vec<String> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["unit"]["code"].as_str().map(str::to_owned))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_province_has_173_then_170_then_96_units() {
+    let app = TestApp::spawn().await;
+    for (on, want) in [
+        ("2024-12-31", 173),
+        ("2025-01-01", 170),
+        ("2025-06-30", 170),
+        ("2025-07-01", 96),
+    ] {
+        let (total, nodes) = units_on(&app, on).await;
+        assert_eq!(total, want, "{on}");
+        assert_eq!(nodes.len(), want as usize, "{on}");
+    }
+    let (_, old) = units_on(&app, "2024-12-31").await;
+    assert_eq!(count_kind(&old, "XA"), 148);
+    assert_eq!(count_kind(&old, "PHUONG"), 17);
+    assert_eq!(count_kind(&old, "THI_TRAN"), 8);
+    // Today (no `on`): the 96 units, no districts.
+    let data = app
+        .data(
+            &app.viewer,
+            r#"{ unitsOn(provinceCode: "51", first: 200) { totalCount nodes { kind districtCode } } }"#,
+            json!({}),
+        )
+        .await;
+    let nodes = data["unitsOn"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(data["unitsOn"]["totalCount"], 96);
+    assert_eq!(count_kind(&nodes, "XA"), 86);
+    assert_eq!(count_kind(&nodes, "PHUONG"), 9);
+    assert_eq!(count_kind(&nodes, "DAC_KHU"), 1);
+    assert!(nodes.iter().all(|n| n["districtCode"].is_null()));
+    // Kon Tum's own list until 30 Jun 2025.
+    let data = app
+        .data(
+            &app.viewer,
+            r#"{ unitsOn(on: "2025-06-30", provinceCode: "62") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["unitsOn"]["totalCount"], 102);
+    // Seeding again changes nothing.
+    let report = coso::seed::seed_demo(&app.db).await.unwrap();
+    assert!(report.skipped);
+    let (total, again) = units_on(&app, "2024-12-31").await;
+    assert_eq!((total, again), (173, old));
+    let data = app
+        .data(&app.viewer, "{ unitEditions { unitCount } }", json!({}))
+        .await;
+    assert_eq!(data["unitEditions"].as_array().unwrap().len(), 4);
+    // A database seeded before the history existed gets it on the next seed.
+    for table in ["unit_lineage", "unit_period", "unit_edition"] {
+        app.db
+            .execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .unwrap();
+    }
+    let data = app
+        .data(&app.viewer, "{ unitEditions { validFrom } }", json!({}))
+        .await;
+    assert_eq!(data["unitEditions"], json!([]));
+    assert!(coso::seed::seed_demo(&app.db).await.unwrap().skipped);
+    // Another document than before: not an answer from the response cache.
+    let data = app
+        .data(&app.viewer, "{ unitEditions { act unitCount } }", json!({}))
+        .await;
+    let counts: Vec<u64> = data["unitEditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["unitCount"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [173, 102, 170, 96]);
+}
+
+#[tokio::test]
+async fn editions_carry_their_act_and_counts_by_kind() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            &app.analyst,
+            r#"{ unitEditions(provinceCode: "51") { validFrom validTo act unitCount countsByKind { kind count } } }"#,
+            json!({}),
+        )
+        .await;
+    let eds = data["unitEditions"].as_array().unwrap();
+    let summary: Vec<(Value, Value, Value)> = eds
+        .iter()
+        .map(|e| {
+            (
+                e["validFrom"].clone(),
+                e["validTo"].clone(),
+                e["unitCount"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!("2020-02-01"), json!("2024-12-31"), json!(173)),
+            (json!("2025-01-01"), json!("2025-06-30"), json!(170)),
+            (json!("2025-07-01"), Value::Null, json!(96)),
+        ]
+    );
+    assert_eq!(eds[1]["act"], "1279/NQ-UBTVQH15");
+    assert_eq!(
+        eds[2]["countsByKind"],
+        json!([
+            { "kind": "XA", "count": 86 },
+            { "kind": "PHUONG", "count": 9 },
+            { "kind": "DAC_KHU", "count": 1 },
+        ])
+    );
+    // In force on one day: the 1 Jan 2025 list of Quảng Ngãi and Kon Tum's list.
+    let data = app
+        .data(
+            &app.city_viewer,
+            r#"{ unitEditions(on: "2025-03-01") { provinceCode unitCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["unitEditions"],
+        json!([{ "provinceCode": "62", "unitCount": 102 }, { "provinceCode": "51", "unitCount": 170 }])
+    );
+}
+
+#[tokio::test]
+async fn a_code_keeps_its_periods_and_a_name_moves_to_another_code() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            &app.viewer,
+            r#"{ unitPeriods(code: "21025") { name kind validFrom validTo districtCode } }"#,
+            json!({}),
+        )
+        .await;
+    let periods = data["unitPeriods"].as_array().unwrap();
+    assert_eq!(periods.len(), 3);
+    assert_eq!(periods[0]["name"], "Phường Nguyễn Nghiêm");
+    assert_eq!(periods[0]["validTo"], "2024-12-31");
+    assert_eq!(periods[0]["districtCode"], "522");
+    assert_eq!(periods[2]["name"], "Phường Cẩm Thành");
+    assert_eq!(periods[2]["validFrom"], "2025-07-01");
+    assert!(periods[2]["validTo"].is_null());
+    // Xã An Phú: 21262 in 2025-01, 21034 since 2025-07-01.
+    let jan = lineage(&app, "21262", "2025-03-01").await;
+    assert_eq!(jan["unit"]["name"], "Xã An Phú");
+    let jul = lineage(&app, "21034", "2025-07-01").await;
+    assert_eq!(jul["unit"]["name"], "Xã An Phú");
+    assert!(codes(&jan["successors"]).contains(&"21034".to_owned()));
+    assert!(codes(&jul["predecessors"]).contains(&"21262".to_owned()));
+    // 21262 in 2024 was Xã Nghĩa An; no unit 21262 exists today.
+    assert_eq!(
+        lineage(&app, "21262", "2024-06-01").await["unit"]["name"],
+        "Xã Nghĩa An"
+    );
+    assert!(lineage(&app, "21262", "2025-07-01").await.is_null());
+}
+
+#[tokio::test]
+async fn splits_and_an_unknown_remainder_are_data() {
+    let app = TestApp::spawn().await;
+    let tra_bui = lineage(&app, "21142", "2025-03-01").await;
+    assert_eq!(codes(&tra_bui["successors"]), ["21136", "21157"]);
+    for s in tra_bui["successors"].as_array().unwrap() {
+        assert_eq!(s["share"], "PART");
+        assert_eq!(s["resolution"], "1677/NQ-UBTVQH15");
+        assert_eq!(s["effectiveOn"], "2025-07-01");
+    }
+    let clauses: Vec<&str> = tra_bui["successors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["clause"].as_str().unwrap())
+        .collect();
+    assert_eq!(clauses, ["30", "31"]);
+
+    let nghia_my = lineage(&app, "21286", "2024-12-31").await;
+    let succ = nghia_my["successors"].as_array().unwrap();
+    assert_eq!(succ.len(), 2);
+    let known: Vec<&Value> = succ.iter().filter(|s| s["known"] == true).collect();
+    let unknown: Vec<&Value> = succ.iter().filter(|s| s["known"] == false).collect();
+    assert_eq!(known.len(), 1);
+    assert_eq!(known[0]["unit"]["code"], "21238");
+    assert_eq!(unknown.len(), 1);
+    assert!(unknown[0]["unit"].is_null());
+    assert_eq!(unknown[0]["share"], "PART");
+    assert_eq!(unknown[0]["resolution"], "1279/NQ-UBTVQH15");
+    assert!(unknown[0]["note"].as_str().unwrap().contains("REMAINDER"));
+    // Nghĩa Mỹ does not exist after 2024.
+    assert!(lineage(&app, "21286", "2025-01-01").await.is_null());
+}
+
+#[tokio::test]
+async fn ly_son_has_no_predecessor_commune_and_kon_tum_units_have_a_history() {
+    let app = TestApp::spawn().await;
+    let ly_son = lineage(&app, "21548", "2025-07-01").await;
+    assert_eq!(ly_son["unit"]["kind"], "DAC_KHU");
+    let preds = ly_son["predecessors"].as_array().unwrap();
+    assert_eq!(preds.len(), 1);
+    assert!(preds[0]["unit"].is_null());
+    assert_eq!(preds[0]["districtCode"], "536");
+    assert_eq!(preds[0]["change"], "district_to_unit");
+    assert_eq!(preds[0]["clause"], "91");
+    assert!(lineage(&app, "21548", "2024-12-31").await.is_null());
+
+    let kon_tum = lineage(&app, "23293", "2026-01-01").await;
+    assert_eq!(kon_tum["unit"]["name"], "Phường Kon Tum");
+    assert_eq!(kon_tum["unit"]["provinceCode"], "51");
+    assert_eq!(
+        codes(&kon_tum["predecessors"]),
+        ["23281", "23287", "23290", "23293", "23299"]
+    );
+    for p in kon_tum["predecessors"].as_array().unwrap() {
+        assert_eq!(p["unit"]["provinceCode"], "62");
+        assert_eq!(p["unit"]["validFrom"], "2024-05-01");
+        assert_eq!(p["clause"], "88");
+    }
+}
+
+#[tokio::test]
+async fn every_2024_unit_leads_to_a_unit_of_today() {
+    // About 350 requests: no rate limit here.
+    let limits = coso::config::Limits {
+        rate_limit_per_min: 0,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, true).await;
+    let (_, old) = units_on(&app, "2024-12-31").await;
+    assert_eq!(old.len(), 173);
+    for unit in &old {
+        let code = unit["code"].as_str().unwrap();
+        let first = lineage(&app, code, "2024-12-31").await;
+        let mut reached = false;
+        for mid in codes(&first["successors"]) {
+            let second = lineage(&app, &mid, "2025-01-01").await;
+            let ends = second["successors"].as_array().unwrap();
+            reached |= ends.iter().any(|e| e["unit"]["validFrom"] == "2025-07-01");
+        }
+        assert!(reached, "{code} has no path to a unit of 2025-07-01");
+    }
+}
