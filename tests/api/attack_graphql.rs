@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 7] = [
+    let attacks: [(&str, &str, String, &str); 9] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -57,6 +57,18 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             fan_out(30),
             "QUERY_TOO_COMPLEX",
         ),
+        (
+            "history: the largest pages with lineage",
+            &viewer,
+            history(5),
+            "ok",
+        ),
+        (
+            "history: 500 aliases of the largest page",
+            &viewer,
+            history(500),
+            "QUERY_TOO_COMPLEX",
+        ),
     ];
     for (name, token, document, expected) in attacks {
         let started = Instant::now();
@@ -88,6 +100,16 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         .await;
     println!("settled at {rss:.0} MiB, peak {:.0} MiB", server.peak_mib());
     assert!(rss <= SETTLED_MIB, "resident memory {rss} MiB");
+}
+
+/// `n` aliases of the administrative history's largest page, each with its lineage.
+fn history(n: usize) -> String {
+    let one = "unitsOn(on: \"2025-07-01\", first: 200) { totalCount nodes { code name } }";
+    let lineage = "unitLineage(code: \"21040\", on: \"2025-07-01\") { predecessors { share } }";
+    let body: Vec<String> = (0..n)
+        .map(|i| format!("u{i}: {one} l{i}: {lineage}"))
+        .collect();
+    format!("{{ {} }}", body.join(" "))
 }
 
 /// `n` fragments, each spreading the next twice: 2^n fields from a few hundred bytes
