@@ -116,22 +116,9 @@ pub fn dedup_key(normalized: &str) -> String {
     }
 }
 
-/// Control characters (C0, DEL, C1), bidirectional marks, embeddings, overrides and
-/// isolates, zero-width and other invisible format characters, line and paragraph
-/// separators.
+/// Control characters and the invisible ones ([`crate::text::is_invisible`]).
 fn is_forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00AD}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{200B}'..='\u{200F}'
-                | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-        )
+    c.is_control() || crate::text::is_invisible(c)
 }
 
 #[cfg(test)]

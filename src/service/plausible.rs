@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Result, ServiceError};
+use crate::text::is_invisible;
 
 /// The first plausible day of a record: the People's Public Security was founded on
 /// 19 August 1945.
@@ -97,27 +98,6 @@ fn check_chars(field: &'static str, text: &str, multi_line: bool) -> Result<()> 
         }),
         None => Ok(()),
     }
-}
-
-/// Line and paragraph separators: line breaks in a one-line field.
-fn is_separator(c: char) -> bool {
-    matches!(c, '\u{2028}' | '\u{2029}')
-}
-
-/// Format characters that change how text is shown without being seen: zero-width
-/// characters, bidirectional marks, embeddings, overrides and isolates, the BOM, the
-/// soft hyphen, invisible operators, interlinear annotations; and noncharacters.
-fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}'
-        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
-        | '\u{FFF0}'..='\u{FFFB}' | '\u{FFFE}' | '\u{FFFF}'
-        | '\u{E0000}'..='\u{E007F}'
-    ) || is_separator(c)
 }
 
 fn describe(c: char) -> &'static str {
