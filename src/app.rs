@@ -83,6 +83,7 @@ impl Application {
             limiter: crate::http::auth::limiter(&settings.limits),
             slow_request: Duration::from_millis(settings.observe.slow_request_ms),
             cache: Default::default(),
+            today: settings.today,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
@@ -131,6 +132,7 @@ impl Application {
                 self.state.db.clone(),
                 self.state.datasets.clone(),
                 every,
+                self.state.today,
             ))
         });
         let jobs = match self.scheduler.start().await {
@@ -198,11 +200,16 @@ fn server(
 
 /// Stores an indicator snapshot as of today at start and every `every` after (a no-op
 /// when the snapshot of the current data version and day exists).
-async fn refresh_indicators(db: DatabaseConnection, datasets: DatasetCache, every: Duration) {
+async fn refresh_indicators(
+    db: DatabaseConnection,
+    datasets: DatasetCache,
+    every: Duration,
+    pinned: Option<chrono::NaiveDate>,
+) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = pinned.unwrap_or_else(|| chrono::Utc::now().date_naive());
         let config = crate::indicators::EngineConfig::default();
         let started = std::time::Instant::now();
         let refreshed = crate::service::indicators::refresh(&db, &datasets, today, config).await;

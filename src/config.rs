@@ -52,6 +52,13 @@ pub struct Settings {
 
     #[command(flatten)]
     pub connections: ConnectionLimits,
+
+    /// Pins "today" (the default day of the API's `asOf` and `activeOn`, of the indicator
+    /// snapshots and of the response cache) to a fixed day, `YYYY-MM-DD`: to check or
+    /// show the figures of a past day as if it were today (the tests of the source
+    /// report's figures pin 2024-12-31). Unset in production.
+    #[arg(long, env = "COSO_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// How many connections may be open and how long a client may take to send a request.

@@ -32,28 +32,9 @@ macro_rules! domain_enum {
 }
 
 domain_enum!(
-    /// Kind of commune-level unit.
+    /// Kind of commune-level unit: the 2024 kinds and the special zone (đặc khu) that
+    /// exists since 1 Jul 2025 (Lý Sơn); there is no thị trấn since then.
     UnitKind {
-        /// Xã (rural commune).
-        Xa = "xa" / "xã",
-        /// Phường (urban ward).
-        Phuong = "phuong" / "phường",
-        /// Thị trấn (township).
-        ThiTran = "thi_tran" / "thị trấn",
-    }
-);
-
-impl UnitKind {
-    /// Maps the `ward_type` column of the reference CSV.
-    pub fn from_vi(label: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|k| k.label_vi() == label)
-    }
-}
-
-domain_enum!(
-    /// Kind of commune-level unit in the administrative history: the 2024 kinds and the
-    /// special zone (đặc khu) that exists since 1 Jul 2025.
-    AdminUnitKind {
         /// Xã (rural commune).
         Xa = "xa" / "xã",
         /// Phường (urban ward).
@@ -65,8 +46,9 @@ domain_enum!(
     }
 );
 
-impl AdminUnitKind {
-    /// Maps a Vietnamese type label (`xã`, `phường`, `thị trấn`, `đặc khu`).
+impl UnitKind {
+    /// Maps a Vietnamese type label (`xã`, `phường`, `thị trấn`, `đặc khu`; also the
+    /// `ward_type` column of the reference CSV).
     pub fn from_vi(label: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.label_vi() == label)
     }
@@ -78,6 +60,26 @@ impl AdminUnitKind {
             .iter()
             .copied()
             .find(|k| lower.starts_with(&format!("{} ", k.label_vi())))
+    }
+
+    /// The English form of a unit's name: without diacritics, the kind after the name
+    /// ("Xã An Phú" → "An Phu Commune", as in the GSO lists).
+    pub fn english_name(self, name: &str) -> String {
+        let bare = name
+            .get(self.label_vi().len()..)
+            .filter(|_| name.to_lowercase().starts_with(self.label_vi()))
+            .map_or(name, str::trim_start);
+        format!("{} {}", crate::text::ascii_name(bare), self.label_en())
+    }
+
+    /// The English word that follows the name ("An Phu Commune").
+    pub fn label_en(self) -> &'static str {
+        match self {
+            UnitKind::Xa => "Commune",
+            UnitKind::Phuong => "Ward",
+            UnitKind::ThiTran => "Township",
+            UnitKind::DacKhu => "Special Zone",
+        }
     }
 }
 

@@ -14,6 +14,18 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Strips combining marks and maps đ/Đ to d/D, keeping case ("Nghĩa Hành" → "Nghia Hanh").
+pub fn ascii_name(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
 /// A LIKE pattern matching `needle` anywhere in a folded column, with LIKE's
 /// wildcards in the needle escaped (the query uses `ESCAPE '\'`).
 pub fn like_pattern(needle: &str) -> String {

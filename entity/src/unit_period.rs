@@ -13,6 +13,10 @@ pub struct Model {
     pub valid_from: Date,
     pub valid_to: Option<Date>,
     pub name: String,
+    /// The name without diacritics, in English word order ("An Phu Commune").
+    pub name_en: String,
+    /// The name folded to lower case without diacritics, for search.
+    pub search_name: String,
     pub kind: String,
     pub district_code: Option<String>,
     pub district_name: Option<String>,

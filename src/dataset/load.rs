@@ -4,9 +4,9 @@
 
 use entity::{
     award, dialogue_question, directive, district, headquarters, officer, party_membership,
-    union_activity, unit,
+    union_activity, unit_period,
 };
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Dataset;
 use super::columns::Kind::{Big, Date, Flag, Float, Int, Text};
@@ -15,7 +15,9 @@ use super::fetch::table;
 use crate::auth::Scope;
 use crate::service::{self, Result, scope};
 
+/// Unit periods (a unit is its code and its period; `valid_to` is the last day in force).
 const UNITS: &[Spec] = &[
+    ("id", Int),
     ("code", Text),
     ("name", Text),
     ("district_code", Text),
@@ -123,8 +125,12 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
         service::version::current(db),
         table(
             db,
-            by_district(unit::Entity::find(), scope, unit::Column::DistrictCode),
-            "code",
+            by_district(
+                unit_period::Entity::find().filter(service::units::territory()),
+                scope,
+                unit_period::Column::DistrictCode
+            ),
+            "id",
             UNITS
         ),
         table(

@@ -43,7 +43,7 @@ impl Dataset {
             self.table(name)?.select(cols.iter().copied())
         };
         Ok(Frames {
-            units: pick(
+            units: engine_units(pick(
                 "units",
                 &[
                     "code",
@@ -54,7 +54,7 @@ impl Dataset {
                     "valid_from",
                     "valid_to",
                 ],
-            )?,
+            )?)?,
             districts: pick("districts", &["code", "name", "province_code"])?,
             officers: pick(
                 "officers",
@@ -113,4 +113,14 @@ impl Dataset {
             )?,
         })
     }
+}
+
+/// The unit periods as the engine counts them: `valid_to` turned from the last day in
+/// force into the first day no longer in force (the engine's intervals are half-open).
+fn engine_units(units: DataFrame) -> PolarsResult<DataFrame> {
+    let next_day = (col("valid_to").cast(DataType::Int32) + lit(1i32)).cast(DataType::Date);
+    units
+        .lazy()
+        .with_column(next_day.alias("valid_to"))
+        .collect()
 }

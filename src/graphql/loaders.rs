@@ -8,7 +8,10 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use entity::{award, dialogue_session, district, headquarters, officer, party_membership, unit};
+use chrono::NaiveDate;
+use entity::{
+    award, dialogue_session, district, headquarters, officer, party_membership, unit_period,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Scope;
@@ -22,24 +25,26 @@ pub struct AppLoader {
     pub scope: Scope,
 }
 
-/// A unit by code.
+/// The unit a record at this code on this day belongs to: the code's period in force
+/// that day (before the first, the first; after the last, the last).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct UnitByCode(pub String);
+pub struct UnitAt(pub String, pub NaiveDate);
 /// A district by code.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DistrictByCode(pub String);
 /// An officer by id.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OfficerById(pub i32);
-/// The officers in post in a unit.
+/// The officers in post in a unit: now (`None`), or on a day (a unit period that ended:
+/// its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct OfficersOfUnit(pub String);
+pub struct OfficersOfUnit(pub String, pub Option<NaiveDate>);
 /// The buildings of a unit.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct HeadquartersOfUnit(pub String);
-/// The current committee seats in a unit.
+/// The committee seats in a unit: now (`None`), or held on a day.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct MembershipsOfUnit(pub String);
+pub struct MembershipsOfUnit(pub String, pub Option<NaiveDate>);
 /// The committee seats of an officer.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MembershipsOfOfficer(pub i32);
@@ -70,13 +75,36 @@ fn codes<K>(keys: &[K], f: impl Fn(&K) -> String) -> Vec<String> {
     keys.iter().map(f).collect()
 }
 
-impl Loader<UnitByCode> for AppLoader {
-    type Value = unit::Model;
+/// The codes of the keys, per day asked (`None`: now): one statement per day, and a
+/// page of units asks one or two days.
+fn by_day<K>(
+    keys: &[K],
+    parts: impl Fn(&K) -> (&String, Option<NaiveDate>),
+) -> HashMap<Option<NaiveDate>, Vec<String>> {
+    let mut out: HashMap<Option<NaiveDate>, Vec<String>> = HashMap::new();
+    for k in keys {
+        let (code, day) = parts(k);
+        out.entry(day).or_default().push(code.clone());
+    }
+    out
+}
+
+impl Loader<UnitAt> for AppLoader {
+    type Value = unit_period::Model;
     type Error = Arc<ServiceError>;
-    async fn load(&self, keys: &[UnitByCode]) -> Loaded<UnitByCode, Self::Value> {
-        let rows =
-            service::units::by_codes(&self.db, &self.scope, &codes(keys, |k| k.0.clone())).await?;
-        Ok(one(rows, |r| UnitByCode(r.code.clone())))
+    async fn load(&self, keys: &[UnitAt]) -> Loaded<UnitAt, Self::Value> {
+        let periods =
+            service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
+                .await?;
+        let of_code = many(periods, |p| p.code.clone());
+        Ok(keys
+            .iter()
+            .filter_map(|k| {
+                let periods = of_code.get(&k.0)?;
+                let p = service::units::period_on(periods, k.1)?;
+                Some((k.clone(), p.clone()))
+            })
+            .collect())
     }
 }
 
@@ -105,13 +133,13 @@ impl Loader<OfficersOfUnit> for AppLoader {
     type Value = Vec<officer::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[OfficersOfUnit]) -> Loaded<OfficersOfUnit, Self::Value> {
-        let rows = service::officers::in_post_by_units(
-            &self.db,
-            &self.scope,
-            &codes(keys, |k| k.0.clone()),
-        )
-        .await?;
-        Ok(many(rows, |r| OfficersOfUnit(r.unit_code.clone())))
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows =
+                service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
+            out.extend(many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day)));
+        }
+        Ok(out)
     }
 }
 
@@ -130,13 +158,13 @@ impl Loader<MembershipsOfUnit> for AppLoader {
     type Value = Vec<party_membership::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[MembershipsOfUnit]) -> Loaded<MembershipsOfUnit, Self::Value> {
-        let rows = service::memberships::current_by_units(
-            &self.db,
-            &self.scope,
-            &codes(keys, |k| k.0.clone()),
-        )
-        .await?;
-        Ok(many(rows, |r| MembershipsOfUnit(r.unit_code.clone())))
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows =
+                service::memberships::current_by_units(&self.db, &self.scope, &codes, day).await?;
+            out.extend(many(rows, |r| MembershipsOfUnit(r.unit_code.clone(), day)));
+        }
+        Ok(out)
     }
 }
 

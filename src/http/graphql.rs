@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
-use chrono::Utc;
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
@@ -39,7 +38,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let started = Instant::now();
-    let today = Utc::now().date_naive();
+    let today = state.today();
     let cached = match single
         .then(|| ResponseCache::key(&principal, today, &raw))
         .flatten()
@@ -229,7 +228,7 @@ async fn execute(
         )
         .delay(Duration::from_millis(state.limits.batch_window_ms)),
         principal: principal.clone(),
-        today: Utc::now().date_naive(),
+        today: state.today(),
         request_id: request_id.to_owned(),
         audit: audit.clone(),
         budget: batch.budget.clone(),

@@ -54,6 +54,16 @@ pub struct AppState {
     pub slow_request: Duration,
     /// Answers to repeated viewer queries, by data version.
     pub cache: Arc<cache::ResponseCache>,
+    /// A pinned "today" (`COSO_TODAY`), if any.
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl AppState {
+    /// "Today" for the defaults of a request: the pinned day, or the current date.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
 }
 
 /// The routes of the service, inside [`stack`].

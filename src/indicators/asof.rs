@@ -22,6 +22,8 @@ pub(crate) const DAY: &str = "day";
 pub(crate) const IDX: &str = "idx";
 /// The unit code column of the facts.
 pub(crate) const UNIT: &str = "unit_code";
+/// The unit name column of the grid (the name of the unit period).
+pub(crate) const UNIT_NAME: &str = "unit_name";
 /// The unit number column (row of the unit in the units frame).
 pub(crate) const U: &str = "u";
 /// Per unit counts of the grid, zero on days the unit is not valid (`units` is 1 when
@@ -210,7 +212,7 @@ pub(crate) fn running_sum(column: &str, starts: Expr) -> Expr {
 }
 
 /// The dense grid of every unit (in units frame order) and of the "no unit" row (null
-/// codes, never valid) on every day, collected: unit_code, district_code, province_code,
+/// codes, never valid) on every day, collected: unit_code, unit_name, district_code, province_code,
 /// kind, idx, day, the [`UNIT_COUNTS`] (UInt32, zero where the unit is not valid that
 /// day) and the [`RECORD_COUNTS`] (UInt32, records of the unit to date).
 pub(crate) fn grid(frames: &Frames, days: &Days, floor: u32) -> PolarsResult<DataFrame> {
@@ -248,6 +250,7 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
         .lazy()
         .select([
             col("code").alias(UNIT),
+            col("name").alias(UNIT_NAME),
             col("district_code"),
             col("province_code"),
             col("kind"),
@@ -257,6 +260,7 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
     let none = [None::<&str>];
     let no_unit = df!(
         UNIT => none,
+        UNIT_NAME => none,
         "district_code" => none,
         "province_code" => none,
         "kind" => none,
@@ -274,6 +278,7 @@ fn grid_columns(floor: u32) -> Vec<Expr> {
     let count = |c: &str| col(c).cast(DataType::UInt32);
     let mut out = vec![
         col(UNIT),
+        col(UNIT_NAME),
         col("district_code"),
         col("province_code"),
         col("kind"),

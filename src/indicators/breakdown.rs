@@ -16,7 +16,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::asof::{DAY, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT, UNIT_COUNTS, grid};
+use super::asof::{DAY, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT, UNIT_COUNTS, UNIT_NAME, grid};
 use super::frames::Frames;
 use super::index::Days;
 use super::params::{EngineConfig, GroupBy};
@@ -109,6 +109,11 @@ fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> LazyFrame {
         GroupBy::Unit => grid,
         _ => grid.group_by([col(DAY), col(key)]).agg(sums),
     };
+    // units without a district (none since 1 Jul 2025) are in no district's row
+    let summed = match g {
+        GroupBy::District => summed.filter(col(key).is_not_null()),
+        _ => summed,
+    };
     let mut lf = summed
         .filter(col("units").gt(lit(0u32)))
         .rename([key], ["group_code"], true);
@@ -138,7 +143,8 @@ fn names(frames: &Frames, lf: LazyFrame, g: GroupBy) -> LazyFrame {
             return lf.with_column(lit(NULL).cast(DataType::String).alias("group_name"));
         }
         GroupBy::District => frames.districts.clone().lazy(),
-        GroupBy::Unit => frames.units.clone().lazy(),
+        // the grid's rows are unit periods: each carries its own name
+        GroupBy::Unit => return lf.rename([UNIT_NAME], ["group_name"], true),
         GroupBy::Kind => kinds_frame(),
     };
     let table = table.select([

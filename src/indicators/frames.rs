@@ -7,8 +7,9 @@ use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_
 ///
 /// Columns (extra columns are ignored); `?` marks a nullable column; codes are
 /// `String`, dates `Date`, ids `Int32`:
-/// - `units`: code, name, district_code, province_code, kind (`xa` | `phuong` |
-///   `thi_tran`), valid_from, valid_to?
+/// - `units`: code, name, district_code?, province_code, kind (`xa` | `phuong` |
+///   `thi_tran` | `dac_khu`), valid_from, valid_to?: one row per unit period (a code may
+///   have several, one after the other; `valid_to` is the first day no longer in force)
 /// - `districts`: code, name, province_code
 /// - `officers`: id, unit_code, position (`chief` | `deputy` | `officer`), posted_from,
 ///   posted_to?
@@ -24,7 +25,7 @@ use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_
 /// - `awards`: id, form, issuer, recipient_kind, unit_code, awarded_on
 ///
 /// An interval `[from, to)` holds on day D when `from <= D` and `to` is null or after D.
-/// Unit and district codes must be unique. Rows referring to a unit code absent from
+/// District codes must be unique, unit codes per start day. Rows referring to a unit code absent from
 /// `units` are ignored.
 #[derive(Clone, Debug)]
 pub struct Frames {
@@ -89,9 +90,14 @@ pub(crate) const TOPICS: [&str; 6] = [
 const UNITS: &[Col] = &[
     Col("code", Ty::Str, REQ, ANY),
     Col("name", Ty::Str, REQ, ANY),
-    Col("district_code", Ty::Str, REQ, ANY),
+    Col("district_code", Ty::Str, OPT, ANY),
     Col("province_code", Ty::Str, REQ, ANY),
-    Col("kind", Ty::Str, REQ, &["xa", "phuong", "thi_tran"]),
+    Col(
+        "kind",
+        Ty::Str,
+        REQ,
+        &["xa", "phuong", "thi_tran", "dac_khu"],
+    ),
     Col("valid_from", Ty::Date, REQ, ANY),
     Col("valid_to", Ty::Date, OPT, ANY),
 ];
@@ -219,7 +225,7 @@ impl Frames {
                 check_column(table, df, spec)?;
             }
         }
-        check_unique("units", &self.units)?;
+        check_periods(&self.units)?;
         check_unique("districts", &self.districts)
     }
 }
@@ -258,6 +264,18 @@ fn check_codes(table: &str, col: &Column, codes: &[&str]) -> PolarsResult<()> {
         .find(|v| !codes.contains(v));
     if let Some(bad) = bad {
         polars_bail!(ComputeError: "frame '{table}': column '{}' has unknown code '{bad}' (expected one of {})", col.name(), codes.join(", "));
+    }
+    Ok(())
+}
+
+/// Checks that no two unit periods of one code start on the same day (a unit is its
+/// code and its period: a code may come back, as another unit, in a later period).
+fn check_periods(df: &DataFrame) -> PolarsResult<()> {
+    let codes = df.column("code")?.str()?;
+    let starts = df.column("valid_from")?.date()?.physical();
+    let mut seen = std::collections::HashSet::with_capacity(df.height());
+    if !codes.iter().zip(starts.iter()).all(|key| seen.insert(key)) {
+        polars_bail!(ComputeError: "frame 'units': two periods of one code start on the same day");
     }
     Ok(())
 }

@@ -70,12 +70,6 @@ pub fn gaps(
         col("code").alias("district_code"),
         col("name").alias("district_name"),
     ]);
-    let names = frames
-        .units
-        .clone()
-        .lazy()
-        .select([col("code").alias(UNIT), col("name").alias("unit_name")]);
-    let facts = left_join(facts, names, &[UNIT]);
     let facts = left_join(facts, hq_states(frames, as_of), &[UNIT]);
     left_join(facts, districts, &["district_code"])
         .with_column(col("_stage").fill_null(lit(0u32)))

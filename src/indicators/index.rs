@@ -56,28 +56,78 @@ impl Days {
     }
 }
 
+/// One period of a unit code: its unit number and the day indices `lo..hi` on which a
+/// record at that code belongs to it (the first period of a code reaches back to the
+/// first day, the last one forward past the last day).
+#[derive(Clone, Copy, Debug)]
+struct Period {
+    u: u32,
+    lo: u32,
+    hi: u32,
+}
+
 /// The eager index step: unit numbers and day indices of the records.
+///
+/// A unit is a code over a period, and codes are reused: a record at code C on day d
+/// belongs to the period of C in force on d. A record whose span crosses a change of the
+/// code's period is cut in one piece per period.
 pub(crate) struct Index<'a> {
     days: &'a Days,
-    units: PlHashMap<&'a str, u32>,
+    /// The periods of each code, in order of their start.
+    units: PlHashMap<&'a str, Vec<Period>>,
+    /// Whether some code has more than one period (otherwise no record is ever cut).
+    reused: bool,
     /// The number of the "no unit" row (the number of units).
     no_unit: u32,
 }
 
 impl<'a> Index<'a> {
-    /// Numbers the units of `frames` by their row.
+    /// Numbers the units of `frames` by their row and indexes the periods of each code.
     pub(crate) fn new(frames: &'a Frames, days: &'a Days) -> PolarsResult<Self> {
         let codes = frames.units.column("code")?.str()?;
-        let mut units = PlHashMap::with_capacity(codes.len());
-        for (u, code) in (0u32..).zip(codes.iter()) {
-            if let Some(code) = code {
-                units.insert(code, u);
-            }
+        let from = days.first_on_or_after("_lo", frames.units.column("valid_from")?)?;
+        let to = days.first_on_or_after("_hi", frames.units.column("valid_to")?)?;
+        let (from, to) = (from.u32()?, to.u32()?);
+        let starts = frames
+            .units
+            .column("valid_from")?
+            .date()?
+            .physical()
+            .clone();
+        let mut units: PlHashMap<&str, Vec<(i32, Period)>> = PlHashMap::with_capacity(codes.len());
+        for (i, code) in codes.iter().enumerate() {
+            let (Some(code), Some(u)) = (code, u32::try_from(i).ok()) else {
+                continue;
+            };
+            let period = Period {
+                u,
+                lo: from.get(i).unwrap_or(0),
+                hi: to.get(i).unwrap_or(days.len()),
+            };
+            let start = starts.get(i).unwrap_or(i32::MIN);
+            units.entry(code).or_default().push((start, period));
         }
+        let mut reused = false;
+        let units = units
+            .into_iter()
+            .map(|(code, mut periods)| {
+                periods.sort_by_key(|(start, _)| *start);
+                let mut periods: Vec<Period> = periods.into_iter().map(|(_, p)| p).collect();
+                reused |= periods.len() > 1;
+                if let Some(first) = periods.first_mut() {
+                    first.lo = 0;
+                }
+                if let Some(last) = periods.last_mut() {
+                    last.hi = days.len();
+                }
+                (code, periods)
+            })
+            .collect();
         let no_unit = u32::try_from(codes.len()).unwrap_or(u32::MAX);
         Ok(Self {
             days,
             units,
+            reused,
             no_unit,
         })
     }
@@ -85,7 +135,8 @@ impl<'a> Index<'a> {
     /// `df`, lazily, with `u` (UInt32: the number of the unit in column `unit`; the "no
     /// unit" number for a null code or no such column; null for an unknown code) and
     /// `_lo`, `_hi` (UInt32): the record holds on `[from, to)` (`to` none or null: no
-    /// end), that is on the days of indices `_lo.._hi`.
+    /// end), that is on the days of indices `_lo.._hi`. A record at a code with several
+    /// periods comes once per period it overlaps, its span cut to the period.
     pub(crate) fn spans(
         &self,
         df: &DataFrame,
@@ -99,24 +150,89 @@ impl<'a> Index<'a> {
             Some(to) => days.first_on_or_after("_hi", df.column(to)?)?,
             None => constant("_hi", days.len(), df.height()),
         };
-        let u = match unit {
-            Some(unit) => self.numbers(df.column(unit)?)?,
-            None => constant(U, self.no_unit, df.height()),
+        let Some(unit) = unit else {
+            let u = constant(U, self.no_unit, df.height());
+            return Ok(df.hstack(&[u, lo, hi])?.lazy());
         };
-        Ok(df.hstack(&[u, lo, hi])?.lazy())
+        if !self.reused {
+            let u = self.numbers(df.column(unit)?)?;
+            return Ok(df.hstack(&[u, lo, hi])?.lazy());
+        }
+        self.cut(df, df.column(unit)?, &lo, &hi)
     }
 
-    /// The unit numbers of a column of unit codes.
+    /// The unit numbers of a column of unit codes (every code has one period).
     fn numbers(&self, codes: &Column) -> PolarsResult<Column> {
         let out: Vec<Option<u32>> = codes
             .str()?
             .iter()
             .map(|c| match c {
-                Some(c) => self.units.get(c).copied(),
+                Some(c) => self.units.get(c).and_then(|p| p.first()).map(|p| p.u),
                 None => Some(self.no_unit),
             })
             .collect();
         Ok(Column::new(U.into(), out))
+    }
+
+    /// The rows of `df` cut at the periods of their codes: one row per period a record
+    /// overlaps (a record that holds on no day evaluated keeps one row, at the period of
+    /// its start).
+    fn cut(
+        &self,
+        df: &DataFrame,
+        codes: &Column,
+        lo: &Column,
+        hi: &Column,
+    ) -> PolarsResult<LazyFrame> {
+        let (lo, hi) = (lo.u32()?, hi.u32()?);
+        let n = df.height();
+        let (mut rows, mut us, mut los, mut his) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for (i, code) in codes.str()?.iter().enumerate() {
+            let (l, h) = (lo.get(i).unwrap_or(0), hi.get(i).unwrap_or(0));
+            let row = IdxSize::try_from(i).unwrap_or(IdxSize::MAX);
+            let mut push = |u: Option<u32>, l: u32, h: u32| {
+                rows.push(row);
+                us.push(u);
+                los.push(l);
+                his.push(h);
+            };
+            match code {
+                None => push(Some(self.no_unit), l, h),
+                Some(c) => match self.units.get(c) {
+                    None => push(None, l, h),
+                    Some(periods) => {
+                        let mut any = false;
+                        for p in periods {
+                            let (pl, ph) = (l.max(p.lo), h.min(p.hi));
+                            if pl < ph {
+                                push(Some(p.u), pl, ph);
+                                any = true;
+                            }
+                        }
+                        if !any {
+                            // holds on no day evaluated (ended between two of them, or
+                            // after the last): kept, unchanged, at the period of its
+                            // start, for the records whose span is widened later (to date)
+                            let at = periods.iter().find(|p| p.lo <= l && l < p.hi);
+                            push(at.or(periods.last()).map(|p| p.u), l, h);
+                        }
+                    }
+                },
+            }
+        }
+        let take = IdxCa::from_vec("".into(), rows);
+        let cut = df.take(&take)?;
+        let extra = [
+            Column::new(U.into(), us),
+            Column::new("_lo".into(), los),
+            Column::new("_hi".into(), his),
+        ];
+        Ok(cut.hstack(&extra)?.lazy())
     }
 }
 

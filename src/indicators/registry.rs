@@ -328,8 +328,12 @@ pub fn kind_name(kind: &str) -> Option<&'static str> {
 }
 
 /// Unit kind codes and their Vietnamese names, in breakdown order.
-pub(crate) const KINDS: [(&str, &str); 3] =
-    [("xa", "Xã"), ("phuong", "Phường"), ("thi_tran", "Thị trấn")];
+pub(crate) const KINDS: [(&str, &str); 4] = [
+    ("xa", "Xã"),
+    ("phuong", "Phường"),
+    ("thi_tran", "Thị trấn"),
+    ("dac_khu", "Đặc khu"),
+];
 
 #[cfg(test)]
 mod tests {

@@ -26,15 +26,15 @@ pub(crate) fn seat_transitions(
         ];
         pairs.clone().select(cols)
     };
-    let starts = col("id")
-        .neq_missing(col("id").shift(lit(1)))
-        .or(col("body").neq_missing(col("body").shift(lit(1))));
+    // A chief's seats are counted per unit period (a code's periods are different units).
+    let changed = |c: &str| col(c).neq_missing(col(c).shift(lit(1)));
+    let starts = changed("id").or(changed("body")).or(changed(U));
     let held = |c: Expr| c.gt(lit(0i64)).cast(DataType::Int32);
     let transitions = concat([side("_lo", 1), side("_hi", -1)], UnionArgs::default())?
         .filter(col(IDX).lt(lit(n)))
         .group_by([col("id"), col("body"), col(U), col(IDX)])
         .agg([col("_d").sum()])
-        .sort(["id", "body", IDX], SortMultipleOptions::default())
+        .sort(["id", "body", U, IDX], SortMultipleOptions::default())
         .with_column(running_sum("_d", starts).alias("_c"))
         .with_column((held(col("_c")) - held(col("_c") - col("_d"))).alias("_t"))
         .filter(col("_t").neq(lit(0i32)))

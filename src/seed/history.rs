@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::error::SeedError;
 use super::insert;
 use super::reference::{self, ReferenceSet};
-use crate::domain::AdminUnitKind;
+use crate::domain::UnitKind;
 
 const TO_2025_01: &str = include_str!("../../data/units/restructuring/qn_2024_to_2025-01-01.csv");
 const TO_2025_07: &str =
@@ -137,7 +137,7 @@ fn share(s: &str) -> Result<&'static str, SeedError> {
 }
 
 fn kind(label: &str, what: &str) -> Result<String, SeedError> {
-    AdminUnitKind::from_vi(label)
+    UnitKind::from_vi(label)
         .map(|k| k.code().to_owned())
         .ok_or_else(|| invalid(format!("{what}: unknown unit type `{label}`")))
 }
@@ -157,6 +157,9 @@ pub(crate) fn parse() -> Result<History, SeedError> {
         valid_from: def.1,
         valid_to: def.2,
         name: name.to_owned(),
+        name_en: UnitKind::from_code(&kind)
+            .map_or_else(|| crate::text::ascii_name(name), |k| k.english_name(name)),
+        search_name: crate::text::fold(name),
         kind,
         district_code: district.as_ref().map(|d| d.0.clone()),
         district_name: district.map(|d| d.1),
@@ -187,7 +190,7 @@ pub(crate) fn parse() -> Result<History, SeedError> {
     let mut seen = BTreeSet::new();
     for r in jul.iter().filter(|r| !r.code_2025_01_01.is_empty()) {
         if seen.insert(r.code_2025_01_01.clone()) {
-            let k = AdminUnitKind::from_name(&r.name_2025_01_01)
+            let k = UnitKind::from_name(&r.name_2025_01_01)
                 .ok_or_else(|| invalid(format!("no kind in name `{}`", r.name_2025_01_01)))?;
             h.periods.push(period(
                 &r.code_2025_01_01,
@@ -321,6 +324,18 @@ pub(crate) fn parse() -> Result<History, SeedError> {
     Ok(h)
 }
 
+/// The districts that became a unit without having had a commune (Lý Sơn, 536): code
+/// and name, from the 1 Jul 2025 mapping (the lists of communes do not hold them).
+pub(crate) fn communeless_districts() -> Result<Vec<(String, String)>, SeedError> {
+    Ok(
+        rows::<Row2025Jul>(TO_2025_07, "qn_2025-01-01_to_2025-07-01.csv")?
+            .into_iter()
+            .filter(|r| r.code_2025_01_01.is_empty())
+            .map(|r| (r.district_code, r.district_name))
+            .collect(),
+    )
+}
+
 fn id(i: usize) -> Result<i32, SeedError> {
     i32::try_from(i + 1).map_err(|_| invalid("too many rows".into()))
 }
@@ -380,7 +395,7 @@ fn check(h: &History) -> Result<(), SeedError> {
 /// Writes the history unless it is there already (idempotent). Returns the periods written.
 pub(crate) async fn ensure(txn: &DatabaseTransaction) -> Result<u64, SeedError> {
     if unit_edition::Entity::find().count(txn).await? > 0 {
-        return Ok(0);
+        return fill_names(txn).await;
     }
     let h = parse()?;
     let written = h.periods.len() as u64;
@@ -393,6 +408,28 @@ pub(crate) async fn ensure(txn: &DatabaseTransaction) -> Result<u64, SeedError> 
         insert::advance_sequence(txn, unit_lineage::Entity).await?;
     }
     Ok(written)
+}
+
+/// Periods written before they had an English and a search name get them (once).
+async fn fill_names(txn: &DatabaseTransaction) -> Result<u64, SeedError> {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, Set};
+    let unnamed = unit_period::Entity::find()
+        .filter(unit_period::Column::SearchName.eq(""))
+        .all(txn)
+        .await?;
+    let n = unnamed.len() as u64;
+    for p in unnamed {
+        let name_en = UnitKind::from_code(&p.kind).map_or_else(
+            || crate::text::ascii_name(&p.name),
+            |k| k.english_name(&p.name),
+        );
+        let search = crate::text::fold(&p.name);
+        let mut am = p.into_active_model();
+        am.name_en = Set(name_en);
+        am.search_name = Set(search);
+        am.update(txn).await?;
+    }
+    Ok(n)
 }
 
 #[cfg(test)]
@@ -491,14 +528,14 @@ mod tests {
     #[test]
     fn kinds_come_from_names_where_no_type_is_given() {
         assert_eq!(
-            AdminUnitKind::from_name("Thị trấn Tịnh Hà"),
-            Some(AdminUnitKind::ThiTran)
+            UnitKind::from_name("Thị trấn Tịnh Hà"),
+            Some(UnitKind::ThiTran)
         );
         assert_eq!(
-            AdminUnitKind::from_name("Đặc khu Lý Sơn"),
-            Some(AdminUnitKind::DacKhu)
+            UnitKind::from_name("Đặc khu Lý Sơn"),
+            Some(UnitKind::DacKhu)
         );
-        assert_eq!(AdminUnitKind::from_name("Huyện Lý Sơn"), None);
+        assert_eq!(UnitKind::from_name("Huyện Lý Sơn"), None);
         let h = parse().unwrap();
         let tinh_ha = h
             .periods

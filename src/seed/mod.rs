@@ -30,6 +30,7 @@ mod province;
 mod questions;
 mod quota;
 mod reference;
+mod registry;
 mod run;
 mod staff;
 mod synthetic;

@@ -13,6 +13,7 @@ use super::insert;
 use super::profile::Profile;
 use super::province;
 use super::reference::RefProvince;
+use super::registry;
 
 /// Rows generated before they are written: few, large statements (each statement costs
 /// a round trip and a parse) while memory stays bounded.
@@ -40,7 +41,7 @@ pub(crate) async fn run(
             IfNotEmpty::Skip => {
                 // A database seeded before the history existed gets it now (once), and
                 // a new data version so no cached answer hides it.
-                if history::ensure(&txn).await? > 0 {
+                if history::ensure(&txn).await? + registry::sync(&txn).await? > 0 {
                     insert::finish(&txn).await?;
                 }
                 txn.commit().await?;
@@ -68,6 +69,7 @@ pub(crate) async fn run(
         }
     }
     insert::write(&txn, pending).await?;
+    registry::sync(&txn).await?;
     insert::finish(&txn).await?;
     txn.commit().await?;
     Ok(report)

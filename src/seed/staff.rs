@@ -47,7 +47,7 @@ struct KindRule {
 
 fn rule(kind: UnitKind) -> KindRule {
     match kind {
-        UnitKind::Xa => KindRule {
+        UnitKind::Xa | UnitKind::DacKhu => KindRule {
             floor: 5,
             cap: 8,
             weight: 1,

@@ -172,7 +172,7 @@ async fn fill(
     plausible::optional_date("endedOn", input.ended_on)?;
     check_range("endedOn", input.started_on, input.ended_on)?;
     match &input.unit_code {
-        Some(code) => drop(units::require(db, scope, code).await?),
+        Some(code) => drop(units::require(db, scope, code, input.started_on).await?),
         None if scope.district.is_some() => {
             return Err(ServiceError::Forbidden(
                 "a district token must give a unit of its district".into(),

@@ -110,7 +110,9 @@ pub async fn create(
     let (kind, unit_code, officer_id) = match (input.unit_code, input.officer_id) {
         (Some(code), None) => (
             RecipientKind::Collective,
-            units::require(db, scope, &code).await?.code,
+            units::require(db, scope, &code, input.awarded_on)
+                .await?
+                .code,
             None,
         ),
         (None, Some(id)) => {

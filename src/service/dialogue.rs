@@ -141,7 +141,7 @@ pub async fn create(
         ));
     }
     match &input.asker_unit_code {
-        Some(code) => drop(units::require(db, scope, code).await?),
+        Some(code) => drop(units::require(db, scope, code, input.asked_on).await?),
         None if scope.district.is_some() => {
             return Err(ServiceError::Forbidden(
                 "a district token must give a unit of its district".into(),

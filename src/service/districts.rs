@@ -48,6 +48,15 @@ pub fn query(
 ) -> Listing<district::Entity> {
     use district::Column as C;
     let select = scope::by_district(district::Entity::find(), scope, C::Code);
+    // the districts that had units in the provinces the data covers today (not Kon
+    // Tum's, history; not Lý Sơn, a district without communes until it became one)
+    let with_units = sea_orm::sea_query::Query::select()
+        .column(entity::unit_period::Column::DistrictCode)
+        .from(entity::unit_period::Entity)
+        .cond_where(super::units::territory())
+        .and_where(entity::unit_period::Column::DistrictCode.is_not_null())
+        .to_owned();
+    let select = select.filter(C::Code.in_subquery(with_units));
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
     let select = eq_in(select, C::ProvinceCode, filter.province_code, None);
     let col = match sort.field {

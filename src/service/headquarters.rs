@@ -203,7 +203,18 @@ pub async fn create(
     scope: &Scope,
     input: CreateHeadquartersInput,
 ) -> Result<hq::Model> {
-    units::require(db, scope, &input.unit_code).await?;
+    let first_day = [
+        input.approved_on,
+        input.construction_started_on,
+        input.in_use_on,
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    match first_day {
+        Some(day) => drop(units::require(db, scope, &input.unit_code, day).await?),
+        None => drop(units::require_known(db, scope, &input.unit_code).await?),
+    }
     let address = plausible::optional_line("address", input.address.as_deref(), 500)?;
     version::touch(db, &[Some(&input.unit_code)]).await?;
     let row = hq::ActiveModel {

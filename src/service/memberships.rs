@@ -71,10 +71,18 @@ pub async fn current_by_units(
     db: &impl ConnectionTrait,
     scope: &Scope,
     units: &[String],
+    on: Option<NaiveDate>,
 ) -> Result<Vec<membership::Model>> {
-    let select = membership::Entity::find()
-        .filter(membership::Column::UnitCode.is_in(units.iter().cloned()))
-        .filter(membership::Column::EndedOn.is_null());
+    use membership::Column as C;
+    let select = membership::Entity::find().filter(C::UnitCode.is_in(units.iter().cloned()));
+    let select = match on {
+        None => select.filter(C::EndedOn.is_null()),
+        Some(day) => select.filter(C::StartedOn.lte(day)).filter(
+            Condition::any()
+                .add(C::EndedOn.is_null())
+                .add(C::EndedOn.gt(day)),
+        ),
+    };
     let select = sorted(
         select,
         membership::Column::Id,

@@ -130,10 +130,18 @@ pub async fn in_post_by_units(
     db: &impl ConnectionTrait,
     scope: &Scope,
     units: &[String],
+    on: Option<NaiveDate>,
 ) -> Result<Vec<officer::Model>> {
-    let select = officer::Entity::find()
-        .filter(officer::Column::UnitCode.is_in(units.iter().cloned()))
-        .filter(officer::Column::PostedTo.is_null());
+    use officer::Column as C;
+    let select = officer::Entity::find().filter(C::UnitCode.is_in(units.iter().cloned()));
+    let select = match on {
+        None => select.filter(C::PostedTo.is_null()),
+        Some(day) => select.filter(C::PostedFrom.lte(day)).filter(
+            Condition::any()
+                .add(C::PostedTo.is_null())
+                .add(C::PostedTo.gt(day)),
+        ),
+    };
     let select = sorted(
         select,
         officer::Column::Id,
@@ -214,7 +222,7 @@ pub async fn create(
     plausible::date("postedFrom", input.posted_from)?;
     plausible::optional_date("postedTo", input.posted_to)?;
     check_range("postedTo", input.posted_from, input.posted_to)?;
-    units::require(db, scope, &input.unit_code).await?;
+    units::require(db, scope, &input.unit_code, input.posted_from).await?;
     version::touch(db, &[Some(&input.unit_code)]).await?;
     if input.position == Position::Chief && input.posted_to.is_none() {
         ensure_no_chief(db, &input.unit_code, None).await?;

@@ -1,7 +1,7 @@
 //! How much data a caller's scope holds: the unit and district counts that the GraphQL
 //! layer prices computing fields by (a breakdown by unit yields one row per unit).
 
-use entity::unit;
+use entity::unit_period as unit;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 
@@ -11,7 +11,7 @@ use crate::auth::Scope;
 /// Counts of the caller's data.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sizes {
-    /// Units in scope (every unit on record, valid or not: an upper bound).
+    /// Unit periods in scope (every unit of every period, valid or not: an upper bound).
     pub units: u64,
     /// Districts with units in scope.
     pub districts: u64,

@@ -1,8 +1,11 @@
 //! Units (communes and their police): the list query with its filters, and batch
-//! lookups by code for the DataLoaders.
+//! lookups for the DataLoaders. A unit is a code over a period (`unit_period`): codes
+//! are reused (21034 is one commune until 30 Jun 2025 and "Xã An Phú" since), so a
+//! lookup is by code *and* day, never by name.
 
 use chrono::NaiveDate;
-use entity::unit;
+use entity::{unit_lineage, unit_period};
+use sea_orm::sea_query::{ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::keyset::{Listing, order_name};
@@ -19,10 +22,17 @@ pub struct UnitFilter {
     pub code: Option<String>,
     /// Any of these commune codes.
     pub code_in: Option<Vec<String>>,
-    /// Exact district code, e.g. "522".
+    /// Exact district code, e.g. "522" (units of the days before 1 Jul 2025: there is
+    /// no district level since).
     pub district_code: Option<String>,
     /// Any of these district codes.
     pub district_code_in: Option<Vec<String>>,
+    /// Units that were in this district, or whose direct predecessors were (the units
+    /// of 1 Jul 2025 that took in its communes).
+    pub former_district_code: Option<String>,
+    /// Units of this province, or whose direct predecessors were (Kon Tum, "62", for
+    /// 40 of today's 96 units of Quảng Ngãi).
+    pub former_province_code: Option<String>,
     /// Province code, e.g. "51".
     pub province_code: Option<String>,
     /// Kind of unit.
@@ -31,8 +41,12 @@ pub struct UnitFilter {
     pub kind_in: Option<Vec<UnitKind>>,
     /// Words of the name, ignoring case and diacritics ("nghia hanh" finds "Nghĩa Hành").
     pub search: Option<String>,
-    /// Only units in existence on this day.
+    /// The units in force on this day (by default the province's today; a unit is a
+    /// code over a period: the 173 of 2024, the 170 of 1 Jan 2025, the 96 since 1 Jul
+    /// 2025).
     pub active_on: Option<NaiveDate>,
+    /// Every period of every unit, whatever the day (`activeOn` is then ignored).
+    pub all_periods: Option<bool>,
 }
 
 /// Fields the `units` query can sort by.
@@ -60,10 +74,16 @@ pub struct UnitSort {
     pub direction: SortDirection,
 }
 
-/// The filtered, scoped and sorted query behind `units`.
-pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Listing<unit::Entity> {
-    use unit::Column as C;
-    let select = scope::by_district(unit::Entity::find(), scope, C::DistrictCode);
+/// The filtered, scoped and sorted query behind `units`, on `today` unless the filter
+/// names a day or asks for every period.
+pub fn query(
+    scope: &Scope,
+    filter: UnitFilter,
+    sort: UnitSort,
+    today: NaiveDate,
+) -> Listing<unit_period::Entity> {
+    use unit_period::Column as C;
+    let select = scoped(unit_period::Entity::find(), scope);
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
     let select = eq_in(
         select,
@@ -71,16 +91,30 @@ pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Listing<unit:
         filter.district_code,
         filter.district_code_in,
     );
-    let select = eq_in(select, C::ProvinceCode, filter.province_code, None);
+    let select = match filter.province_code {
+        Some(p) => select.filter(C::ProvinceCode.eq(p)),
+        None if filter.former_province_code.is_none() => select.filter(territory()),
+        None => select,
+    };
     let kinds = filter
         .kind_in
         .map(|ks| ks.into_iter().map(|k| k.code()).collect());
     let select = eq_in(select, C::Kind, filter.kind.map(UnitKind::code), kinds);
+    let day = filter.active_on.unwrap_or(today);
     let select = select
         .apply_if(filter.search, |s, q| {
             s.filter(C::SearchName.like(like_pattern(&q)))
         })
-        .apply_if(filter.active_on, |s, day| s.filter(active_on(day)));
+        .apply_if(filter.former_district_code, |s, d| {
+            s.filter(formerly(C::DistrictCode, d))
+        })
+        .apply_if(filter.former_province_code, |s, p| {
+            s.filter(formerly(C::ProvinceCode, p))
+        })
+        .apply_if(
+            (filter.all_periods != Some(true)).then_some(day),
+            |s, day| s.filter(active_on(day)),
+        );
     let col = match sort.field {
         UnitSortField::Code => C::Code,
         UnitSortField::Name => C::SearchName,
@@ -88,47 +122,134 @@ pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Listing<unit:
         UnitSortField::District => C::DistrictCode,
     };
     let order = order_name(&sort.field, sort.direction);
-    Listing::new("units", order, select, (col, C::Code), sort.direction)
+    Listing::new("units", order, select, (col, C::Id), sort.direction)
 }
 
-/// Units valid on `day`.
+/// The periods of the provinces the data covers today (those with a period still in
+/// force): Kon Tum's units until 30 Jun 2025 are history reached through the lineage or
+/// by asking for province "62", not units of the department's province of their time.
+pub fn territory() -> Condition {
+    let current: SelectStatement = Query::select()
+        .column(unit_period::Column::ProvinceCode)
+        .from(unit_period::Entity)
+        .and_where(unit_period::Column::ValidTo.is_null())
+        .to_owned();
+    Condition::all().add(unit_period::Column::ProvinceCode.in_subquery(current))
+}
+
+/// The unit periods the scope can see.
+pub fn scoped(
+    select: sea_orm::Select<unit_period::Entity>,
+    scope: &Scope,
+) -> sea_orm::Select<unit_period::Entity> {
+    scope::by_district(select, scope, unit_period::Column::DistrictCode)
+}
+
+/// Periods with `value` in `col` themselves, or whose code is the successor of a period
+/// that had it (one step of the lineage: the units of 1 Jul 2025 from those of 1 Jan 2025,
+/// which still had districts).
+fn formerly(col: unit_period::Column, value: String) -> Condition {
+    use sea_orm::sea_query::Expr;
+    use unit_lineage::Column as L;
+    use unit_period::Column as P;
+    let successors: SelectStatement = Query::select()
+        .column((unit_lineage::Entity, L::ToCode))
+        .from(unit_lineage::Entity)
+        .inner_join(
+            unit_period::Entity,
+            Expr::col((unit_period::Entity, P::Code))
+                .equals((unit_lineage::Entity, L::FromCode))
+                .and(
+                    Expr::col((unit_period::Entity, P::ValidFrom))
+                        .equals((unit_lineage::Entity, L::FromValidFrom)),
+                ),
+        )
+        .and_where(Expr::col((unit_period::Entity, col)).eq(value.clone()))
+        .and_where(Expr::col((unit_lineage::Entity, L::ToCode)).is_not_null())
+        .to_owned();
+    Condition::any()
+        .add(col.eq(value))
+        .add(P::Code.in_subquery(successors))
+}
+
+/// Unit periods in force on `day` (`valid_to` is the last day in force).
 pub fn active_on(day: NaiveDate) -> Condition {
-    Condition::all().add(unit::Column::ValidFrom.lte(day)).add(
-        Condition::any()
-            .add(unit::Column::ValidTo.is_null())
-            .add(unit::Column::ValidTo.gt(day)),
-    )
+    Condition::all()
+        .add(unit_period::Column::ValidFrom.lte(day))
+        .add(
+            Condition::any()
+                .add(unit_period::Column::ValidTo.is_null())
+                .add(unit_period::Column::ValidTo.gte(day)),
+        )
 }
 
-/// The units with these codes that the scope can see (one statement).
-pub async fn by_codes(
+/// Every period of these codes that the scope can see (one statement), oldest first.
+pub async fn periods_of(
     db: &impl ConnectionTrait,
     scope: &Scope,
     codes: &[String],
-) -> Result<Vec<unit::Model>> {
-    let select = unit::Entity::find().filter(unit::Column::Code.is_in(codes.iter().cloned()));
-    Ok(
-        scope::by_district(select, scope, unit::Column::DistrictCode)
-            .all(db)
-            .await?,
-    )
+) -> Result<Vec<unit_period::Model>> {
+    use sea_orm::QueryOrder;
+    let select = unit_period::Entity::find()
+        .filter(unit_period::Column::Code.is_in(codes.iter().cloned()))
+        .order_by_asc(unit_period::Column::ValidFrom);
+    Ok(scoped(select, scope).all(db).await?)
 }
 
-/// One unit by code, if the scope can see it.
-pub async fn by_code(
+/// Of one code's periods (oldest first), the one in force on `day`; before the first,
+/// the first; after the last, the last (a fact recorded outside every period of its code
+/// still belongs to the unit nearest in time).
+pub fn period_on(periods: &[unit_period::Model], day: NaiveDate) -> Option<&unit_period::Model> {
+    periods
+        .iter()
+        .rev()
+        .find(|p| p.valid_from <= day)
+        .or_else(|| periods.first())
+}
+
+/// The unit with this code on `day`, if the scope can see it.
+pub async fn on(
     db: &impl ConnectionTrait,
     scope: &Scope,
     code: &str,
-) -> Result<Option<unit::Model>> {
-    Ok(by_codes(db, scope, &[code.to_owned()])
-        .await?
-        .into_iter()
-        .next())
+    day: NaiveDate,
+) -> Result<Option<unit_period::Model>> {
+    let periods = periods_of(db, scope, &[code.to_owned()]).await?;
+    Ok(periods
+        .iter()
+        .find(|p| p.valid_from <= day && p.valid_to.is_none_or(|t| t >= day))
+        .cloned())
 }
 
-/// Checks that `code` is a unit the scope can see (for writes).
-pub async fn require(db: &impl ConnectionTrait, scope: &Scope, code: &str) -> Result<unit::Model> {
-    by_code(db, scope, code)
+/// Checks that `code` is a unit the scope can see in some period (for a record without
+/// a date).
+pub async fn require_known(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    code: &str,
+) -> Result<unit_period::Model> {
+    periods_of(db, scope, &[code.to_owned()])
         .await?
+        .into_iter()
+        .next_back()
+        .ok_or_else(|| super::ServiceError::UnknownUnit(code.to_owned()))
+}
+
+/// Checks that `code` is a unit the scope can see in force on `day` (for writes: a fact
+/// dated `day` at a unit that no longer existed that day is refused with `UNKNOWN_UNIT`).
+pub async fn require(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    code: &str,
+    day: NaiveDate,
+) -> Result<unit_period::Model> {
+    // Before the first period the history holds (the 2024 units' period starts with the
+    // act of 2020 that last changed them), a unit is taken to be its first period.
+    let periods = periods_of(db, scope, &[code.to_owned()]).await?;
+    periods
+        .iter()
+        .find(|p| p.valid_from <= day && p.valid_to.is_none_or(|t| t >= day))
+        .or_else(|| periods.first().filter(|p| day < p.valid_from))
+        .cloned()
         .ok_or_else(|| super::ServiceError::UnknownUnit(code.to_owned()))
 }

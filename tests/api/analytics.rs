@@ -17,7 +17,7 @@ async fn analysts_run_selects_over_the_data() {
     let body = run(
         &app,
         &app.analyst,
-        "SELECT kind, COUNT(*) AS n FROM units GROUP BY kind ORDER BY kind",
+        "SELECT kind, COUNT(*) AS n FROM units WHERE valid_from <= '2024-12-31' AND valid_to >= '2024-12-31' GROUP BY kind ORDER BY kind",
     )
     .await;
     let result = &body["data"]["analyticsQuery"];
@@ -28,7 +28,7 @@ async fn analysts_run_selects_over_the_data() {
     );
     assert_eq!(result["columns"][0]["name"], "kind");
     let join = "SELECT u.district_code, COUNT(*) AS chiefs FROM officers o JOIN units u ON u.code = o.unit_code \
-                WHERE o.position = 'chief' GROUP BY u.district_code ORDER BY u.district_code";
+                WHERE o.position = 'chief' AND u.valid_from <= '2024-12-31' AND u.valid_to >= '2024-12-31' GROUP BY u.district_code ORDER BY u.district_code";
     let rows = run(&app, &app.admin, join).await["data"]["analyticsQuery"]["rows"].clone();
     let total: i64 = rows
         .as_array()
@@ -92,7 +92,7 @@ async fn a_district_token_queries_only_its_district() {
     let mine = app
         .count(&app.viewer, "units", json!({ "districtCode": CITY }))
         .await;
-    let body = run(&app, &token, "SELECT COUNT(*) AS n FROM units").await;
+    let body = run(&app, &token, "SELECT COUNT(*) AS n FROM units WHERE valid_from <= '2024-12-31' AND valid_to >= '2024-12-31'").await;
     assert_eq!(
         body["data"]["analyticsQuery"]["rows"][0][0].as_u64(),
         Some(mine),
@@ -117,7 +117,7 @@ async fn results_download_as_csv() {
         .post(format!("{}/analytics.csv", app.base))
         .bearer_auth(&app.analyst)
         .json(
-            &json!({ "sql": "SELECT kind, COUNT(*) AS n FROM units GROUP BY kind ORDER BY kind" }),
+            &json!({ "sql": "SELECT kind, COUNT(*) AS n FROM units WHERE valid_from <= '2024-12-31' AND valid_to >= '2024-12-31' GROUP BY kind ORDER BY kind" }),
         )
         .send()
         .await
@@ -272,12 +272,12 @@ async fn joins_whose_estimate_is_over_the_bound_are_refused_before_running() {
     }
     // Key joins, even three ways, pass.
     let key = "SELECT COUNT(*) AS n FROM officers o JOIN units u ON o.unit_code = u.code \
-               JOIN districts d ON d.code = u.district_code";
+               JOIN districts d ON d.code = u.district_code WHERE u.valid_to = '2024-12-31'";
     let body = run(&app, &app.analyst, key).await;
     assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
     // Tables listed with commas and linked in WHERE count as joined on that key.
     let implicit = "SELECT COUNT(*) AS n FROM officers o, units u, districts d \
-                    WHERE o.unit_code = u.code AND d.code = u.district_code";
+                    WHERE o.unit_code = u.code AND d.code = u.district_code AND u.valid_to = '2024-12-31'";
     let body = run(&app, &app.analyst, implicit).await;
     assert_eq!(body["data"]["analyticsQuery"]["rows"][0][0], 1144, "{body}");
 }

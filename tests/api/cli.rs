@@ -38,8 +38,8 @@ async fn the_embedded_default_serves_the_demo_and_token_create_prints_the_secret
         "startup banner gives the URL and a token"
     );
     let client = reqwest::Client::new();
-    let ask = async |token: &str| -> Value {
-        let body = json!({ "query": "{ units { totalCount } }" });
+    let ask = async |token: &str, query: &str| -> Value {
+        let body = json!({ "query": query });
         let resp = client
             .post(format!("{base}/graphql"))
             .bearer_auth(token)
@@ -49,7 +49,10 @@ async fn the_embedded_default_serves_the_demo_and_token_create_prints_the_secret
             .expect("post");
         resp.json().await.expect("json")
     };
-    assert_eq!(ask(&token).await["data"]["units"]["totalCount"], 173);
+    // Started as a new user would today: the 96 units since 1 Jul 2025, not the 173 of
+    // the source report.
+    let today = "{ units { totalCount } }";
+    assert_eq!(ask(&token, today).await["data"]["units"]["totalCount"], 96);
     assert!(
         dir.path().join("coso.db").exists(),
         "the SQLite file is in the working directory"
@@ -78,7 +81,12 @@ async fn the_embedded_default_serves_the_demo_and_token_create_prints_the_secret
         .expect("a last line")
         .trim()
         .to_owned();
-    let scoped = ask(&secret).await;
+    // (a district is an office of the days before 1 Jul 2025)
+    let scoped = ask(
+        &secret,
+        r#"{ units(filter: { activeOn: "2024-12-31" }) { totalCount } }"#,
+    )
+    .await;
     let n = scoped["data"]["units"]["totalCount"]
         .as_u64()
         .expect("count");

@@ -140,13 +140,24 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         log_format: "text".into(),
         observe: Default::default(),
         connections: Default::default(),
+        // The demo reproduces the source report on its day; tests of today unpin it.
+        today: Some(ARTICLE_DAY.parse().expect("date")),
     }
 }
+
+/// The day of the source report's figures (31/12/2024), "today" of the test servers
+/// unless a test unpins it.
+pub const ARTICLE_DAY: &str = "2024-12-31";
 
 impl TestApp {
     /// A server with the demo data and one token of each kind.
     pub async fn spawn() -> Self {
         Self::spawn_with(Limits::default(), true).await
+    }
+
+    /// A server with the demo data whose "today" is the real one (not the article's day).
+    pub async fn spawn_today() -> Self {
+        Self::spawn_tuned(Limits::default(), true, |s| s.today = None).await
     }
 
     /// A server with the given limits, with or without the demo data.

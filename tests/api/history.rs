@@ -68,7 +68,7 @@ fn codes(links: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_province_has_173_then_170_then_96_units() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_today().await;
     for (on, want) in [
         ("2024-12-31", 173),
         ("2025-01-01", 170),

@@ -282,7 +282,7 @@ async fn gap_lists_trajectory_and_categories_match_the_demo() {
 #[tokio::test]
 async fn remembered_answers_never_outlive_a_write() {
     let app = TestApp::spawn().await;
-    let vars = json!({ "codes": ["staffing_ratio"], "asOf": "2026-11-26" });
+    let vars = json!({ "codes": ["staffing_ratio"], "asOf": "2024-11-26" });
     let officers = async || {
         let rows = values(&app, &app.city_viewer, vars.clone()).await;
         find(&rows, "staffing_ratio", "province")["numerator"]
@@ -295,7 +295,7 @@ async fn remembered_answers_never_outlive_a_write() {
         before,
         "the same question, the same answer"
     );
-    let officer = json!({ "unitCode": "21010", "fullName": "Trần Văn Nam", "gender": "MALE", "birthYear": 1996, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2026-01-05" });
+    let officer = json!({ "unitCode": "21010", "fullName": "Trần Văn Nam", "gender": "MALE", "birthYear": 1996, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2024-01-05" });
     app.data(
         &app.admin,
         "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }",

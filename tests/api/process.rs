@@ -50,7 +50,8 @@ impl ServerProcess {
         let mut cmd = command(dir.path(), &database_url);
         cmd.env("COSO_LISTEN", "127.0.0.1:0")
             .env("COSO_INDICATOR_REFRESH_SECS", "0")
-            .env("COSO_SCHEDULER_TICK_SECS", "0");
+            .env("COSO_SCHEDULER_TICK_SECS", "0")
+            .env("COSO_TODAY", crate::helpers::ARTICLE_DAY);
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -4,7 +4,9 @@ use async_graphql::{Context, Object, Result};
 
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
-use crate::graphql::loaders::UnitByCode;
+use chrono::NaiveDate;
+
+use crate::graphql::loaders::UnitAt;
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::{District, Unit};
 use crate::service::districts::{self, DistrictFilter, DistrictSort};
@@ -26,24 +28,38 @@ impl UnitQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Unit>> {
+        let today = ctx.request().today;
         let select = units::query(
             ctx.scope(),
             filter.unwrap_or_default(),
             order_by.unwrap_or_default(),
+            today,
         );
         let page = connection(ctx, select, first, after, Unit).await?;
-        // Nested fields that point back at these units (officer.unit, ...) cost nothing.
+        // Nested fields that point back at today's units (officer.unit, ...) cost nothing.
         let rows = page
             .edges
             .iter()
-            .map(|e| (UnitByCode(e.node.0.code.clone()), e.node.0.clone()));
+            .filter(|e| {
+                e.node.0.valid_from <= today && e.node.0.valid_to.is_none_or(|t| t >= today)
+            })
+            .map(|e| (UnitAt(e.node.0.code.clone(), today), e.node.0.clone()));
         ctx.loader().feed_many(rows).await;
         Ok(page)
     }
 
-    /// One unit by its commune code (null when it does not exist or is outside the token's district).
-    async fn unit(&self, ctx: &Context<'_>, code: String) -> Result<Option<Unit>> {
-        let row = units::by_code(ctx.db(), ctx.scope(), &code).await.gql()?;
+    /// The unit with this commune code on `on` (by default the province's today); null
+    /// when no unit had the code that day or it is outside the token's scope. Codes are
+    /// reused: `unit(code: "21034", on: "2024-12-31")` and `unit(code: "21034")` are
+    /// two different communes.
+    async fn unit(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        on: Option<NaiveDate>,
+    ) -> Result<Option<Unit>> {
+        let on = on.unwrap_or(ctx.request().today);
+        let row = units::on(ctx.db(), ctx.scope(), &code, on).await.gql()?;
         Ok(row.map(Unit))
     }
 

@@ -38,7 +38,7 @@ impl Award {
     }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        unit_of(ctx, &self.0.unit_code).await
+        unit_of(ctx, &self.0.unit_code, self.0.awarded_on).await
     }
     /// Officer id, for an individual award.
     async fn officer_id(&self) -> Option<i32> {

@@ -70,7 +70,7 @@ impl DialogueQuestion {
     /// The unit that asked, if any.
     async fn asker_unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         match &self.0.asker_unit_code {
-            Some(code) => unit_of(ctx, code).await,
+            Some(code) => unit_of(ctx, code, self.0.asked_on).await,
             None => Ok(None),
         }
     }

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
 use entity::headquarters;
 
-use super::{Unit, parsed, unit_of};
+use super::{Unit, parsed, unit_until};
 use crate::domain::{HqModel, HqStatus};
 use crate::graphql::context::Ctx;
 use crate::service::headquarters::status_on;
@@ -24,7 +24,7 @@ impl Headquarters {
     }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        unit_of(ctx, &self.0.unit_code).await
+        unit_until(ctx, &self.0.unit_code, self.0.closed_on).await
     }
     /// Model of the building.
     async fn model(&self) -> Result<HqModel> {

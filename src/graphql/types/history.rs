@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use entity::{unit_edition, unit_lineage, unit_period};
 
 use super::parsed;
-use crate::domain::AdminUnitKind;
+use crate::domain::UnitKind;
 
 /// A province's list of commune-level units, valid over a period.
 pub struct UnitEdition {
@@ -20,7 +20,7 @@ pub struct UnitEdition {
 #[derive(SimpleObject)]
 pub struct UnitKindCount {
     /// The kind.
-    pub kind: AdminUnitKind,
+    pub kind: UnitKind,
     /// Number of units of that kind.
     pub count: u64,
 }
@@ -51,7 +51,7 @@ impl UnitEdition {
     async fn counts_by_kind(&self) -> Result<Vec<UnitKindCount>> {
         let mut out: Vec<UnitKindCount> = Vec::new();
         for code in &self.kinds {
-            let kind = parsed("unit kind", code, AdminUnitKind::from_code)?;
+            let kind = parsed("unit kind", code, UnitKind::from_code)?;
             match out.iter_mut().find(|c| c.kind == kind) {
                 Some(c) => c.count += 1,
                 None => out.push(UnitKindCount { kind, count: 1 }),
@@ -77,8 +77,8 @@ impl UnitPeriod {
         &self.0.name
     }
     /// Xã, phường, thị trấn or đặc khu.
-    async fn kind(&self) -> Result<AdminUnitKind> {
-        parsed("unit kind", &self.0.kind, AdminUnitKind::from_code)
+    async fn kind(&self) -> Result<UnitKind> {
+        parsed("unit kind", &self.0.kind, UnitKind::from_code)
     }
     /// First day of the period.
     async fn valid_from(&self) -> NaiveDate {

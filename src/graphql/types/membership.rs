@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
 use entity::party_membership;
 
-use super::{Officer, Unit, officer_of, parsed, unit_of};
+use super::{Officer, Unit, officer_of, parsed, unit_until};
 use crate::domain::PartyBody;
 
 /// A seat on the commune Party executive or standing committee.
@@ -46,6 +46,6 @@ impl PartyMembership {
     }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        unit_of(ctx, &self.0.unit_code).await
+        unit_until(ctx, &self.0.unit_code, self.0.ended_on).await
     }
 }

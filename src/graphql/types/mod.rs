@@ -34,10 +34,11 @@ pub use union_activity::UnionActivity;
 pub use unit::Unit;
 
 use async_graphql::{Context, Result};
+use chrono::NaiveDate;
 
 use super::context::Ctx;
 use super::error::GqlResult;
-use super::loaders::{OfficerById, UnitByCode};
+use super::loaders::{OfficerById, UnitAt};
 use crate::service::error_parse;
 
 /// Parses a stored code into a domain enum (an unknown code is an internal error).
@@ -45,14 +46,25 @@ fn parsed<T>(what: &'static str, code: &str, parse: fn(&str) -> Option<T>) -> Re
     error_parse(what, code, parse).gql()
 }
 
-/// Loads a unit by code for a nested field.
-async fn unit_of(ctx: &Context<'_>, code: &str) -> Result<Option<Unit>> {
+/// Loads, for a nested field, the unit a record at `code` on `day` belongs to (the
+/// code's period in force that day).
+async fn unit_of(ctx: &Context<'_>, code: &str, day: NaiveDate) -> Result<Option<Unit>> {
     let row = ctx
         .loader()
-        .load_one(UnitByCode(code.to_owned()))
+        .load_one(UnitAt(code.to_owned(), day))
         .await
         .gql()?;
     Ok(row.map(Unit))
+}
+
+/// The unit of a record that holds until `end` (the first day no longer held; none:
+/// still held): the code's period on its last day, or today.
+async fn unit_until(ctx: &Context<'_>, code: &str, end: Option<NaiveDate>) -> Result<Option<Unit>> {
+    let today = ctx.request().today;
+    let day = end
+        .and_then(|d| d.pred_opt())
+        .map_or(today, |d| d.min(today));
+    unit_of(ctx, code, day).await
 }
 
 /// Loads an officer by id for a nested field.

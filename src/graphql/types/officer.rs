@@ -5,7 +5,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
 use entity::officer;
 
-use super::{PartyMembership, Unit, parsed, unit_of};
+use super::{PartyMembership, Unit, parsed, unit_until};
 use crate::domain::{Gender, Position, Rank};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
@@ -54,7 +54,7 @@ impl Officer {
     }
     /// The unit.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
-        unit_of(ctx, &self.0.unit_code).await
+        unit_until(ctx, &self.0.unit_code, self.0.posted_to).await
     }
     /// First day of the posting.
     async fn posted_from(&self) -> NaiveDate {

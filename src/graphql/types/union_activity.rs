@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
 use entity::union_activity;
 
-use super::{Unit, parsed, unit_of};
+use super::{Unit, parsed, unit_until};
 use crate::domain::{ActivityKind, Organisation};
 
 /// A union activity, work or model, or a programme.
@@ -43,7 +43,7 @@ impl UnionActivity {
     /// The unit, if any.
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         match &self.0.unit_code {
-            Some(code) => unit_of(ctx, code).await,
+            Some(code) => unit_until(ctx, code, self.0.ended_on).await,
             None => Ok(None),
         }
     }

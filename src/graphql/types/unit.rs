@@ -1,9 +1,11 @@
-//! `Unit`: a commune-level unit and its police, with its district, officers, chief,
-//! headquarters, committee seats and awards.
+//! `Unit`: a commune-level unit over its period (a code and a period: codes are reused)
+//! and its police, with its district, officers, chief, headquarters, committee seats and
+//! awards. A unit still in force shows its officers and seats now; one that ended, those
+//! of its last day.
 
 use async_graphql::{Context, Object, Result};
 use chrono::NaiveDate;
-use entity::unit;
+use entity::unit_period;
 
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
 use crate::domain::{Position, UnitKind};
@@ -14,14 +16,19 @@ use crate::graphql::loaders::{
     OfficersOfUnit,
 };
 
-/// A commune-level unit (xã, phường, thị trấn) and its police.
-pub struct Unit(pub unit::Model);
+/// A commune-level unit (xã, phường, thị trấn, đặc khu) over its period, and its police.
+pub struct Unit(pub unit_period::Model);
 
 impl Unit {
+    /// The day the nested facts are taken on: now for a unit in force, else its last day.
+    fn day(&self) -> Option<NaiveDate> {
+        self.0.valid_to
+    }
+
     async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Vec<entity::officer::Model>> {
         let rows = ctx
             .loader()
-            .load_one(OfficersOfUnit(self.0.code.clone()))
+            .load_one(OfficersOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
         let rows = rows.unwrap_or_default();
@@ -46,36 +53,40 @@ impl Unit {
     async fn name_en(&self) -> &str {
         &self.0.name_en
     }
-    /// Xã, phường or thị trấn.
+    /// Xã, phường, thị trấn or đặc khu.
     async fn kind(&self) -> Result<UnitKind> {
         parsed("unit kind", &self.0.kind, UnitKind::from_code)
     }
-    /// District code.
-    async fn district_code(&self) -> &str {
-        &self.0.district_code
+    /// District code (none since 1 Jul 2025: there is no district level).
+    async fn district_code(&self) -> Option<&str> {
+        self.0.district_code.as_deref()
     }
     /// Province code.
     async fn province_code(&self) -> &str {
         &self.0.province_code
     }
-    /// First day the unit exists.
+    /// First day of the unit's period.
     async fn valid_from(&self) -> NaiveDate {
         self.0.valid_from
     }
-    /// Day the unit stopped existing (merged or renamed), if it has.
+    /// Last day of the unit's period (merged, split, renamed or retyped the day after),
+    /// if it has ended.
     async fn valid_to(&self) -> Option<NaiveDate> {
         self.0.valid_to
     }
-    /// The district.
+    /// The district (none since 1 Jul 2025).
     async fn district(&self, ctx: &Context<'_>) -> Result<Option<District>> {
+        let Some(code) = &self.0.district_code else {
+            return Ok(None);
+        };
         let row = ctx
             .loader()
-            .load_one(DistrictByCode(self.0.district_code.clone()))
+            .load_one(DistrictByCode(code.clone()))
             .await
             .gql()?;
         Ok(row.map(District))
     }
-    /// Officers in post.
+    /// Officers in post (now, or on the last day of an ended unit).
     #[graphql(complexity = "20 * child_complexity")]
     async fn officers(&self, ctx: &Context<'_>) -> Result<Vec<Officer>> {
         Ok(self
@@ -111,12 +122,12 @@ impl Unit {
             .map(Headquarters)
             .collect())
     }
-    /// Current Party committee seats of the unit's officers.
+    /// Party committee seats held in the unit (now, or on the last day of an ended unit).
     #[graphql(complexity = "5 * child_complexity")]
     async fn party_memberships(&self, ctx: &Context<'_>) -> Result<Vec<PartyMembership>> {
         let rows = ctx
             .loader()
-            .load_one(MembershipsOfUnit(self.0.code.clone()))
+            .load_one(MembershipsOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
         Ok(rows

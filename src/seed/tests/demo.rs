@@ -13,20 +13,42 @@ const NEW_IN_USE: &str = "headquarters h JOIN unit u ON u.code = h.unit_code \
 
 async fn assert_units(db: &DatabaseConnection) {
     assert_eq!(rows(db, "province WHERE code = '51'").await, 1);
-    assert_eq!(rows(db, "province").await, 1);
-    assert_eq!(rows(db, "district WHERE province_code = '51'").await, 12);
-    assert_eq!(rows(db, "unit").await, 173);
-    assert_eq!(rows(db, "unit WHERE kind = 'xa'").await, 148);
-    assert_eq!(rows(db, "unit WHERE kind = 'phuong'").await, 17);
-    assert_eq!(rows(db, "unit WHERE kind = 'thi_tran'").await, 8);
+    // Kon Tum (62) is there for the history of the 40 units that came from it.
+    assert_eq!(rows(db, "province").await, 2);
+    // the 12 districts of 2024 and Lý Sơn (536), a district without communes until it
+    // became a special zone on 1 Jul 2025
+    assert_eq!(rows(db, "district WHERE province_code = '51'").await, 13);
+    let p2024 = "unit_period WHERE province_code = '51' AND valid_from = '2020-02-01'";
+    assert_eq!(rows(db, p2024).await, 173);
+    assert_eq!(rows(db, &format!("{p2024} AND kind = 'xa'")).await, 148);
+    assert_eq!(rows(db, &format!("{p2024} AND kind = 'phuong'")).await, 17);
+    assert_eq!(rows(db, &format!("{p2024} AND kind = 'thi_tran'")).await, 8);
     assert_eq!(
-        rows(db, "(SELECT DISTINCT district_code FROM unit) d").await,
+        rows(
+            db,
+            &format!("(SELECT DISTINCT district_code FROM {p2024}) d")
+        )
+        .await,
         12
     );
-    let current = "unit WHERE valid_from = '2020-02-01' AND valid_to IS NULL";
-    assert_eq!(rows(db, current).await, 173);
+    assert_eq!(
+        rows(db, &format!("{p2024} AND valid_to = '2024-12-31'")).await,
+        173
+    );
+    // the registry holds every code of every period once (the facts' foreign keys)
+    assert_eq!(
+        rows(db, "unit").await,
+        rows(db, "(SELECT DISTINCT code FROM unit_period) c").await
+    );
+    assert_eq!(
+        rows(db, "unit WHERE province_code = '51' AND kind <> 'dac_khu'").await,
+        173
+    );
     for u in unit::Entity::find().all(db).await.unwrap() {
         assert_eq!(u.search_name, fold(&u.name));
+    }
+    for p in entity::unit_period::Entity::find().all(db).await.unwrap() {
+        assert_eq!(p.search_name, fold(&p.name));
     }
 }
 
@@ -50,7 +72,8 @@ async fn assert_officers(db: &DatabaseConnection) {
     let deputies = "(SELECT unit_code, COUNT(*) AS n FROM officer WHERE position = 'deputy' \
          GROUP BY unit_code) d WHERE n BETWEEN 1 AND 3";
     assert_eq!(rows(db, deputies).await, 173);
-    let under_floor = "unit u WHERE (SELECT COUNT(*) FROM officer o WHERE o.unit_code = u.code) \
+    let under_floor = "unit_period u WHERE u.valid_from = '2020-02-01' AND u.province_code = '51' \
+         AND (SELECT COUNT(*) FROM officer o WHERE o.unit_code = u.code) \
          < CASE u.kind WHEN 'xa' THEN 5 WHEN 'thi_tran' THEN 6 ELSE 8 END";
     assert_eq!(rows(db, under_floor).await, 0);
     assert_eq!(

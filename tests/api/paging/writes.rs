@@ -10,9 +10,11 @@ use crate::helpers::TestApp;
 /// An early date that sorts before the demo data.
 pub const EARLY: &str = "2001-01-02";
 
-/// Today (UTC), the late date and the `activeOn` day of the walks.
+/// The test servers' "today" (the article's day), the late date and the `activeOn` day
+/// of the walks: the units listed are those of that day, and a record dated later at
+/// one of them would be at a unit that no longer exists.
 pub fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    crate::helpers::ARTICLE_DAY.to_owned()
 }
 
 /// The first and last unit codes.
