@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
-use chrono::Utc;
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
@@ -39,7 +38,8 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let started = Instant::now();
-    let today = Utc::now().date_naive();
+    // The province's day, the same for the cache key and every operation of the request.
+    let today = state.clock.today();
     let cached = match single
         .then(|| ResponseCache::key(&principal, today, &raw))
         .flatten()
@@ -74,7 +74,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     let mut all_queries = true;
     for request in requests {
         let (response, name, kind) =
-            execute(state, (&principal, &request_id), &batch, request).await;
+            execute(state, (&principal, &request_id), &batch, today, request).await;
         all_queries &= kind == "query" && response.errors.is_empty();
         responses.push(response);
         names.push(name);
@@ -215,6 +215,7 @@ async fn execute(
     state: &AppState,
     (principal, request_id): (&Principal, &str),
     batch: &Batch,
+    today: chrono::NaiveDate,
     request: async_graphql::Request,
 ) -> (async_graphql::Response, String, &'static str) {
     let audit = AuditState::default();
@@ -229,7 +230,7 @@ async fn execute(
         )
         .delay(Duration::from_millis(state.limits.batch_window_ms)),
         principal: principal.clone(),
-        today: Utc::now().date_naive(),
+        today,
         request_id: request_id.to_owned(),
         audit: audit.clone(),
         budget: batch.budget.clone(),

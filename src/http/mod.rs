@@ -54,6 +54,8 @@ pub struct AppState {
     pub slow_request: Duration,
     /// Answers to repeated viewer queries, by data version.
     pub cache: Arc<cache::ResponseCache>,
+    /// The province's "today" (`crate::clock`).
+    pub clock: crate::clock::Clock,
 }
 
 /// The routes of the service, inside [`stack`].
