@@ -18,9 +18,8 @@ pub const DEFAULT_ZONE: Tz = chrono_tz::Asia::Ho_Chi_Minh;
 
 /// Parses an IANA zone name (`COSO_TIME_ZONE`), with a message a start-up error can show.
 pub fn parse_zone(name: &str) -> Result<Tz, String> {
-    Tz::from_str(name.trim()).map_err(|_| {
-        format!("`{name}` is not an IANA time zone name (e.g. Asia/Ho_Chi_Minh, UTC)")
-    })
+    Tz::from_str(name.trim())
+        .map_err(|_| format!("`{name}` is not an IANA time zone name (e.g. Asia/Ho_Chi_Minh, UTC)"))
 }
 
 /// Real time or a time a test sets, read in the province's zone. Cheap to clone; clones

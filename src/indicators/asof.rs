@@ -214,11 +214,7 @@ pub(crate) fn running_sum(column: &str, starts: Expr) -> Expr {
 /// codes, never valid) on every day, collected: unit_code, district_code, province_code,
 /// kind, idx, day, the [`UNIT_COUNTS`] (UInt32, zero where the unit is not valid that
 /// day) and the [`RECORD_COUNTS`] (UInt32, records of the unit to date).
-pub(crate) fn grid(
-    frames: &Frames,
-    days: &Days,
-    floor: StaffingFloor,
-) -> PolarsResult<DataFrame> {
+pub(crate) fn grid(frames: &Frames, days: &Days, floor: StaffingFloor) -> PolarsResult<DataFrame> {
     grid_plan(frames, days, floor)?.collect()
 }
 

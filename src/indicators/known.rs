@@ -415,8 +415,16 @@ fn a_series_across_a_floor_change_uses_each_days_floor() {
         staffing_floor: StaffingFloor::parse("5, 7 from 2024-01-01").unwrap(),
     };
     let code = ["units_below_staffing_floor"];
-    let s = series(&frames(), &code, d("2023-11-01"), d("2024-01-31"), Period::Month, &[], &dated)
-        .unwrap();
+    let s = series(
+        &frames(),
+        &code,
+        d("2023-11-01"),
+        d("2024-01-31"),
+        Period::Month,
+        &[],
+        &dated,
+    )
+    .unwrap();
     let at = |day: &str| {
         let point = s.clone().lazy().filter(col("period_end").eq(lit(d(day))));
         from_frame(&point.collect().unwrap())[0].numerator
@@ -436,9 +444,17 @@ fn a_series_across_a_floor_change_uses_each_days_floor() {
     );
     let detail = |day: &str| {
         let g = gaps(&frames(), "units_below_staffing_floor", d(day), &dated).unwrap();
-        g.column("detail").unwrap().str().unwrap().get(0).map(str::to_owned)
+        g.column("detail")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .map(str::to_owned)
     };
-    assert_eq!(detail("2023-12-31").as_deref(), Some("3 cán bộ, chiến sĩ (tối thiểu 5)"));
+    assert_eq!(
+        detail("2023-12-31").as_deref(),
+        Some("3 cán bộ, chiến sĩ (tối thiểu 5)")
+    );
     assert!(detail("2024-01-31").is_some_and(|t| t.ends_with("(tối thiểu 7)")));
 }
 

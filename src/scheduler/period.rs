@@ -61,7 +61,10 @@ mod tests {
         assert_eq!(report_day_at(at, "Asia/Ho_Chi_Minh"), d(2026, 11, 30));
         // At 23:00 UTC on 30 November it is already 1 December in Vietnam (November's
         // report) but still 30 November in UTC (October's report in a UTC schedule).
-        let late = Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0).single().unwrap();
+        let late = Utc
+            .with_ymd_and_hms(2026, 11, 30, 23, 0, 0)
+            .single()
+            .unwrap();
         assert_eq!(report_day_at(late, "Asia/Ho_Chi_Minh"), d(2026, 11, 30));
         assert_eq!(report_day_at(late, "UTC"), d(2026, 10, 31));
     }
