@@ -1,5 +1,6 @@
 //! The application: connects and migrates the database, seeds the embedded default,
-//! binds the listener (port 0 in tests) and serves until told to stop.
+//! binds the listener (port 0 in tests) and serves until told to stop. It builds the one
+//! [`Clock`] (the province's "today") and the engine settings every part shares.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::{EndpointExt, Server};
 use sea_orm::DatabaseConnection;
 
+use crate::clock::Clock;
 use crate::config::{ConnectionLimits, Settings};
 use crate::connection::{CappedAcceptor, body};
 use crate::dataset::DatasetCache;
@@ -28,6 +30,7 @@ pub struct Application {
     metrics_acceptor: Option<CappedAcceptor<TcpAcceptor>>,
     connections: ConnectionLimits,
     refresh_every: Option<Duration>,
+    engine: crate::indicators::EngineConfig,
     port: u16,
     scheduler: Scheduler,
     state: AppState,
@@ -61,11 +64,17 @@ impl Application {
         let datasets = DatasetCache::default();
         let analytics = crate::analytics::runner::Runner::new(&settings.analytics);
         let mailer = Mailer::from_settings(&settings.mail)?;
+        let clock = settings.clock();
+        let engine = settings.engine();
         let scheduler = Scheduler::new(
             db.clone(),
             datasets.clone(),
             mailer,
-            settings.scheduler.clone(),
+            crate::scheduler::SchedulerSettings {
+                clock: clock.clone(),
+                engine,
+                ..settings.scheduler.clone()
+            },
         );
         let state = AppState {
             schema: build_schema(
@@ -74,6 +83,7 @@ impl Application {
                 datasets.clone(),
                 scheduler.clone(),
                 analytics.clone(),
+                engine,
             ),
             datasets,
             analytics,
@@ -83,6 +93,7 @@ impl Application {
             limiter: crate::http::auth::limiter(&settings.limits),
             slow_request: Duration::from_millis(settings.observe.slow_request_ms),
             cache: Default::default(),
+            clock,
             today: settings.today,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
@@ -92,6 +103,7 @@ impl Application {
             metrics_acceptor,
             connections: settings.connections.clone(),
             refresh_every,
+            engine,
             port,
             scheduler,
             state,
@@ -131,6 +143,7 @@ impl Application {
             tokio::spawn(refresh_indicators(
                 self.state.db.clone(),
                 self.state.datasets.clone(),
+                (self.state.clock.clone(), self.engine),
                 every,
                 self.state.today,
             ))
@@ -198,19 +211,19 @@ fn server(
     }
 }
 
-/// Stores an indicator snapshot as of today at start and every `every` after (a no-op
-/// when the snapshot of the current data version and day exists).
+/// Stores an indicator snapshot as of the province's today at start and every `every`
+/// after (a no-op when the snapshot of the current data version and day exists).
 async fn refresh_indicators(
     db: DatabaseConnection,
     datasets: DatasetCache,
+    (clock, config): (Clock, crate::indicators::EngineConfig),
     every: Duration,
     pinned: Option<chrono::NaiveDate>,
 ) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        let today = pinned.unwrap_or_else(|| chrono::Utc::now().date_naive());
-        let config = crate::indicators::EngineConfig::default();
+        let today = pinned.unwrap_or_else(|| clock.today());
         let started = std::time::Instant::now();
         let refreshed = crate::service::indicators::refresh(&db, &datasets, today, config).await;
         metrics::record_indicator_refresh(started.elapsed(), refreshed.is_ok());

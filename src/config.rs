@@ -39,6 +39,19 @@ pub struct Settings {
     #[command(flatten)]
     pub scheduler: crate::scheduler::SchedulerSettings,
 
+    /// The province's time zone (IANA name): "today" everywhere (the API's default
+    /// `asOf`, the response cache, the indicator snapshots, the reports) is the day in
+    /// this zone, and new report schedules fire in it unless they name another.
+    #[arg(long, env = "COSO_TIME_ZONE", default_value = "Asia/Ho_Chi_Minh",
+          value_parser = crate::clock::parse_zone)]
+    pub time_zone: chrono_tz::Tz,
+
+    /// The staffing floor of `units_below_staffing_floor` and the staffing gap lists, a
+    /// dated rule: the first value from the beginning, each later one `from` its day.
+    #[arg(long, env = "COSO_STAFFING_FLOOR", default_value = "5, 12 from 2025-03-01",
+          value_parser = crate::indicators::StaffingFloor::parse)]
+    pub staffing_floor: crate::indicators::StaffingFloor,
+
     /// Seconds between indicator refreshes (a snapshot is stored when the data changed); 0 disables.
     #[arg(long, env = "COSO_INDICATOR_REFRESH_SECS", default_value_t = 900)]
     pub indicator_refresh_secs: u64,
@@ -167,6 +180,19 @@ impl Settings {
     /// The database URL in use.
     pub fn database_url(&self) -> &str {
         self.database_url.as_deref().unwrap_or(DEFAULT_DATABASE_URL)
+    }
+
+    /// The server's clock: the scheduler's time source (real time unless a test set it),
+    /// read in [`Self::time_zone`].
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.scheduler.clock.clone().in_zone(self.time_zone)
+    }
+
+    /// The indicator engine's settings.
+    pub fn engine(&self) -> crate::indicators::EngineConfig {
+        crate::indicators::EngineConfig {
+            staffing_floor: self.staffing_floor,
+        }
     }
 
     /// Whether this is the embedded default database (the only one seeded automatically).

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bench;
 pub mod cells;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod connection;
 pub mod dataset;

@@ -48,6 +48,7 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         datasets: &datasets,
         district: None,
         as_of: opts.as_of,
+        config: crate::indicators::EngineConfig::default(),
         language: Language::Vi,
         schedule_name: Some("bench".into()),
         previous: Default::default(),

@@ -30,6 +30,7 @@ pub fn build_schema(
     datasets: DatasetCache,
     scheduler: crate::scheduler::Scheduler,
     analytics: crate::analytics::runner::Runner,
+    engine: crate::indicators::EngineConfig,
 ) -> AppSchema {
     Schema::build(
         query::Query::default(),
@@ -41,6 +42,7 @@ pub fn build_schema(
     .data(scheduler)
     .data(analytics)
     .data(limits)
+    .data(engine)
     .extension(cost::CostFactory)
     .extension(operation::OperationsFactory)
     .extension(audit::AuditFactory)

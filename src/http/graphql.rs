@@ -38,6 +38,8 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let started = Instant::now();
+    // The province's day (or the pinned one), the same for the cache key and every
+    // operation of the request.
     let today = state.today();
     let cached = match single
         .then(|| ResponseCache::key(&principal, today, &raw))
@@ -73,7 +75,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     let mut all_queries = true;
     for request in requests {
         let (response, name, kind) =
-            execute(state, (&principal, &request_id), &batch, request).await;
+            execute(state, (&principal, &request_id), &batch, today, request).await;
         all_queries &= kind == "query" && response.errors.is_empty();
         responses.push(response);
         names.push(name);
@@ -214,6 +216,7 @@ async fn execute(
     state: &AppState,
     (principal, request_id): (&Principal, &str),
     batch: &Batch,
+    today: chrono::NaiveDate,
     request: async_graphql::Request,
 ) -> (async_graphql::Response, String, &'static str) {
     let audit = AuditState::default();
@@ -228,7 +231,7 @@ async fn execute(
         )
         .delay(Duration::from_millis(state.limits.batch_window_ms)),
         principal: principal.clone(),
-        today: state.today(),
+        today,
         request_id: request_id.to_owned(),
         audit: audit.clone(),
         budget: batch.budget.clone(),

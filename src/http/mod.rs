@@ -54,15 +54,16 @@ pub struct AppState {
     pub slow_request: Duration,
     /// Answers to repeated viewer queries, by data version.
     pub cache: Arc<cache::ResponseCache>,
+    /// The province's "today" (`crate::clock`).
+    pub clock: crate::clock::Clock,
     /// A pinned "today" (`COSO_TODAY`), if any.
     pub today: Option<chrono::NaiveDate>,
 }
 
 impl AppState {
-    /// "Today" for the defaults of a request: the pinned day, or the current date.
+    /// "Today" for the defaults of a request: the pinned day, or the province's day.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.today
-            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+        self.today.unwrap_or_else(|| self.clock.today())
     }
 }
 

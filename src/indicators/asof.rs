@@ -14,6 +14,7 @@ use polars::prelude::*;
 
 use super::frames::Frames;
 use super::index::{Days, Index};
+use super::params::StaffingFloor;
 use super::seats::seat_transitions;
 
 /// The day column of the facts.
@@ -215,12 +216,12 @@ pub(crate) fn running_sum(column: &str, starts: Expr) -> Expr {
 /// codes, never valid) on every day, collected: unit_code, unit_name, district_code, province_code,
 /// kind, idx, day, the [`UNIT_COUNTS`] (UInt32, zero where the unit is not valid that
 /// day) and the [`RECORD_COUNTS`] (UInt32, records of the unit to date).
-pub(crate) fn grid(frames: &Frames, days: &Days, floor: u32) -> PolarsResult<DataFrame> {
+pub(crate) fn grid(frames: &Frames, days: &Days, floor: StaffingFloor) -> PolarsResult<DataFrame> {
     grid_plan(frames, days, floor)?.collect()
 }
 
 /// The plan of [`grid`] (after the eager index step).
-fn grid_plan(frames: &Frames, days: &Days, floor: u32) -> PolarsResult<LazyFrame> {
+fn grid_plan(frames: &Frames, days: &Days, floor: StaffingFloor) -> PolarsResult<LazyFrame> {
     let n = days.len();
     let deltas = events(sources(frames, days)?, n)?;
     Ok(grid_rows(frames, days)?
@@ -271,8 +272,9 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
     concat([units, no_unit], UnionArgs::default())
 }
 
-/// The output columns of the grid.
-fn grid_columns(floor: u32) -> Vec<Expr> {
+/// The output columns of the grid; `below_floor` against the floor in force on each
+/// row's day.
+fn grid_columns(floor: StaffingFloor) -> Vec<Expr> {
     let valid = || col(IDX).gt_eq(col("_lo")).and(col(IDX).lt(col("_hi")));
     let on_valid = |e: Expr| when(valid()).then(e).otherwise(lit(0u32));
     let count = |c: &str| col(c).cast(DataType::UInt32);
@@ -293,7 +295,7 @@ fn grid_columns(floor: u32) -> Vec<Expr> {
     out.push(
         on_valid(
             col("officers")
-                .lt(lit(i64::from(floor)))
+                .lt(floor.expr(col(DAY)))
                 .cast(DataType::UInt32),
         )
         .alias("below_floor"),

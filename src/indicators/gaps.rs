@@ -41,7 +41,7 @@ fn rule(code: &str) -> PolarsResult<Rule> {
 /// - `party_executive_committee_rate`, `party_standing_committee_rate`: units without a
 ///   chief in post, or with a chief in post not holding the seat;
 /// - `units_below_staffing_floor`, `staffing_ratio`: units with fewer officers in post
-///   than `config.staffing_floor`;
+///   than the floor of `config.staffing_floor` in force on `as_of`;
 /// - `hq_new_model_coverage`: units without a new-model headquarters in use.
 ///
 /// Columns: `rank` (UInt32, from 1), `unit_code`, `unit_name`, `district_code`,
@@ -75,7 +75,7 @@ pub fn gaps(
         .with_column(col("_stage").fill_null(lit(0u32)))
         .with_column(stage_code(col("_stage")))
         .filter(misses(rule))
-        .with_column(detail(rule, config.staffing_floor).alias("detail"))
+        .with_column(detail(rule, config.staffing_floor.at(as_of).officers).alias("detail"))
         .sort_by_exprs(
             order(rule),
             SortMultipleOptions::default().with_nulls_last(true),

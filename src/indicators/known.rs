@@ -390,7 +390,9 @@ fn only_some_codes_and_errors() {
     );
     let err = compute(&f, d("2023-12-31"), &["nope"], &[], &c).unwrap_err();
     assert!(err.to_string().contains("nope"));
-    let floor = EngineConfig { staffing_floor: 7 };
+    let floor = EngineConfig {
+        staffing_floor: StaffingFloor::constant(7),
+    };
     let out = from_frame(
         &compute(
             &f,
@@ -402,6 +404,58 @@ fn only_some_codes_and_errors() {
         .unwrap(),
     );
     assert_eq!(out[0].numerator, 4.0);
+}
+
+/// A series across a change of the staffing floor (5, then 7 from 1 January 2024 in
+/// this test) counts each month against its own floor, as `compute` with the floor of
+/// that day does; the gap list says which floor it applied.
+#[test]
+fn a_series_across_a_floor_change_uses_each_days_floor() {
+    let dated = EngineConfig {
+        staffing_floor: StaffingFloor::parse("5, 7 from 2024-01-01").unwrap(),
+    };
+    let code = ["units_below_staffing_floor"];
+    let s = series(
+        &frames(),
+        &code,
+        d("2023-11-01"),
+        d("2024-01-31"),
+        Period::Month,
+        &[],
+        &dated,
+    )
+    .unwrap();
+    let at = |day: &str| {
+        let point = s.clone().lazy().filter(col("period_end").eq(lit(d(day))));
+        from_frame(&point.collect().unwrap())[0].numerator
+    };
+    let with = |floor: u32, day: &str| {
+        let c = EngineConfig {
+            staffing_floor: StaffingFloor::constant(floor),
+        };
+        from_frame(&compute(&frames(), d(day), &code, &[], &c).unwrap())[0].numerator
+    };
+    assert_eq!(at("2023-12-31"), with(5, "2023-12-31"));
+    assert_eq!(at("2024-01-31"), with(7, "2024-01-31"));
+    assert_eq!((at("2023-12-31"), at("2024-01-31")), (1.0, 3.0));
+    assert_eq!(
+        from_frame(&compute(&frames(), d("2024-01-31"), &code, &[], &dated).unwrap()),
+        reference(&tiny(), d("2024-01-31"), &code, &[], &dated)
+    );
+    let detail = |day: &str| {
+        let g = gaps(&frames(), "units_below_staffing_floor", d(day), &dated).unwrap();
+        g.column("detail")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        detail("2023-12-31").as_deref(),
+        Some("3 cán bộ, chiến sĩ (tối thiểu 5)")
+    );
+    assert!(detail("2024-01-31").is_some_and(|t| t.ends_with("(tối thiểu 7)")));
 }
 
 #[test]

@@ -44,8 +44,11 @@ pub use categories::categories;
 pub use compute::compute;
 pub use frames::Frames;
 pub use gaps::gaps;
-pub use params::{EngineConfig, GroupBy, MAX_PERIODS, Period};
-pub use registry::{IndicatorDef, Measure, Status, Thresholds, find, kind_name, registry, status};
+pub use params::{EngineConfig, FloorStep, GroupBy, MAX_PERIODS, Period, StaffingFloor};
+pub use registry::{
+    IndicatorDef, Measure, Parameter, Status, Thresholds, find, kind_name, registry, rule_of,
+    rule_on, status,
+};
 pub use rows::{
     ActivityRow, AwardRow, DirectiveRow, DistrictRow, HeadquartersRow, MembershipRow, OfficerRow,
     QuestionRow, Rows, UnitRow,

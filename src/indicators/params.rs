@@ -1,23 +1,216 @@
 //! The parameters every engine call takes at its entry (configuration, breakdowns,
 //! periods), and the period ends a series is evaluated at.
 
+use std::fmt;
+
 use chrono::{Datelike, Months, NaiveDate};
-use polars::prelude::{PolarsResult, polars_bail};
+use polars::prelude::{Expr, PolarsResult, lit, polars_bail, when};
+
+use super::index::date_lit;
 
 /// The most periods one series may span (50 years by month).
 pub const MAX_PERIODS: usize = 600;
 
 /// Settings of the computation that are not part of the data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EngineConfig {
-    /// A unit with fewer officers in post than this is below the staffing floor.
-    pub staffing_floor: u32,
+    /// A unit with fewer officers in post than the floor in force on the day is below
+    /// the staffing floor.
+    pub staffing_floor: StaffingFloor,
 }
 
-impl Default for EngineConfig {
-    /// The 5-officer floor of the indicator issue.
+/// The most steps a staffing floor rule has.
+pub const MAX_FLOOR_STEPS: usize = 8;
+
+/// The largest staffing floor accepted.
+const MAX_FLOOR: u32 = 10_000;
+
+/// One step of the staffing floor: `officers` from `from` on (from the beginning when
+/// `None`, which only the first step is).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FloorStep {
+    /// The first day it applies, or `None` for the first step.
+    pub from: Option<NaiveDate>,
+    /// The floor: a unit with fewer officers in post is below it.
+    pub officers: u32,
+}
+
+impl fmt::Display for FloorStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.from {
+            Some(day) => write!(f, "{} from {day}", self.officers),
+            None => write!(f, "{} from the beginning", self.officers),
+        }
+    }
+}
+
+/// The staffing floor as a dated rule: 5 officers before 1/3/2025, 12 from then on (the
+/// district police ended that day and their officers went to the communes, with a
+/// target of at least 12 per commune police unit). Written `5, 12 from 2025-03-01`
+/// (`COSO_STAFFING_FLOOR`): the first step holds from the beginning, each later one
+/// from its day on, days strictly increasing, at most [`MAX_FLOOR_STEPS`] steps.
+/// Evaluated per day inside the engine's plan ([`Self::expr`]), so a series crossing a
+/// change uses each day's floor.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StaffingFloor {
+    steps: [FloorStep; MAX_FLOOR_STEPS],
+    len: usize,
+}
+
+impl Default for StaffingFloor {
+    /// 5 officers, 12 from 1 March 2025.
     fn default() -> Self {
-        Self { staffing_floor: 5 }
+        let march_2025 = NaiveDate::from_ymd_opt(2025, 3, 1);
+        let mut floor = Self::constant(5);
+        floor.steps[1] = FloorStep {
+            from: march_2025,
+            officers: 12,
+        };
+        floor.len = 2;
+        floor
+    }
+}
+
+impl StaffingFloor {
+    /// The same floor on every day.
+    pub const fn constant(officers: u32) -> Self {
+        let none = FloorStep {
+            from: None,
+            officers: 0,
+        };
+        let mut steps = [none; MAX_FLOOR_STEPS];
+        steps[0].officers = officers;
+        Self { steps, len: 1 }
+    }
+
+    /// A rule of `steps`: the first without a day, the others with strictly increasing
+    /// days; every floor from 1 to 10,000.
+    pub fn new(steps: &[FloorStep]) -> Result<Self, String> {
+        let Some(first) = steps.first() else {
+            return Err("the staffing floor needs at least one value".into());
+        };
+        if steps.len() > MAX_FLOOR_STEPS {
+            return Err(format!(
+                "the staffing floor has {} steps; at most {MAX_FLOOR_STEPS}",
+                steps.len()
+            ));
+        }
+        if first.from.is_some() {
+            return Err(format!(
+                "the first staffing floor (`{first}`) holds from the beginning: write it without a day"
+            ));
+        }
+        let mut floor = Self::constant(first.officers);
+        let mut last: Option<NaiveDate> = None;
+        for (i, step) in steps.iter().enumerate() {
+            if !(1..=MAX_FLOOR).contains(&step.officers) {
+                return Err(format!(
+                    "staffing floor `{step}`: the floor is from 1 to {MAX_FLOOR} officers"
+                ));
+            }
+            if i == 0 {
+                continue;
+            }
+            let Some(day) = step.from else {
+                return Err(format!(
+                    "staffing floor `{step}`: every value after the first needs `from YYYY-MM-DD`"
+                ));
+            };
+            if last.is_some_and(|l| day <= l) {
+                return Err(format!(
+                    "staffing floor `{step}`: the days must increase from one value to the next"
+                ));
+            }
+            last = Some(day);
+            floor.steps[i] = *step;
+        }
+        floor.len = steps.len();
+        Ok(floor)
+    }
+
+    /// Parses `5, 12 from 2025-03-01` (see the type's documentation).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let steps = text
+            .split(',')
+            .map(|part| parse_step(part.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::new(&steps)
+    }
+
+    /// The steps, oldest first.
+    pub fn steps(&self) -> &[FloorStep] {
+        &self.steps[..self.len]
+    }
+
+    /// The step in force on `day`.
+    pub fn at(&self, day: NaiveDate) -> FloorStep {
+        self.steps()
+            .iter()
+            .rev()
+            .find(|s| s.from.is_none_or(|from| from <= day))
+            .copied()
+            .unwrap_or(self.steps[0])
+    }
+
+    /// The floor on the day of each row of `day` (a Date expression), as Int64:
+    /// `when(day >= 2025-03-01).then(12).otherwise(5)` for the default rule.
+    pub(crate) fn expr(&self, day: Expr) -> Expr {
+        let mut floor = lit(i64::from(self.steps[0].officers));
+        for step in &self.steps()[1..] {
+            if let Some(from) = step.from {
+                floor = when(day.clone().gt_eq(date_lit(from)))
+                    .then(lit(i64::from(step.officers)))
+                    .otherwise(floor);
+            }
+        }
+        floor
+    }
+}
+
+/// One step: `12` or `12 from 2025-03-01`.
+fn parse_step(text: &str) -> Result<FloorStep, String> {
+    let bad = || {
+        format!(
+            "staffing floor `{text}`: write a number of officers, optionally `from YYYY-MM-DD`, \
+             e.g. `5, 12 from 2025-03-01`"
+        )
+    };
+    let (officers, from) = match text.split_once(" from ") {
+        Some((n, day)) => {
+            let day = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+            (n.trim(), Some(day))
+        }
+        None => (text, None),
+    };
+    let officers = officers.parse::<u32>().map_err(|_| bad())?;
+    Ok(FloorStep { from, officers })
+}
+
+impl fmt::Display for StaffingFloor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.steps().iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match step.from {
+                Some(day) => write!(f, "{} from {day}", step.officers)?,
+                None => write!(f, "{}", step.officers)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for StaffingFloor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StaffingFloor({self})")
+    }
+}
+
+impl std::str::FromStr for StaffingFloor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
     }
 }
 
@@ -215,6 +408,41 @@ mod tests {
     fn period_ends_refuse_bad_ranges() {
         assert!(Period::Month.ends(d(2024, 2, 1), d(2024, 1, 1)).is_err());
         assert!(Period::Month.ends(d(1900, 1, 1), d(2024, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn the_staffing_floor_is_a_dated_rule() {
+        let floor = StaffingFloor::default();
+        assert_eq!(floor.to_string(), "5, 12 from 2025-03-01");
+        assert_eq!(StaffingFloor::parse(" 5 ,12 from 2025-03-01"), Ok(floor));
+        assert_eq!(floor.at(d(2024, 12, 31)).officers, 5);
+        assert_eq!(floor.at(d(2025, 2, 28)).officers, 5);
+        assert_eq!(floor.at(d(2025, 3, 1)).officers, 12);
+        assert_eq!(floor.at(d(2025, 3, 1)).to_string(), "12 from 2025-03-01");
+        assert_eq!(floor.at(d(2019, 1, 1)).to_string(), "5 from the beginning");
+        let three = StaffingFloor::parse("4, 5 from 2020-01-01, 12 from 2025-03-01").unwrap();
+        let ons: Vec<u32> = [d(2019, 12, 31), d(2020, 1, 1), d(2026, 1, 1)]
+            .map(|day| three.at(day).officers)
+            .to_vec();
+        assert_eq!(ons, vec![4, 5, 12]);
+        assert_eq!(StaffingFloor::parse("7"), Ok(StaffingFloor::constant(7)));
+    }
+
+    #[test]
+    fn a_bad_staffing_floor_is_refused_with_the_reason() {
+        let refused = |text: &str, why: &str| {
+            let err = StaffingFloor::parse(text).unwrap_err();
+            assert!(err.contains(why), "{text}: {err}");
+        };
+        refused("", "write a number");
+        refused("5 from 2024-01-01", "holds from the beginning");
+        refused("5, 12", "needs `from YYYY-MM-DD`");
+        refused("5, 12 from 2025-03-01, 13 from 2025-03-01", "must increase");
+        refused("5, 12 from 2025-03-01, 13 from 2024-03-01", "must increase");
+        refused("0", "from 1 to 10000");
+        refused("5, 12 from 1/3/2025", "write a number");
+        refused("5, twelve from 2025-03-01", "write a number");
+        refused(&["5"; 9].join(", "), "at most 8");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! the three kinds, some ended; officers, chiefs and seats with random dates, some ended
 //! or pointing at unknown units; headquarters in every state; dated records), `compute`
 //! equals the independent computation of `reference` for every indicator, breakdown and
-//! several days, and `series` equals `compute` at each period end.
+//! several days, and `series` equals `compute` at each period end, with staffing floors
+//! that change within the span (a series crossing the change).
 
 use chrono::{Days, NaiveDate};
 use polars::prelude::{IntoLazy, col, lit};
@@ -238,6 +239,23 @@ fn frames_topic(k: usize) -> &'static str {
     ][k % 6]
 }
 
+/// A staffing floor: the same on every day, or changing once or twice within the span
+/// of the data (often on a grid day, so that the change falls on a day evaluated).
+fn floors() -> impl Strategy<Value = StaffingFloor> {
+    let step = || (offsets(), 1..8u32);
+    prop_oneof![
+        1 => (1..8u32).prop_map(StaffingFloor::constant),
+        3 => (1..8u32, prop::collection::vec(step(), 1..3)).prop_map(|(first, later)| {
+            let mut steps = vec![FloorStep { from: None, officers: first }];
+            let mut later: Vec<(u16, u32)> = later.into_iter().filter(|(o, _)| *o > 0).collect();
+            later.sort_unstable();
+            later.dedup_by_key(|(o, _)| *o);
+            steps.extend(later.into_iter().map(|(o, officers)| FloorStep { from: Some(day(o)), officers }));
+            StaffingFloor::new(&steps).unwrap()
+        }),
+    ]
+}
+
 prop_compose! {
     fn data_set()(
         units in units(),
@@ -258,7 +276,7 @@ proptest! {
     fn compute_equals_reference(
         rows in data_set(),
         days in prop::collection::vec(as_of(), 2),
-        floor in 1..8u32,
+        floor in floors(),
     ) {
         let frames = Frames::from_rows(&rows).unwrap();
         let config = EngineConfig { staffing_floor: floor };
@@ -280,7 +298,7 @@ proptest! {
         from in 0..SPAN,
         periods in 1..5u32,
         period in prop::sample::select(vec![Period::Month, Period::Quarter, Period::Year]),
-        floor in 1..8u32,
+        floor in floors(),
     ) {
         let frames = Frames::from_rows(&rows).unwrap();
         let config = EngineConfig { staffing_floor: floor };

@@ -84,7 +84,7 @@ fn add_unit(q: &mut Q, rows: &Rows, u: &UnitRow, day: NaiveDate, config: &Engine
         .filter(|o| o.unit_code == u.code && holds(o.posted_from, o.posted_to, day))
         .collect();
     q.officers += in_post.len() as u32;
-    if (in_post.len() as u32) < config.staffing_floor {
+    if (in_post.len() as u32) < config.staffing_floor.at(day).officers {
         q.below += 1;
     }
     for chief in in_post.iter().filter(|o| o.position == "chief") {

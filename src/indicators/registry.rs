@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use polars::prelude::{PolarsResult, polars_bail};
 
+use super::params::EngineConfig;
+
 /// How an indicator's value derives from its numerator and denominator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Measure {
@@ -41,6 +43,31 @@ pub enum Status {
     None,
 }
 
+/// An engine setting an indicator depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Parameter {
+    /// The staffing floor (`COSO_STAFFING_FLOOR`), a dated rule: which units count as
+    /// below it, and the staffing gap list.
+    StaffingFloor,
+}
+
+/// The rule a figure of `def` taken on `day` was computed with, for the answer to say
+/// it: `staffing floor 12 from 2025-03-01`; `None` for indicators without a setting.
+pub fn rule_on(def: &IndicatorDef, day: NaiveDate, config: &EngineConfig) -> Option<String> {
+    match def.parameter? {
+        Parameter::StaffingFloor => {
+            Some(format!("staffing floor {}", config.staffing_floor.at(day)))
+        }
+    }
+}
+
+/// The whole rule of `def`'s setting: `staffing floor 5, 12 from 2025-03-01`.
+pub fn rule_of(def: &IndicatorDef, config: &EngineConfig) -> Option<String> {
+    match def.parameter? {
+        Parameter::StaffingFloor => Some(format!("staffing floor {}", config.staffing_floor)),
+    }
+}
+
 /// One indicator: what it means, how it is counted and how it is judged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorDef {
@@ -72,6 +99,8 @@ pub struct IndicatorDef {
     /// Counted for the province only (records not attached to units): appears in the
     /// province breakdown only.
     pub province_only: bool,
+    /// The engine setting its figures (or its gap list) depend on, if any.
+    pub parameter: Option<Parameter>,
     /// The quantity column of the engine holding the numerator.
     pub(crate) numerator_col: &'static str,
     /// The quantity column holding the denominator.
@@ -114,6 +143,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: higher(100.0, 90.0),
         measure: Measure::Percent,
         province_only: false,
+        parameter: None,
         numerator_col: "chiefs_executive",
         denominator_col: Some("chiefs"),
     },
@@ -132,6 +162,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: higher(50.0, 30.0),
         measure: Measure::Percent,
         province_only: false,
+        parameter: None,
         numerator_col: "chiefs_standing",
         denominator_col: Some("chiefs"),
     },
@@ -149,6 +180,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: higher(6.0, 5.0),
         measure: Measure::Ratio,
         province_only: false,
+        parameter: Some(Parameter::StaffingFloor),
         numerator_col: "officers",
         denominator_col: Some("units"),
     },
@@ -156,10 +188,11 @@ static REGISTRY: [IndicatorDef; 10] = [
         code: "units_below_staffing_floor",
         name_vi: "Số Công an cấp xã dưới mức biên chế tối thiểu",
         name_en: "Commune police units below the staffing floor",
-        description: "Units with fewer officers in post than the staffing floor (5 unless \
-                      configured otherwise).",
+        description: "Units with fewer officers in post than the staffing floor in force on \
+                      the day (5, and 12 from 1 March 2025 when the district police ended, \
+                      unless configured otherwise).",
         unit: "units",
-        numerator: "units valid on the day with fewer officers in post than the floor",
+        numerator: "units valid on the day with fewer officers in post than the floor of the day",
         denominator: Some(UNITS_VALID),
         decimals: 0,
         target: Some(0.0),
@@ -167,6 +200,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: false,
+        parameter: Some(Parameter::StaffingFloor),
         numerator_col: "below_floor",
         denominator_col: Some("units"),
     },
@@ -185,6 +219,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: higher(90.0, 50.0),
         measure: Measure::Percent,
         province_only: false,
+        parameter: None,
         numerator_col: "hq_new",
         denominator_col: Some("units"),
     },
@@ -203,6 +238,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: true,
+        parameter: None,
         numerator_col: "directives",
         denominator_col: None,
     },
@@ -220,6 +256,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: false,
+        parameter: None,
         numerator_col: "volunteer",
         denominator_col: None,
     },
@@ -238,6 +275,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: false,
+        parameter: None,
         numerator_col: "works",
         denominator_col: None,
     },
@@ -256,6 +294,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: false,
+        parameter: None,
         numerator_col: "questions",
         denominator_col: None,
     },
@@ -274,6 +313,7 @@ static REGISTRY: [IndicatorDef; 10] = [
         thresholds: None,
         measure: Measure::Count,
         province_only: false,
+        parameter: None,
         numerator_col: "awards",
         denominator_col: None,
     },
@@ -373,5 +413,25 @@ mod tests {
         assert_eq!(status(&lower, Some(2.0)), Status::Amber);
         assert_eq!(status(&lower, Some(4.0)), Status::Red);
         assert_eq!(status(find("awards").unwrap(), Some(3.0)), Status::None);
+    }
+
+    #[test]
+    fn staffing_figures_say_which_floor_applied() {
+        let c = EngineConfig::default();
+        let below = find("units_below_staffing_floor").unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            rule_on(below, day(2024, 12, 31), &c).as_deref(),
+            Some("staffing floor 5 from the beginning")
+        );
+        assert_eq!(
+            rule_on(find("staffing_ratio").unwrap(), day(2025, 3, 1), &c).as_deref(),
+            Some("staffing floor 12 from 2025-03-01")
+        );
+        assert_eq!(
+            rule_of(below, &c).as_deref(),
+            Some("staffing floor 5, 12 from 2025-03-01")
+        );
+        assert_eq!(rule_on(find("awards").unwrap(), day(2025, 3, 1), &c), None);
     }
 }

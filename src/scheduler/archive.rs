@@ -217,33 +217,39 @@ pub async fn of_run(db: &impl ConnectionTrait, run_id: i32) -> Result<Vec<archiv
         .await?)
 }
 
-/// The values the last report of `schedule_id` for `scope` showed before run `before`
-/// (runs that sent at least one message), by indicator code.
+/// The values the last report of `schedule_id` for `scope` about a month before
+/// `month_start` showed (runs before run `before` that sent at least one message), by
+/// indicator code: a report compares with an earlier month, never with another
+/// rendition of its own month.
 pub async fn previous_values(
     db: &impl ConnectionTrait,
     schedule_id: i32,
     scope: &str,
     before: i32,
+    month_start: chrono::NaiveDate,
 ) -> Result<HashMap<String, f64>> {
-    let runs: Vec<i32> = run::Entity::find()
-        .filter(run::Column::ScheduleId.eq(schedule_id))
-        .filter(run::Column::Id.lt(before))
-        .filter(run::Column::Status.is_in(["sent", "partial"]))
-        .order_by_desc(run::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    for run_id in runs {
-        if let Some(row) = find(db, run_id, scope).await? {
-            return Ok(parse_values(&row.indicator_values)?
-                .into_iter()
-                .map(|v| (v.code, v.value))
-                .collect());
-        }
+    let runs = sea_orm::sea_query::Query::select()
+        .column(run::Column::Id)
+        .from(run::Entity)
+        .and_where(run::Column::ScheduleId.eq(schedule_id))
+        .and_where(run::Column::Id.lt(before))
+        .and_where(run::Column::Status.is_in(["sent", "partial"]))
+        .to_owned();
+    let row = archive::Entity::find()
+        .filter(archive::Column::RunId.in_subquery(runs))
+        .filter(archive::Column::ScopeCode.eq(scope))
+        .filter(archive::Column::ReportDate.lt(month_start))
+        .order_by_desc(archive::Column::ReportDate)
+        .order_by_desc(archive::Column::RunId)
+        .one(db)
+        .await?;
+    match row {
+        Some(row) => Ok(parse_values(&row.indicator_values)?
+            .into_iter()
+            .map(|v| (v.code, v.value))
+            .collect()),
+        None => Ok(HashMap::new()),
     }
-    Ok(HashMap::new())
 }
 
 /// The values stored with a rendition.

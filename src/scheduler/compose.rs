@@ -50,8 +50,11 @@ pub struct Request<'a> {
     pub datasets: &'a DatasetCache,
     /// Province-wide (`None`) or one district.
     pub district: Option<&'a str>,
-    /// The day the figures are taken on.
+    /// The day the figures are taken on; the report is about its month (the run picks
+    /// the last day of the last full month, see [`super::period`]).
     pub as_of: NaiveDate,
+    /// The indicator engine's settings.
+    pub config: EngineConfig,
     /// The language.
     pub language: Language,
     /// The schedule's name (footer), if any.
@@ -69,7 +72,7 @@ pub async fn compose(req: Request<'_>) -> Result<ReportData> {
         db: req.db,
         cache: req.datasets,
         scope: &scope,
-        config: EngineConfig::default(),
+        config: req.config,
     };
     let groups = vec![GroupBy::Province, GroupBy::District];
     let (values, fresh) = service::values(ask, Vec::new(), req.as_of, groups).await?;

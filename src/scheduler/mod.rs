@@ -5,15 +5,16 @@
 //! gathers the figures, `report` renders them, [`archive`] keeps what was sent,
 //! [`deliver`] records each recipient's outcome, [`notice`] tells the owner of failures.
 //! A run works in a task of its own: [`lease`] renews its claim while that task lives, and
-//! an error or panic there ends the run `failed` (owner told). [`clock`] is its "now".
+//! an error or panic there ends the run `failed` (owner told). Its "now" is the server's
+//! [`Clock`] (`crate::clock`); [`period`] says which month a run reports on.
 
 pub mod archive;
 pub mod claim;
-pub mod clock;
 pub mod compose;
 pub mod deliver;
 pub mod lease;
 pub mod notice;
+pub mod period;
 mod run;
 pub mod runner;
 pub mod settings;
@@ -21,6 +22,6 @@ pub mod settings;
 mod tests;
 pub mod timing;
 
-pub use clock::Clock;
+pub use crate::clock::Clock;
 pub use runner::Scheduler;
 pub use settings::SchedulerSettings;

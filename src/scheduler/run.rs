@@ -19,7 +19,8 @@ use super::compose::{Request, compose};
 use super::deliver::{self, SENT};
 use super::lease::LeaseGuard;
 use super::notice::{Failure, tell_owner};
-use super::runner::{Scheduler, local_date};
+use super::period::month_start;
+use super::runner::Scheduler;
 use super::{archive, claim};
 use crate::domain::ReportFormat;
 use crate::mail::address;
@@ -314,7 +315,7 @@ impl Scheduler {
         check_fresh(db, s, self.now()).await?;
         let scope = archive::scope_code(district);
         let previous = match r {
-            Some(r) => archive::previous_values(db, s.id, &scope, r.id)
+            Some(r) => archive::previous_values(db, s.id, &scope, r.id, month_start(as_of))
                 .await
                 .map_err(RunError::Compute)?,
             None => HashMap::new(),
@@ -325,6 +326,7 @@ impl Scheduler {
             datasets: &self.inner.datasets,
             district,
             as_of,
+            config: self.inner.settings.engine,
             language,
             schedule_name: Some(s.name.clone()),
             previous,
@@ -439,16 +441,10 @@ impl Scheduler {
     }
 }
 
-/// The day a run's figures are taken on: for a scheduled run the last full day before
-/// its due time (local), so the report of 1 December shows 30 November; for a manual
-/// run, today (local).
+/// The day a run's figures are taken on: the last day of the month before the local
+/// day of its due time, whatever started it (see [`super::period`]).
 pub(super) fn report_day(r: &run::Model, s: &schedule::Model) -> chrono::NaiveDate {
-    let day = local_date(r.due_at, &s.time_zone);
-    if r.trigger == "manual" {
-        day
-    } else {
-        day.pred_opt().unwrap_or(day)
-    }
+    super::period::report_day_at(r.due_at, &s.time_zone)
 }
 
 /// Refuses data that last changed longer ago than the schedule allows.

@@ -239,8 +239,9 @@ impl Scheduler {
             .ok_or_else(|| ServiceError::not_found("report run", id))
     }
 
-    /// Renders what `schedule_id` would send today to the province (or `district`),
-    /// without sending or archiving it.
+    /// Renders what `schedule_id` would send now to the province (or `district`): the
+    /// last full month, or the month of `as_of` with the figures of that day (see
+    /// [`super::period`]); nothing is sent or archived.
     pub async fn preview(
         &self,
         schedule_id: i32,
@@ -248,7 +249,7 @@ impl Scheduler {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<RenderedReport> {
         let (s, _) = schedules::get(&self.inner.db, schedule_id).await?;
-        let as_of = as_of.unwrap_or_else(|| local_date(self.now(), &s.time_zone));
+        let as_of = as_of.unwrap_or_else(|| super::period::report_day_at(self.now(), &s.time_zone));
         let (_, report) = self
             .render(&s, None, district.as_deref(), as_of)
             .await

@@ -28,9 +28,13 @@ pub struct SchedulerSettings {
     /// This replica's name in run claims (default: host name and process id).
     #[arg(long, env = "COSO_REPLICA_ID")]
     pub replica_id: Option<String>,
-    /// What time it is for the scheduler (real time; tests set a manual clock).
+    /// What time it is, and the province's zone (real time; tests set a manual clock).
+    /// The server reads its "today" from this clock too (see `Settings::clock`).
     #[arg(skip)]
     pub clock: super::Clock,
+    /// The indicator engine's settings (the server sets them from its own).
+    #[arg(skip)]
+    pub engine: crate::indicators::EngineConfig,
 }
 
 impl Default for SchedulerSettings {
@@ -43,6 +47,7 @@ impl Default for SchedulerSettings {
             retry_base_ms: 30_000,
             replica_id: None,
             clock: super::Clock::system(),
+            engine: crate::indicators::EngineConfig::default(),
         }
     }
 }

@@ -40,7 +40,8 @@ pub struct ScheduleInput {
     pub name: String,
     /// Standard 5-field cron expression, e.g. "0 8 1 * *" (08:00 on the 1st).
     pub cron: String,
-    /// IANA time zone (default Asia/Ho_Chi_Minh).
+    /// IANA time zone it fires in (default: the server's `COSO_TIME_ZONE`,
+    /// Asia/Ho_Chi_Minh unless configured).
     pub time_zone: Option<String>,
     /// What to send.
     #[graphql(default_with = "ReportKind::MonthlyOverview")]

@@ -126,6 +126,8 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         db_wait_secs: 0,
         limits,
         indicator_refresh_secs: 0,
+        time_zone: coso::clock::DEFAULT_ZONE,
+        staffing_floor: Default::default(),
         mail: Default::default(),
         // The worker is the coso binary (this process is the test harness).
         analytics: coso::analytics::settings::AnalyticsSettings {

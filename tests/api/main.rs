@@ -34,4 +34,6 @@ mod schema;
 mod secrets;
 mod slow_clients;
 mod smtp;
+mod staffing_floor;
+mod today;
 mod writes;

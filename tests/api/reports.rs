@@ -547,7 +547,13 @@ pub(crate) async fn wait_finished(app: &TestApp, run_id: i32) -> entity::report_
 
 #[tokio::test]
 async fn the_next_report_shows_the_change_since_the_previous_one() {
-    let app = TestApp::spawn().await;
+    // A report compares with one about an earlier month: the server's clock stands in
+    // November (October's report), then in December (November's).
+    let clock = Clock::manual(Utc::now() - chrono::Duration::days(31));
+    let app = TestApp::spawn_tuned(coso::config::Limits::default(), true, |s| {
+        s.scheduler.clock = clock.clone();
+    })
+    .await;
     let (province, _) = demo_schedules(&app).await;
     let first = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
     assert_eq!(first["status"], "sent");
@@ -561,7 +567,7 @@ async fn the_next_report_shows_the_change_since_the_previous_one() {
         !before["text"].as_str().expect("text").contains("Kỳ trước"),
         "no previous report yet"
     );
-    tokio::time::sleep(Duration::from_millis(1100)).await; // a new second: a new manual run
+    clock.set(Utc::now());
     let second = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
     assert_eq!(second["status"], "sent", "{second}");
     let after = read(&second).await;

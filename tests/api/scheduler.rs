@@ -226,3 +226,164 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
     );
     assert!(first.alive() && second.alive(), "both replicas still run");
 }
+
+/// (subject, report date, html, directives_issued (value, previous, change) from the CSV
+/// attachment) of each run of `schedule`, newest first, as an admin client reads them.
+async fn runs_shown(app: &TestApp, schedule: i32) -> Vec<(String, String, String, [String; 3])> {
+    use serde_json::json;
+    let q = "query($id: ID!) { reportRuns(scheduleId: $id) { status archives { subject reportDate html files { url contentType } } } }";
+    let data = app
+        .data(&app.admin, q, json!({ "id": schedule.to_string() }))
+        .await;
+    let mut out = Vec::new();
+    for run in data["reportRuns"].as_array().expect("runs") {
+        assert_eq!(run["status"], "sent", "{run}");
+        let archive = &run["archives"][0];
+        let csv = archive["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| {
+                f["contentType"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("text/csv"))
+            })
+            .expect("the CSV attachment");
+        let url = format!("{}{}", app.base, csv["url"].as_str().expect("url"));
+        let bytes = app
+            .client
+            .get(url)
+            .bearer_auth(&app.admin)
+            .send()
+            .await
+            .expect("GET file")
+            .bytes()
+            .await
+            .expect("bytes");
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let mut reader = csv::Reader::from_reader(body);
+        let row = reader
+            .records()
+            .map(|r| r.expect("CSV row"))
+            .find(|r| &r[0] == "directives_issued")
+            .expect("directives row");
+        let field = |i: usize| row[i].to_owned();
+        out.push((
+            archive["subject"].as_str().expect("subject").to_owned(),
+            archive["reportDate"].as_str().expect("date").to_owned(),
+            archive["html"].as_str().expect("html").to_owned(),
+            [field(5), field(7), field(8)],
+        ));
+    }
+    out
+}
+
+/// A monthly schedule at 07:00 on the 1st, in the server's zone (Asia/Ho_Chi_Minh) since
+/// it names none: the run of 1 November is October's report, the run of 1 December
+/// 2026 is "Báo cáo tháng 11/2026" with the figures of 30/11/2026 and the change since
+/// October; a run started by hand on 2 December is November's again and still compares
+/// with October (not with the other November report).
+#[tokio::test]
+async fn a_monthly_run_on_1_december_is_about_november() {
+    use coso::dataset::DatasetCache;
+    use coso::mail::{MailSettings, Mailer};
+    use coso::scheduler::{Clock, Scheduler, SchedulerSettings};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use serde_json::json;
+
+    use crate::reports::{OWNER, create, join, people};
+
+    let app = TestApp::spawn().await;
+    let input = json!({
+        "name": "Báo cáo tháng gửi Ban Giám đốc",
+        "cron": "0 7 1 * *",
+        "ownerAddress": OWNER,
+        "ownerName": "Phòng Tham mưu",
+        "maxDataAgeDays": 3650,
+        "recipients": people(1),
+    });
+    let id = create(&app, input).await;
+    let zone = app
+        .data(&app.admin, "{ reportSchedules { id timeZone } }", json!({}))
+        .await;
+    assert_eq!(zone["reportSchedules"][0]["timeZone"], "Asia/Ho_Chi_Minh");
+    let created = Utc
+        .with_ymd_and_hms(2026, 10, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    entity::report_schedule::Entity::update_many()
+        .col_expr(
+            entity::report_schedule::Column::CreatedAt,
+            Expr::value(created),
+        )
+        .filter(entity::report_schedule::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("backdate");
+    // 1 November 2026, 07:00:30 in Quảng Ngãi.
+    let clock = Clock::manual(
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 30)
+            .single()
+            .expect("time"),
+    );
+    let settings = SchedulerSettings {
+        tick_secs: 0,
+        replica_id: Some("here".into()),
+        clock: clock.clone(),
+        ..SchedulerSettings::default()
+    };
+    let mailer = Mailer::outbox(&app.outbox, MailSettings::default_from());
+    let scheduler = Scheduler::new(app.db.clone(), DatasetCache::default(), mailer, settings);
+    join(scheduler.tick().await.expect("tick")).await;
+    // A directive issued in November moves November's figures away from October's.
+    let directive = json!({ "number": "99-KH/CAT", "kind": "PLAN", "issuer": "POLICE_DEPARTMENT",
+        "title": "Kế hoạch tháng 11", "issuedOn": "2026-11-15" });
+    app.data(
+        &app.admin,
+        "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }",
+        json!({ "i": directive }),
+    )
+    .await;
+    // 1 December 2026, 07:00:30 there (00:00:30 UTC).
+    clock.set(
+        Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 30)
+            .single()
+            .expect("time"),
+    );
+    join(scheduler.tick().await.expect("tick")).await;
+    clock.set(
+        Utc.with_ymd_and_hms(2026, 12, 2, 3, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let manual = scheduler.run_now(id).await.expect("run now");
+    assert_eq!(manual.status, "sent");
+
+    let runs = runs_shown(&app, id).await;
+    assert_eq!(runs.len(), 3);
+    let (october, november, again) = (&runs[2], &runs[1], &runs[0]);
+    assert!(
+        october.0.starts_with("Báo cáo tháng 10/2026"),
+        "{}",
+        october.0
+    );
+    assert_eq!(october.1, "2026-10-31");
+    assert_eq!(october.3[1], "", "no report before October's");
+    let n: u32 = october.3[0].parse().expect("a count");
+    for (name, run) in [("scheduled", november), ("by hand", again)] {
+        assert!(
+            run.0.starts_with("Báo cáo tháng 11/2026"),
+            "{name}: {}",
+            run.0
+        );
+        assert_eq!(run.1, "2026-11-30", "{name}");
+        assert!(
+            run.2.contains("30/11/2026"),
+            "{name}: figures as of 30/11/2026"
+        );
+        assert!(!run.2.contains("tháng 12/2026"), "{name}");
+        let expected = [(n + 1).to_string(), n.to_string(), "1".to_owned()];
+        assert_eq!(run.3, expected, "{name}: compared with October");
+    }
+}

@@ -259,3 +259,21 @@ async fn recipients_are_checked_normalised_and_de_duplicated_on_create_and_updat
     );
     assert_eq!(list[0]["recipients"].as_array().map(Vec::len), Some(2));
 }
+
+/// Start and end dates are days of the schedule's zone: 06:00 in Vietnam is 23:00 UTC
+/// the day before, so a schedule from 10 to 11 January 2030 fires at 23:00 UTC on 9 and
+/// 10 January, not on 11 January (12 January there).
+#[tokio::test]
+async fn start_and_end_dates_are_days_of_the_schedules_zone() {
+    let app = TestApp::spawn_with(coso::config::Limits::default(), false).await;
+    let i =
+        input(json!({ "cron": "0 6 * * *", "startDate": "2030-01-10", "endDate": "2030-01-11" }));
+    let q = "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { timeZone nextFireTimes(count: 5) } }";
+    let data = app.data(&app.admin, q, json!({ "i": i })).await;
+    let created = &data["createReportSchedule"];
+    assert_eq!(created["timeZone"], "Asia/Ho_Chi_Minh");
+    assert_eq!(
+        created["nextFireTimes"],
+        json!(["2030-01-09T23:00:00+00:00", "2030-01-10T23:00:00+00:00"])
+    );
+}

@@ -34,7 +34,13 @@ impl IndicatorMutation {
         let cache = ctx.data_unchecked::<DatasetCache>();
         let today = ctx.request().today;
         let started = std::time::Instant::now();
-        let r = indicators::refresh(ctx.db(), cache, today, EngineConfig::default()).await;
+        let r = indicators::refresh(
+            ctx.db(),
+            cache,
+            today,
+            *ctx.data_unchecked::<EngineConfig>(),
+        )
+        .await;
         metrics::record_indicator_refresh(started.elapsed(), r.is_ok());
         let r = r.gql()?;
         Ok(IndicatorRefresh {

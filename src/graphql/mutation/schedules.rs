@@ -15,6 +15,15 @@ use crate::service::schedules::{self, ScheduleInput};
 #[derive(Default)]
 pub struct ScheduleMutation;
 
+/// The input with the server's zone (`COSO_TIME_ZONE`) when it names none.
+fn zoned(ctx: &Context<'_>, mut input: ScheduleInput) -> ScheduleInput {
+    if input.time_zone.is_none() {
+        let zone = ctx.data_unchecked::<Scheduler>().settings().clock.zone();
+        input.time_zone = Some(zone.name().to_owned());
+    }
+    input
+}
+
 fn wrap(
     (s, r): (
         entity::report_schedule::Model,
@@ -33,6 +42,7 @@ impl ScheduleMutation {
         ctx: &Context<'_>,
         input: ScheduleInput,
     ) -> Result<ReportSchedule> {
+        let input = zoned(ctx, input);
         Ok(wrap(in_txn!(ctx, |txn| schedules::create(&txn, input))))
     }
 
@@ -44,6 +54,7 @@ impl ScheduleMutation {
         id: i32,
         input: ScheduleInput,
     ) -> Result<ReportSchedule> {
+        let input = zoned(ctx, input);
         Ok(wrap(in_txn!(ctx, |txn| schedules::update(&txn, id, input))))
     }
 

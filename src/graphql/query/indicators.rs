@@ -39,7 +39,7 @@ fn ask<'a>(ctx: &'a Context<'_>) -> service::Ask<'a> {
         db: ctx.db(),
         cache: ctx.data_unchecked::<DatasetCache>(),
         scope: ctx.scope(),
-        config: EngineConfig::default(),
+        config: *ctx.data_unchecked::<EngineConfig>(),
     }
 }
 

@@ -68,7 +68,8 @@ impl ScheduleQuery {
     }
 
     /// Renders a schedule's report now without sending or archiving it: for the whole
-    /// province, or one district; as of today (the schedule's time zone) or `asOf`.
+    /// province, or one district; about the last full month (as a run now would be, in
+    /// the schedule's time zone), or about the month of `asOf` with the figures of that day.
     #[graphql(guard = "ProvinceAdminGuard")]
     async fn preview_report(
         &self,

@@ -1,9 +1,9 @@
 //! Indicator output types: a value with its definition, group, status and freshness.
 
-use async_graphql::{Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::indicators::{self, IndicatorDef};
+use crate::indicators::{self, EngineConfig, IndicatorDef};
 use crate::service::indicators::{Freshness, IndicatorValue};
 
 /// A breakdown of the indicators.
@@ -110,6 +110,11 @@ impl IndicatorDefinition {
     async fn target_date(&self) -> Option<NaiveDate> {
         self.0.target_date
     }
+    /// The configured rule its figures depend on, with every dated step, e.g.
+    /// `staffing floor 5, 12 from 2025-03-01` (`COSO_STAFFING_FLOOR`); null when none.
+    async fn rule(&self, ctx: &Context<'_>) -> Option<String> {
+        indicators::rule_of(self.0, ctx.data_unchecked::<EngineConfig>())
+    }
 }
 
 /// One indicator value.
@@ -200,6 +205,13 @@ impl IndicatorValueObject {
     /// The day the value is taken on (the period's last day in a series).
     async fn as_of(&self) -> NaiveDate {
         self.value.as_of
+    }
+    /// The step of the configured rule that applied on that day, e.g. `staffing floor
+    /// 12 from 2025-03-01` (`staffing floor 5 from the beginning` before); null for
+    /// indicators without a rule.
+    async fn rule(&self, ctx: &Context<'_>) -> Option<String> {
+        let config = ctx.data_unchecked::<EngineConfig>();
+        indicators::rule_on(self.def, self.value.as_of, config)
     }
     /// When the data it was computed from was last changed.
     async fn data_as_of(&self) -> Option<DateTime<Utc>> {

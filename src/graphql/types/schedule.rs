@@ -1,6 +1,6 @@
 //! `ReportSchedule`: a schedule, its recipients and its next fire times.
 
-use async_graphql::{Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{report_recipient, report_schedule};
 
@@ -103,9 +103,11 @@ impl ReportSchedule {
             })
             .collect()
     }
-    /// The next `count` fire times (UTC), within the start and end dates; none when paused.
+    /// The next `count` fire times (UTC), within the start and end dates (days of the
+    /// schedule's zone); none when paused.
     async fn next_fire_times(
         &self,
+        ctx: &Context<'_>,
         #[graphql(default = 5)] count: i32,
     ) -> Result<Vec<DateTime<Utc>>> {
         if !self.0.enabled {
@@ -113,17 +115,20 @@ impl ReportSchedule {
         }
         let timing = Timing::parse(&self.0.cron, &self.0.time_zone)
             .map_err(|e| coded(e.code(), e.to_string()))?;
+        let zone: chrono_tz::Tz = self.0.time_zone.trim().parse().unwrap_or(chrono_tz::UTC);
+        let now = ctx.data_unchecked::<crate::scheduler::Scheduler>().now();
         let start = self
             .0
             .start_date
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc());
-        let from = start.map_or(Utc::now(), |s| s.max(Utc::now()));
+            .and_then(|d| d.and_local_timezone(zone).earliest())
+            .map(|d| d.with_timezone(&Utc) - chrono::Duration::seconds(1));
+        let from = start.map_or(now, |s| s.max(now));
         let times = timing.next_n(from, usize::try_from(count.clamp(0, 100)).unwrap_or(0));
         let end = self.0.end_date;
         Ok(times
             .into_iter()
-            .filter(|t| end.is_none_or(|e| t.date_naive() <= e))
+            .filter(|t| end.is_none_or(|e| t.with_timezone(&zone).date_naive() <= e))
             .collect())
     }
     /// Created at.
