@@ -162,6 +162,18 @@ impl TestApp {
         Self::spawn_tuned(Limits::default(), true, |s| s.today = None).await
     }
 
+    /// A server whose scheduler's clock stands at 07:00 on 1 January 2025 in Quảng Ngãi:
+    /// a report run then is the report of December 2024, the source report's figures.
+    pub async fn spawn_on_report_day() -> Self {
+        let at = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .expect("time")
+            .to_utc();
+        Self::spawn_tuned(Limits::default(), true, |s| {
+            s.scheduler.clock = coso::clock::Clock::manual(at);
+        })
+        .await
+    }
+
     /// A server with the given limits, with or without the demo data.
     pub async fn spawn_with(limits: Limits, demo: bool) -> Self {
         Self::spawn_observed(limits, demo, Observability::default()).await

@@ -185,7 +185,7 @@ pub(crate) fn per_recipient(server: &SmtpServer) -> std::collections::BTreeMap<S
 
 #[tokio::test]
 async fn run_report_now_writes_readable_eml_with_the_demo_figures() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_on_report_day().await;
     let (province, city) = demo_schedules(&app).await;
     let run = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
     assert_eq!(run["status"], "sent", "{run}");
@@ -329,7 +329,7 @@ async fn reports_are_for_province_admins_only() {
 
 #[tokio::test]
 async fn preview_renders_without_sending() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_on_report_day().await;
     let (province, _) = demo_schedules(&app).await;
     let q = "query($id: ID!, $d: String) { previewReport(scheduleId: $id, districtCode: $d) {
         subject html text contentHash files { role name contentType size base64 } } }";

@@ -364,7 +364,7 @@ async fn a_take_over_sends_the_archived_report_not_a_new_one() {
 
 #[tokio::test]
 async fn a_tampered_archive_is_no_longer_verified() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_on_report_day().await;
     let (province, city) = demo_schedules(&app).await;
     let one = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
     let other = app.data(&app.admin, RUN, json!({ "id": city })).await["runReportNow"].clone();

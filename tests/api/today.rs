@@ -41,6 +41,7 @@ async fn default_days(app: &TestApp) -> Vec<String> {
 async fn the_default_as_of_is_the_provinces_day_not_the_utc_date() {
     let clock = Clock::manual(utc(1, 17, 30));
     let app = TestApp::spawn_tuned(Limits::default(), true, |s| {
+        s.today = None;
         s.scheduler.clock = clock.clone();
     })
     .await;
@@ -61,7 +62,7 @@ async fn the_default_as_of_is_the_provinces_day_not_the_utc_date() {
 
 #[tokio::test]
 async fn a_real_time_server_answers_the_zones_day() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_today().await;
     let zone_day = || -> NaiveDate {
         Utc::now()
             .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
