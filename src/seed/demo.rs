@@ -21,8 +21,7 @@ pub(crate) async fn seed(
     run(db, &DEMO, &provinces, IfNotEmpty::Skip, Some(today)).await
 }
 
-/// Only the 2024 demo, the article's figures (for tests comparing the two).
-#[cfg(test)]
+/// Only the 2024 demo, the article's data set (see `seed_article`).
 pub(crate) async fn seed_2024(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
     let provinces = load(ReferenceSet::QuangNgai)?;
     run(db, &DEMO, &provinces, IfNotEmpty::Skip, None).await

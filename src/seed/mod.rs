@@ -81,6 +81,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError>
     demo::seed(db, present::province_today()).await
 }
 
+/// The 2024 part of the demo alone: the article's data set, every event on or before
+/// 31 Dec 2024 (only target dates later). A fixture whose figures do not depend on the
+/// day it is seeded; skipped, like [`seed_demo`], when the database has units.
+pub async fn seed_article(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
+    demo::seed_2024(db).await
+}
+
 /// [`seed_demo`] with the history cut at `today`: nothing dated after it is written,
 /// two runs with the same day write the same rows, and a run with a later day writes
 /// the same rows as far as the earlier day (same ids) and adds the days between.
