@@ -117,7 +117,7 @@ fn scope(w: &World, unit: Option<usize>) -> String {
 /// from distinct units, two from the youth, one from the women, answered within three
 /// weeks (still open when that is after the cut-off day).
 pub(super) fn dialogue(rng: &mut impl Rng, days: Window, w: &mut World) {
-    if days.from.month() % 3 != 0 {
+    if !days.from.month().is_multiple_of(3) {
         return;
     }
     let held_on = Window::new(

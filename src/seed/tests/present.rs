@@ -87,7 +87,7 @@ impl Facts {
     /// headquarters row can exist with no date at all (a planned building), so one whose
     /// first event is after `t` is kept when its id is at most `premises_then`, the last
     /// id on `t`: the comparison then shows that it had no event on `t` either.
-    fn as_of(mut self, t: NaiveDate, hidden: &HashSet<String>, premises_then: i32) -> Facts {
+    fn standing_on(mut self, t: NaiveDate, hidden: &HashSet<String>, premises_then: i32) -> Facts {
         let shown = |code: &Option<String>| !code.as_ref().is_some_and(|c| hidden.contains(c));
         self.officers
             .retain(|o| o.posted_from <= t && !hidden.contains(&o.unit_code));
@@ -180,7 +180,7 @@ async fn the_2024_demo_is_unchanged_as_of_31_december_2024() {
     let expected = facts(&article.db).await;
     let then = expected.premises.last().unwrap().id;
     assert_same(
-        &facts(&full.db).await.as_of(end_2024, &kon_tum, then),
+        &facts(&full.db).await.standing_on(end_2024, &kon_tum, then),
         &expected,
     );
     // And the headline figures, read directly.
@@ -219,7 +219,7 @@ async fn the_same_day_gives_the_same_rows_and_a_later_day_extends_them() {
     assert!(extended.activities.len() > earlier.activities.len());
     let then = earlier.premises.last().unwrap().id;
     assert_same(
-        &extended.as_of(day(EARLIER), &HashSet::new(), then),
+        &extended.standing_on(day(EARLIER), &HashSet::new(), then),
         &earlier,
     );
     for t in [a, b, later] {
