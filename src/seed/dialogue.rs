@@ -94,7 +94,7 @@ fn question_row(
 }
 
 /// The staff department answers operational topics, the personnel department the rest.
-fn department(topic: DialogueTopic) -> &'static str {
+pub(crate) fn department(topic: DialogueTopic) -> &'static str {
     match topic {
         DialogueTopic::GrassrootsSecurity
         | DialogueTopic::Project06

@@ -7,7 +7,8 @@
 //!   figures exactly (16 documents, 57/173 chiefs on the standing committee, 6.61
 //!   officers per unit, 60/173 new headquarters in use, 108 volunteer activities,
 //!   42 works and models, 31 questions over 6 topics). Every event falls on or before
-//!   31 Dec 2024; only target dates of buildings not yet in use reach into 2025.
+//!   31 Dec 2024; only target dates of buildings not yet in use reach into 2025. Then
+//!   synthetic facts after 2024 up to today (`present`), none of them the article's.
 //! - [`seed_synthetic`]: the benchmark [`Tier`]s, with 72 months of history.
 //!
 //! The same figures, scaled from 173 units to a province's size, drive both: quotas are
@@ -25,6 +26,7 @@ mod history;
 mod insert;
 mod names;
 mod premises;
+mod present;
 mod profile;
 mod province;
 mod questions;
@@ -41,6 +43,7 @@ mod unions;
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 pub use error::SeedError;
@@ -70,11 +73,30 @@ pub struct SeedReport {
     pub skipped: bool,
 }
 
-/// Seeds the demo data set: Quảng Ngãi as the article reports it. Deterministic (same
-/// rows on every run). Does nothing and returns `skipped: true` when the database
+/// Seeds the demo data set: Quảng Ngãi as the article reports it on 31 Dec 2024, then
+/// the synthetic history since (Kon Tum, 2025, the 96 units of today) up to the
+/// province's today (Asia/Ho_Chi_Minh). Deterministic for a given day (see
+/// [`seed_demo_until`]). Does nothing and returns `skipped: true` when the database
 /// already has units; otherwise writes everything in one transaction.
 pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
-    demo::seed(db).await
+    demo::seed(db, present::province_today()).await
+}
+
+/// The 2024 part of the demo alone: the article's data set, every event on or before
+/// 31 Dec 2024 (only target dates later). A fixture whose figures do not depend on the
+/// day it is seeded; skipped, like [`seed_demo`], when the database has units.
+pub async fn seed_article(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
+    demo::seed_2024(db).await
+}
+
+/// [`seed_demo`] with the history cut at `today`: nothing dated after it is written,
+/// two runs with the same day write the same rows, and a run with a later day writes
+/// the same rows as far as the earlier day (same ids) and adds the days between.
+pub async fn seed_demo_until(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+) -> Result<SeedReport, SeedError> {
+    demo::seed(db, today).await
 }
 
 /// Seeds a synthetic benchmark tier, deterministically, in one transaction. Fails with

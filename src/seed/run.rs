@@ -3,6 +3,7 @@
 //! written in bulk every `FLUSH_ROWS` rows (so memory stays bounded at national x10),
 //! then commit.
 
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 use super::SeedReport;
@@ -28,12 +29,14 @@ pub(crate) enum IfNotEmpty {
     Refuse,
 }
 
-/// Seeds `provinces` with `profile` in one transaction: all or nothing.
+/// Seeds `provinces` with `profile` in one transaction: all or nothing. With `until`,
+/// the demo goes on after 2024 up to that day (`demo::after_2024`) in the same transaction.
 pub(crate) async fn run(
     db: &DatabaseConnection,
     profile: &Profile,
     provinces: &[RefProvince],
     if_not_empty: IfNotEmpty,
+    until: Option<NaiveDate>,
 ) -> Result<SeedReport, SeedError> {
     let txn = crate::db::begin_write(db).await?;
     if !units_absent(&txn).await? {
@@ -70,6 +73,9 @@ pub(crate) async fn run(
     }
     insert::write(&txn, pending).await?;
     registry::sync(&txn).await?;
+    if let Some(today) = until {
+        report.absorb(super::demo::after_2024(&txn, today).await?);
+    }
     insert::finish(&txn).await?;
     txn.commit().await?;
     Ok(report)
@@ -81,8 +87,20 @@ pub(crate) async fn units_absent(db: &impl ConnectionTrait) -> Result<bool, Seed
 }
 
 impl SeedReport {
+    /// Adds the counts of another report (`skipped` stays as it is).
+    pub(crate) fn absorb(&mut self, other: SeedReport) {
+        self.units += other.units;
+        self.officers += other.officers;
+        self.memberships += other.memberships;
+        self.headquarters += other.headquarters;
+        self.directives += other.directives;
+        self.activities += other.activities;
+        self.questions += other.questions;
+        self.awards += other.awards;
+    }
+
     /// Adds the rows of a batch to the counts.
-    fn add(&mut self, batch: &Batch) {
+    pub(crate) fn add(&mut self, batch: &Batch) {
         let n = |len: usize| len as u64;
         self.units += n(batch.units.len());
         self.officers += n(batch.officers.len());

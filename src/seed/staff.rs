@@ -138,7 +138,7 @@ fn officer_row(g: &mut Gen<'_>, slot: usize, position: Position) -> officer::Mod
     }
 }
 
-fn rank(rng: &mut impl Rng, position: Position) -> Rank {
+pub(crate) fn rank(rng: &mut impl Rng, position: Position) -> Rank {
     match position {
         Position::Chief => pick_weighted(rng, &CHIEF_RANKS),
         Position::Deputy => pick_weighted(rng, &DEPUTY_RANKS),

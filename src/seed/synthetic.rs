@@ -14,7 +14,7 @@ use super::tier::{FIVE_PROVINCES, Tier};
 /// Seeds a tier (see `seed_synthetic`).
 pub(crate) async fn seed(db: &DatabaseConnection, tier: Tier) -> Result<SeedReport, SeedError> {
     let provinces = provinces(tier)?;
-    run(db, &SYNTHETIC, &provinces, IfNotEmpty::Refuse).await
+    run(db, &SYNTHETIC, &provinces, IfNotEmpty::Refuse, None).await
 }
 
 /// The reference provinces of a tier.

@@ -1,5 +1,7 @@
-//! The demo data, read through the API, reproduces every figure of the source report.
+//! The demo data, read through the API, reproduces every figure of the source report;
+//! the demo as `coso` seeds it goes on after 2024 up to the province's day.
 
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -106,4 +108,55 @@ async fn every_chief_sits_on_the_executive_committee_and_questions_cover_six_top
         total += n;
     }
     assert_eq!(total, 31);
+}
+
+/// The single integer a query returns.
+async fn number(db: &DatabaseConnection, sql: &str) -> i64 {
+    let stmt = Statement::from_string(db.get_database_backend(), sql.to_owned());
+    let row = db.query_one_raw(stmt).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// What start-up seeds: the article's 2024, then the 96 units of today, up to today.
+#[tokio::test]
+async fn the_demo_goes_on_to_the_96_units_of_today() {
+    let app = TestApp::spawn_with(Default::default(), false).await;
+    let report = coso::seed::seed_demo(&app.db).await.unwrap();
+    assert!(!report.skipped && report.officers > 3000, "{report:?}");
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .date_naive();
+    for (table, column) in [
+        ("officer", "posted_from"),
+        ("officer", "posted_to"),
+        ("party_membership", "started_on"),
+        ("headquarters", "in_use_on"),
+        ("union_activity", "started_on"),
+        ("dialogue_question", "answered_on"),
+        ("award", "awarded_on"),
+    ] {
+        let late = format!("SELECT COUNT(*) FROM {table} WHERE {column} > '{today}'");
+        assert_eq!(number(&app.db, &late).await, 0, "{table}.{column}");
+    }
+    let units = "FROM unit_period p WHERE p.province_code = '51' AND p.valid_from = '2025-07-01'";
+    assert_eq!(
+        number(&app.db, &format!("SELECT COUNT(*) {units}")).await,
+        96
+    );
+    let with_chief = format!(
+        "SELECT COUNT(*) {units} AND EXISTS (SELECT 1 FROM officer o WHERE o.unit_code = p.code \
+         AND o.position = 'chief' AND o.posted_from <= '{today}' \
+         AND (o.posted_to IS NULL OR o.posted_to > '{today}'))"
+    );
+    assert_eq!(number(&app.db, &with_chief).await, 96);
+    let covered = format!(
+        "SELECT COUNT(*) {units} AND EXISTS (SELECT 1 FROM headquarters h WHERE h.unit_code = p.code \
+         AND h.model = 'new' AND h.in_use_on <= '{today}' \
+         AND (h.closed_on IS NULL OR h.closed_on > '{today}'))"
+    );
+    assert!(number(&app.db, &covered).await >= 87);
+    // Every month since July 2025 has activities, the last two months included.
+    let recent = today - chrono::TimeDelta::days(61);
+    let lately = format!("SELECT COUNT(*) FROM union_activity WHERE started_on > '{recent}'");
+    assert!(number(&app.db, &lately).await >= 4);
 }

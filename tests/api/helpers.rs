@@ -197,7 +197,9 @@ impl TestApp {
         let metrics_base = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let db = app.db().clone();
         if demo {
-            coso::seed::seed_demo(&db).await.expect("seed demo");
+            // The article's data set: figures that do not depend on the day tests run.
+            // The demo after 2024 is tested in `demo.rs` and in the seed's own tests.
+            coso::seed::seed_article(&db).await.expect("seed demo");
         }
         let base = format!("http://127.0.0.1:{}", app.port());
         let statements = app.statements.clone();

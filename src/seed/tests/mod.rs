@@ -3,5 +3,6 @@
 //! queries rather than by the generator's own counters.
 
 mod demo;
+mod present;
 mod support;
 mod synthetic;
