@@ -30,6 +30,7 @@ mod province;
 mod questions;
 mod quota;
 mod reference;
+mod restructure;
 mod run;
 mod staff;
 mod synthetic;

@@ -3,7 +3,8 @@
 //! written in bulk every `FLUSH_ROWS` rows (so memory stays bounded at national x10),
 //! then commit.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
+use futures_util::future::BoxFuture;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait};
 
 use super::SeedReport;
 use super::batch::Batch;
@@ -27,12 +28,27 @@ pub(crate) enum IfNotEmpty {
     Refuse,
 }
 
+/// A stage run after the generated facts are written, in the same transaction (the
+/// demo's restructurings and later activity).
+pub(crate) type Stage = for<'t> fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<(), SeedError>>;
+
 /// Seeds `provinces` with `profile` in one transaction: all or nothing.
 pub(crate) async fn run(
     db: &DatabaseConnection,
     profile: &Profile,
     provinces: &[RefProvince],
     if_not_empty: IfNotEmpty,
+) -> Result<SeedReport, SeedError> {
+    run_then(db, profile, provinces, if_not_empty, None).await
+}
+
+/// [`run`], then `then` (when given) in the same transaction before it commits.
+pub(crate) async fn run_then(
+    db: &DatabaseConnection,
+    profile: &Profile,
+    provinces: &[RefProvince],
+    if_not_empty: IfNotEmpty,
+    then: Option<Stage>,
 ) -> Result<SeedReport, SeedError> {
     let txn = crate::db::begin_write(db).await?;
     if !units_absent(&txn).await? {
@@ -69,6 +85,9 @@ pub(crate) async fn run(
     }
     insert::write(&txn, pending).await?;
     insert::finish(&txn).await?;
+    if let Some(stage) = then {
+        stage(&txn).await?;
+    }
     txn.commit().await?;
     Ok(report)
 }
