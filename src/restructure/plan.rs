@@ -308,7 +308,7 @@ mod tests {
         assert_eq!(lines.len(), 175);
         let unknown = lines.iter().find(|l| l.to.is_none()).unwrap();
         assert_eq!(unknown.from.as_deref(), Some("21286"));
-        assert_eq!(unknown.line, 171);
+        assert_eq!(unknown.line, 89);
         let jul = include_str!("../../data/units/restructuring/qn_2025-01-01_to_2025-07-01.csv");
         let (lines, _) = parse(jul);
         assert_eq!(lines.len(), 172);

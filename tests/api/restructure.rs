@@ -34,6 +34,13 @@ const PLAN_2027: &str = "from_code,to_code,share,to_name,to_type,effective_date,
 21025,21028,full,,,2027-01-01,99/2026/NQ-UBTVQH16\n\
 21538,21010,full,Xã Ba Xa,xã,2027-01-01,99/2026/NQ-UBTVQH16\n";
 
+/// The demo with both 2025 restructurings applied by the operation.
+async fn spawn() -> TestApp {
+    let app = TestApp::spawn().await;
+    coso::seed::restructure_demo_2025(&app.db).await.unwrap();
+    app
+}
+
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
@@ -89,7 +96,7 @@ fn successor<'a>(report: &'a Value, code: &str) -> &'a Value {
 
 #[tokio::test]
 async fn the_demo_applies_the_1_july_2025_restructuring_to_the_police_facts() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let db = &app.db;
     let officers = officer::Entity::find().all(db).await.unwrap();
     let (eve, d) = (day("2025-06-30"), day("2025-07-01"));
@@ -123,10 +130,8 @@ async fn the_demo_applies_the_1_july_2025_restructuring_to_the_police_facts() {
         .unwrap();
     let mut preds: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for l in &links {
-        if let (Some(f), Some(t)) = (&l.from_code, &l.to_code) {
-            if l.share == "whole" {
-                preds.entry(t.clone()).or_default().push(f.clone());
-            }
+        if let (Some(f), Some(t), "whole") = (&l.from_code, &l.to_code, l.share.as_str()) {
+            preds.entry(t.clone()).or_default().push(f.clone());
         }
     }
     let chiefs_on = |code: &str, on: NaiveDate| {
@@ -199,7 +204,7 @@ async fn the_demo_applies_the_1_july_2025_restructuring_to_the_police_facts() {
 
 #[tokio::test]
 async fn the_demo_applies_the_1_january_2025_mergers() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let officers = officer::Entity::find().all(&app.db).await.unwrap();
     let (eve, d) = (day("2024-12-31"), day("2025-01-01"));
     for gone in ["21253", "21403", "21286"] {
@@ -216,6 +221,10 @@ async fn the_demo_applies_the_1_january_2025_mergers() {
             .count();
         assert_eq!(chiefs, 1, "{merged}");
     }
+    // Applying the shipped plans again changes nothing.
+    let before = fingerprint(&app.db).await;
+    coso::seed::restructure_demo_2025(&app.db).await.unwrap();
+    assert_eq!(fingerprint(&app.db).await, before);
     // Nghĩa Phương (21283) gave a slice to Sông Vệ but keeps its code: untouched.
     let at = |on| {
         in_post(&officers, on)
@@ -228,7 +237,7 @@ async fn the_demo_applies_the_1_january_2025_mergers() {
 
 #[tokio::test]
 async fn the_article_figures_of_2024_survive_the_restructurings() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let t = &app.viewer;
     // The restructurings did move facts...
     let moved = officer::Entity::find()
@@ -264,7 +273,7 @@ async fn the_article_figures_of_2024_survive_the_restructurings() {
 
 #[tokio::test]
 async fn a_dry_run_changes_nothing_and_applying_twice_changes_nothing_the_second_time() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let before = fingerprint(&app.db).await;
     let dry = apply(&app, &app.admin, PLAN_2027, "2027-01-01", true).await;
     assert!(dry.get("errors").is_none(), "{dry}");
@@ -411,7 +420,7 @@ async fn a_dry_run_changes_nothing_and_applying_twice_changes_nothing_the_second
 
 #[tokio::test]
 async fn a_plan_with_an_unknown_code_or_a_date_out_of_order_is_refused_whole() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let before = fingerprint(&app.db).await;
     let plan = "from_code,to_code,share,to_name,to_type,effective_date\n\
 21028,21028,full,Phường Nghĩa Lộ Mới,phường,2027-01-01\n\
@@ -486,7 +495,7 @@ async fn a_plan_with_an_unknown_code_or_a_date_out_of_order_is_refused_whole() {
 
 #[tokio::test]
 async fn only_province_admins_may_restructure() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let before = fingerprint(&app.db).await;
     for token in [&app.city_admin, &app.analyst, &app.viewer, &app.city_viewer] {
         for dry in [true, false] {
@@ -507,6 +516,9 @@ async fn the_command_applies_a_plan_file_to_a_real_database() {
         .await
         .expect("build");
     coso::seed::seed_demo(app.db()).await.expect("seed");
+    coso::seed::restructure_demo_2025(app.db())
+        .await
+        .expect("restructure");
     let db = app.db().clone();
     let plan = dir.path().join("plan.csv");
     std::fs::write(&plan, PLAN_2027).unwrap();
