@@ -1,5 +1,5 @@
 //! The command line: `coso` (serve), `coso migrate`, `coso seed`, `coso token create`,
-//! `coso schema`. Each command is a short function over the library.
+//! `coso restructure apply`, `coso schema`. Each command is a short function over the library.
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +40,11 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Administrative restructurings (province admins' operation).
+    Restructure {
+        #[command(subcommand)]
+        action: RestructureAction,
     },
     /// Print the GraphQL schema (SDL).
     Schema,
@@ -88,6 +93,23 @@ pub enum TokenAction {
     },
 }
 
+/// Restructuring commands.
+#[derive(Subcommand, Debug)]
+pub enum RestructureAction {
+    /// Apply a plan (CSV: predecessor and successor codes, as the shipped mapping files)
+    /// effective on a day, in one transaction; prints what changes per successor.
+    Apply {
+        /// The plan file.
+        plan: std::path::PathBuf,
+        /// The first day of the new units (YYYY-MM-DD).
+        #[arg(long)]
+        effective: chrono::NaiveDate,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::from_code(s).ok_or_else(|| format!("unknown role `{s}`: use admin, analyst or viewer"))
 }
@@ -123,6 +145,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Load(opts),
         } => crate::bench::load::run(settings.database_url(), &opts).await,
+        Command::Restructure {
+            action:
+                RestructureAction::Apply {
+                    plan,
+                    effective,
+                    dry_run,
+                },
+        } => restructure_cmd(&settings, &plan, effective, dry_run).await,
         Command::Token {
             action:
                 TokenAction::Create {
@@ -192,5 +222,53 @@ async fn seed_cmd(settings: &Settings, demo: bool, synthetic: Option<Tier>) -> a
         (false, None) => anyhow::bail!("give --demo or --synthetic <tier>"),
     };
     println!("{report:?} in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn restructure_cmd(
+    settings: &Settings,
+    path: &std::path::Path,
+    effective: chrono::NaiveDate,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use crate::restructure::{self, RestructureError};
+    let plan = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let (conn, _) = db::connect(settings.database_url(), 1).await?;
+    db::migrate(&conn).await?;
+    let txn = db::begin_write(&conn).await?;
+    let report = match restructure::apply(&txn, &plan, effective, dry_run).await {
+        Ok(report) => report,
+        Err(RestructureError::Rejected(errors)) => {
+            txn.rollback().await?;
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            anyhow::bail!(
+                "PLAN_REJECTED: {} problem(s) in {}; nothing was written",
+                errors.len(),
+                path.display()
+            );
+        }
+        Err(e) => {
+            txn.rollback().await?;
+            // The operator runs this on the server: the cause is theirs to see.
+            anyhow::bail!("{}: {e:?}", e.code());
+        }
+    };
+    if dry_run {
+        txn.rollback().await?;
+    } else {
+        let args = serde_json::json!({
+            "plan": path.display().to_string(),
+            "effective": effective,
+            "summary": report.summary(),
+        });
+        let entry =
+            crate::service::audit::Entry::command_line("mutation", "restructure apply", args);
+        crate::service::audit::record(&txn, entry).await?;
+        txn.commit().await?;
+    }
+    print!("{}", report.text());
     Ok(())
 }

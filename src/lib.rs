@@ -23,6 +23,7 @@ pub mod http;
 pub mod indicators;
 pub mod mail;
 pub mod report;
+pub mod restructure;
 pub mod scheduler;
 pub mod secret;
 pub mod seed;

@@ -14,6 +14,7 @@ mod m20261202_000008_scope_version;
 mod m20261202_000009_unique_seats;
 mod m20261202_000010_unit_history;
 mod m20261202_000011_unit_period_names;
+mod m20261202_000012_headquarters_holding;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_unique_seats::Migration),
             Box::new(m20261202_000010_unit_history::Migration),
             Box::new(m20261202_000011_unit_period_names::Migration),
+            Box::new(m20261202_000012_headquarters_holding::Migration),
         ]
     }
 }

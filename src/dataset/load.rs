@@ -12,6 +12,7 @@ use super::Dataset;
 use super::columns::Kind::{Big, Date, Flag, Float, Int, Text};
 use super::columns::Spec;
 use super::fetch::table;
+use super::holding;
 use crate::auth::Scope;
 use crate::service::{self, Result, scope};
 
@@ -63,6 +64,9 @@ const HEADQUARTERS: &[Spec] = &[
     ("construction_started_on", Date),
     ("in_use_on", Date),
     ("closed_on", Date),
+    // Dropped by `holding::clip` once applied.
+    ("held_from", Date),
+    ("held_to", Date),
 ];
 const DIRECTIVES: &[Spec] = &[
     ("id", Int),
@@ -193,6 +197,7 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
             AWARDS
         ),
     )?;
+    let hq = holding::clip_blocking(hq).await?;
     let age = match scope.district {
         None => service::version::DataAge::of(version.as_ref()),
         Some(_) => service::version::age(db, scope).await?,

@@ -6,6 +6,7 @@
 mod cache;
 mod columns;
 mod fetch;
+mod holding;
 mod load;
 
 pub use cache::DatasetCache;

@@ -10,6 +10,7 @@ use super::error::SeedError;
 use super::present;
 use super::profile::DEMO;
 use super::reference::{ReferenceSet, load};
+use super::restructure;
 use super::run::{IfNotEmpty, run};
 
 /// Seeds the demo data set up to `today` (see `seed_demo`).
@@ -33,13 +34,22 @@ pub(crate) async fn after_2024(
     today: NaiveDate,
 ) -> Result<SeedReport, SeedError> {
     let mut report = present::kon_tum(txn).await?;
-    // RESTRUCTURING OF 1 JAN 2025 GOES HERE (lead, at merge): the `restructure apply`
-    // operation with data/units/restructuring/qn_2024_to_2025-01-01.csv, effective
-    // 2025-01-01, inside this transaction.
+    // 1 Jan 2025: 173 -> 170, by the restructuring operation (the shipped mapping)
+    restructure::on_2025_01_01(txn).await?;
     report.absorb(present::march_2025(txn).await?);
-    // RESTRUCTURING OF 1 JUL 2025 GOES HERE (lead, at merge): the operation with
-    // qn_2025-01-01_to_2025-07-01.csv and Kon Tum's units of qn_units_2025-07-01.csv,
-    // effective 2025-07-01 (postings, seats and headquarters to the successors).
+    // 1 Jul 2025: 170 + Kon Tum's 102 -> 96 (postings, seats and headquarters to the
+    // successors, one chief per successor)
+    restructure::on_2025_07_01(txn).await?;
     report.absorb(present::since_july_2025(txn, today).await?);
     Ok(report)
+}
+
+/// Applies the 2025 restructurings to a seeded demo (the 2024 part alone, see
+/// `seed_article`), in one transaction. A second call changes nothing.
+pub(crate) async fn restructure_2025(db: &DatabaseConnection) -> Result<(), SeedError> {
+    let txn = crate::db::begin_write(db).await?;
+    restructure::on_2025_01_01(&txn).await?;
+    restructure::on_2025_07_01(&txn).await?;
+    txn.commit().await?;
+    Ok(())
 }

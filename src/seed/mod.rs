@@ -33,6 +33,7 @@ mod questions;
 mod quota;
 mod reference;
 mod registry;
+mod restructure;
 mod run;
 mod staff;
 mod synthetic;
@@ -97,6 +98,13 @@ pub async fn seed_demo_until(
     today: NaiveDate,
 ) -> Result<SeedReport, SeedError> {
     demo::seed(db, today).await
+}
+
+/// Applies the 2025 restructurings (1 Jan: 173 → 170; 1 Jul: 170 + Kon Tum's 102 →
+/// 96) to the seeded demo with the restructuring operation, in one transaction: the
+/// police facts follow the units. A second call changes nothing.
+pub async fn restructure_demo_2025(db: &DatabaseConnection) -> Result<(), SeedError> {
+    demo::restructure_2025(db).await
 }
 
 /// Seeds a synthetic benchmark tier, deterministically, in one transaction. Fails with

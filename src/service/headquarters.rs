@@ -57,6 +57,25 @@ pub fn status_condition(status: HqStatus, day: NaiveDate) -> Condition {
     }
 }
 
+/// The row is held by its unit on `day`: a building passed by a restructuring has a
+/// row per holder, with `[held_from, held_to)` (columns the entity does not model; see
+/// `restructure` and migration m20261202_000011).
+fn held_on(day: NaiveDate) -> Condition {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    let col = |c: &str| Expr::col((hq::Entity, Alias::new(c)));
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(col("held_from").is_null())
+                .add(col("held_from").lte(day)),
+        )
+        .add(
+            Condition::any()
+                .add(col("held_to").is_null())
+                .add(col("held_to").gt(day)),
+        )
+}
+
 /// Filters of the `headquarters` query.
 #[derive(async_graphql::InputObject, Clone, Debug, Default)]
 pub struct HeadquartersFilter {
@@ -130,7 +149,9 @@ pub fn query(
         .apply_if(filter.district_code, |s, d| {
             s.filter(C::UnitCode.in_subquery(scope::unit_codes_of(&d)))
         })
-        .apply_if(filter.status, |s, st| s.filter(status_condition(st, day)));
+        .apply_if(filter.status, |s, st| {
+            s.filter(status_condition(st, day)).filter(held_on(day))
+        });
     let col = match sort.field {
         HeadquartersSortField::Id => C::Id,
         HeadquartersSortField::Unit => C::UnitCode,

@@ -27,6 +27,7 @@ mod observability;
 mod paging;
 mod process;
 mod reports;
+mod restructure;
 mod run_outcomes;
 mod scheduler;
 mod schedules;

@@ -5,6 +5,7 @@
 mod facts;
 mod indicators;
 mod people;
+mod restructure;
 mod schedules;
 mod tokens;
 
@@ -34,4 +35,5 @@ pub struct Mutation(
     tokens::TokenMutation,
     indicators::IndicatorMutation,
     schedules::ScheduleMutation,
+    restructure::RestructureMutation,
 );

@@ -14,8 +14,7 @@ use sea_orm::DatabaseTransaction;
 use super::people::{Origin, officer};
 use super::{KON_TUM, KON_TUM_FROM, rng, world, write};
 use crate::domain::{
-    ActivityKind, UnitKind, AwardForm, AwardIssuer, HqModel, PartyBody, Position,
-    RecipientKind,
+    ActivityKind, AwardForm, AwardIssuer, HqModel, PartyBody, Position, RecipientKind, UnitKind,
 };
 use crate::seed::SeedReport;
 use crate::seed::batch::{Batch, Ids, next};

@@ -1,0 +1,33 @@
+//! The `headquarters` table as the restructuring writes it: every column, including
+//! the holding pair `held_from` / `held_to` (migration m20261202_000011) that the rest
+//! of the service does not model. The dataset load reads the pair (`dataset::holding`)
+//! and clips each row's dates to it.
+
+use sea_orm::entity::prelude::*;
+
+/// One headquarters row with its holding.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "headquarters")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub unit_code: String,
+    pub model: String,
+    pub address: Option<String>,
+    pub budget_million_vnd: Option<i64>,
+    pub floor_area_m2: Option<f64>,
+    pub target_date: Option<Date>,
+    pub approved_on: Option<Date>,
+    pub construction_started_on: Option<Date>,
+    pub in_use_on: Option<Date>,
+    pub closed_on: Option<Date>,
+    /// First day the unit holds the building (none: since its start).
+    pub held_from: Option<Date>,
+    /// First day the unit no longer holds it (none: no end).
+    pub held_to: Option<Date>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
