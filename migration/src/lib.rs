@@ -13,6 +13,7 @@ mod m20260101_000007_report_archive;
 mod m20261202_000008_scope_version;
 mod m20261202_000009_unique_seats;
 mod m20261202_000010_unit_history;
+mod m20261202_000011_areas;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_scope_version::Migration),
             Box::new(m20261202_000009_unique_seats::Migration),
             Box::new(m20261202_000010_unit_history::Migration),
+            Box::new(m20261202_000011_areas::Migration),
         ]
     }
 }

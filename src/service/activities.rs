@@ -48,7 +48,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<activity::Entity> {
     use activity::Column as C;
-    let select = scope::by_optional_unit(activity::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(activity::Entity::find(), scope);
     let select = eq_in(
         select,
         C::Organisation,
@@ -143,16 +143,12 @@ pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result
 
 /// An activity the scope may write: a district token only its district's, never province-wide ones.
 async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<activity::Model> {
-    let select = scope::by_optional_unit(
-        activity::Entity::find_by_id(id),
-        scope,
-        activity::Column::UnitCode,
-    );
+    let select = scope::apply(activity::Entity::find_by_id(id), scope);
     let row = select
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("union activity", id))?;
-    if scope.district.is_some() && row.unit_code.is_none() {
+    if scope.area.is_some() && row.unit_code.is_none() {
         return Err(ServiceError::Forbidden(
             "a district token cannot change province-wide activities".into(),
         ));
@@ -173,7 +169,7 @@ async fn fill(
     check_range("endedOn", input.started_on, input.ended_on)?;
     match &input.unit_code {
         Some(code) => drop(units::require(db, scope, code).await?),
-        None if scope.district.is_some() => {
+        None if scope.area.is_some() => {
             return Err(ServiceError::Forbidden(
                 "a district token must give a unit of its district".into(),
             ));

@@ -47,7 +47,7 @@ pub fn query(
     sort: DistrictSort,
 ) -> Listing<district::Entity> {
     use district::Column as C;
-    let select = scope::by_district(district::Entity::find(), scope, C::Code);
+    let select = scope::apply(district::Entity::find(), scope);
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
     let select = eq_in(select, C::ProvinceCode, filter.province_code, None);
     let col = match sort.field {
@@ -66,7 +66,5 @@ pub async fn by_codes(
 ) -> Result<Vec<district::Model>> {
     let select =
         district::Entity::find().filter(district::Column::Code.is_in(codes.iter().cloned()));
-    Ok(scope::by_district(select, scope, district::Column::Code)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }

@@ -41,7 +41,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<membership::Entity> {
     use membership::Column as C;
-    let select = scope::by_unit(membership::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(membership::Entity::find(), scope);
     let select = eq_in(select, C::UnitCode, filter.unit_code, None);
     let select = eq_in(select, C::OfficerId, filter.officer_id, None);
     let select = eq_in(select, C::Body, filter.body.map(PartyBody::code), None);
@@ -81,9 +81,7 @@ pub async fn current_by_units(
         SortDirection::Asc,
         membership::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// All seats of these officers (one statement).
@@ -100,9 +98,7 @@ pub async fn by_officers(
         SortDirection::Asc,
         membership::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// A new seat on a committee.
@@ -189,7 +185,7 @@ pub async fn end(
     ended_on: NaiveDate,
 ) -> Result<membership::Model> {
     let select = membership::Entity::find_by_id(id);
-    let current = scope::by_unit(select, scope, membership::Column::UnitCode)
+    let current = scope::apply(select, scope)
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("party membership", id))?;

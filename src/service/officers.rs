@@ -80,7 +80,7 @@ pub struct OfficerSort {
 /// The filtered, scoped and sorted query behind `officers`.
 pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Listing<officer::Entity> {
     use officer::Column as C;
-    let select = scope::by_unit(officer::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(officer::Entity::find(), scope);
     let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
     let positions = filter
         .position_in
@@ -140,9 +140,7 @@ pub async fn in_post_by_units(
         SortDirection::Asc,
         officer::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, officer::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// Officers by id that the scope can see (one statement).
@@ -152,9 +150,7 @@ pub async fn by_ids(
     ids: &[i32],
 ) -> Result<Vec<officer::Model>> {
     let select = officer::Entity::find().filter(officer::Column::Id.is_in(ids.iter().copied()));
-    Ok(scope::by_unit(select, scope, officer::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// One officer the scope can see, or NOT_FOUND.

@@ -63,7 +63,7 @@ pub struct UnitSort {
 /// The filtered, scoped and sorted query behind `units`.
 pub fn query(scope: &Scope, filter: UnitFilter, sort: UnitSort) -> Listing<unit::Entity> {
     use unit::Column as C;
-    let select = scope::by_district(unit::Entity::find(), scope, C::DistrictCode);
+    let select = scope::apply(unit::Entity::find(), scope);
     let select = eq_in(select, C::Code, filter.code, filter.code_in);
     let select = eq_in(
         select,
@@ -107,11 +107,7 @@ pub async fn by_codes(
     codes: &[String],
 ) -> Result<Vec<unit::Model>> {
     let select = unit::Entity::find().filter(unit::Column::Code.is_in(codes.iter().cloned()));
-    Ok(
-        scope::by_district(select, scope, unit::Column::DistrictCode)
-            .all(db)
-            .await?,
-    )
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// One unit by code, if the scope can see it.

@@ -2,6 +2,7 @@
 //! runs in one transaction (validation first, nothing half written) and bumps the
 //! data version.
 
+mod areas;
 mod facts;
 mod indicators;
 mod people;
@@ -34,4 +35,5 @@ pub struct Mutation(
     tokens::TokenMutation,
     indicators::IndicatorMutation,
     schedules::ScheduleMutation,
+    areas::AreaMutation,
 );
