@@ -141,7 +141,7 @@ pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result
     Ok(row)
 }
 
-/// An activity the scope may write: a district token only its district's, never province-wide ones.
+/// An activity the scope may write: an area token only its area's, never province-wide ones.
 async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<activity::Model> {
     let select = scope::apply(activity::Entity::find_by_id(id), scope);
     let row = select
@@ -150,7 +150,7 @@ async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<ac
         .ok_or_else(|| ServiceError::not_found("union activity", id))?;
     if scope.area.is_some() && row.unit_code.is_none() {
         return Err(ServiceError::Forbidden(
-            "a district token cannot change province-wide activities".into(),
+            "an area token cannot change province-wide activities".into(),
         ));
     }
     Ok(row)
@@ -171,7 +171,7 @@ async fn fill(
         Some(code) => drop(units::require(db, scope, code).await?),
         None if scope.area.is_some() => {
             return Err(ServiceError::Forbidden(
-                "a district token must give a unit of its district".into(),
+                "an area token must give a unit of its area".into(),
             ));
         }
         None => {}

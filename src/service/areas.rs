@@ -219,15 +219,19 @@ pub async fn require(db: &impl ConnectionTrait, scope: &Scope, code: &str) -> Re
         .ok_or_else(|| ServiceError::not_found("area", code))
 }
 
-/// An area code that must exist (tokens, recipients), or UNKNOWN_AREA.
-pub async fn check_exists(db: &impl ConnectionTrait, code: &str) -> Result<()> {
+/// An area code that must exist (tokens, recipients), or INVALID_INPUT on `field` (the
+/// code an unknown district got before areas).
+pub async fn check_exists(
+    db: &impl ConnectionTrait,
+    code: &str,
+    field: &'static str,
+) -> Result<()> {
     match area::Entity::find_by_id(code.to_owned()).one(db).await? {
         Some(_) => Ok(()),
-        None => Err(ServiceError::Rejected {
-            code: "UNKNOWN_AREA",
-            field: "areaCode",
-            message: format!("unknown area code `{code}`"),
-        }),
+        None => Err(ServiceError::invalid(
+            field,
+            format!("unknown area code `{code}`"),
+        )),
     }
 }
 

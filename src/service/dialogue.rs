@@ -144,7 +144,7 @@ pub async fn create(
         Some(code) => drop(units::require(db, scope, code).await?),
         None if scope.area.is_some() => {
             return Err(ServiceError::Forbidden(
-                "a district token must give a unit of its district".into(),
+                "an area token must give a unit of its area".into(),
             ));
         }
         None => {}
@@ -203,7 +203,7 @@ async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<qu
         .ok_or_else(|| ServiceError::not_found("dialogue question", id))?;
     if scope.area.is_some() && row.asker_unit_code.is_none() {
         return Err(ServiceError::Forbidden(
-            "a district token cannot change province-level questions".into(),
+            "an area token cannot change province-level questions".into(),
         ));
     }
     Ok(row)

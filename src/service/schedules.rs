@@ -245,7 +245,12 @@ async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Ve
             (a, d) => a.clone().or_else(|| d.clone()),
         };
         if let Some(code) = &area_code {
-            super::areas::check_exists(db, code).await?;
+            let field = if r.area_code.is_some() {
+                "recipients.areaCode"
+            } else {
+                "recipients.districtCode"
+            };
+            super::areas::check_exists(db, code, field).await?;
         }
         out.push(RecipientInput {
             address,

@@ -25,6 +25,8 @@ use crate::auth::Scope;
 /// Which dates place a row in time (column names of the row's table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When<C> {
+    /// Any day: the area holds the code on some day.
+    Ever,
     /// One day (e.g. an award's `awarded_on`).
     On(C),
     /// An interval from `from` (None, or a NULL value: unbounded) to `to` (NULL: open);
@@ -53,14 +55,16 @@ pub enum Rule<C> {
     },
     /// Districts: seen when one of the area's unit periods lies in them.
     District(C),
-    /// Stored indicator values: unit rows as units on their `as_of`, district rows by
-    /// the district area's own code.
+    /// Stored indicator values: unit rows when the area holds the unit code on some day
+    /// (the engine computes them on the `unit` table's 2024 units, whose validity is
+    /// open, as the live path does: to become `on` = `as_of` once it computes on unit
+    /// periods), district rows by the district area's own code.
     Groups {
         /// `unit`, `district`, `province`.
         kind: C,
         /// The group's code.
         code: C,
-        /// The day of the value.
+        /// The day of the value (kept for when the values are on unit periods).
         on: C,
     },
     /// Rows of one area (areas and their members): an area token sees its own.
@@ -153,6 +157,7 @@ pub const NOT_SCOPED: &[&str] = &[
 /// A rule with its columns named (what `rules` prints).
 fn describe<C: IdenStatic>(rule: Rule<C>) -> Rule<&'static str> {
     let w = |w: When<C>| match w {
+        When::Ever => When::Ever,
         When::On(c) => When::On(c.as_str()),
         When::During {
             from,
@@ -235,7 +240,7 @@ pub fn condition<E: Scoped>(scope: &Scope) -> Option<Condition> {
                 .to_owned();
             Condition::all().add(Expr::col((table, code)).in_subquery(periods))
         }
-        Rule::Groups { kind, code, on } => Condition::any()
+        Rule::Groups { kind, code, on: _ } => Condition::any()
             .add(
                 Condition::all()
                     .add(Expr::col((table, kind)).eq("district"))
@@ -244,7 +249,7 @@ pub fn condition<E: Scoped>(scope: &Scope) -> Option<Condition> {
             .add(
                 Condition::all()
                     .add(Expr::col((table, kind)).eq("unit"))
-                    .add(held(area, (table, code), When::On((table, on)))),
+                    .add(held(area, (table, code), When::Ever)),
             ),
         Rule::Own(c) => Condition::all().add(Expr::col((table, c)).eq(area)),
         Rule::Everyone => return None,
@@ -254,6 +259,7 @@ pub fn condition<E: Scoped>(scope: &Scope) -> Option<Condition> {
 impl When<&'static str> {
     fn map_cols(self, table: &'static str) -> When<(&'static str, &'static str)> {
         match self {
+            When::Ever => When::Ever,
             When::On(c) => When::On((table, c)),
             When::During {
                 from,
@@ -280,6 +286,7 @@ fn held(area: &str, unit: Col, when: When<Col>) -> Expr {
         .and_where(Expr::col(("am", "area_code")).eq(area))
         .and_where(Expr::col(("am", "unit_code")).equals(unit));
     match when {
+        When::Ever => {}
         When::On(day) => {
             q.and_where(
                 Expr::col(from)
@@ -395,7 +402,7 @@ mod tests {
             .build(DbBackend::Postgres)
             .to_string();
         assert!(
-            sql.contains("EXISTS (SELECT 1 FROM \"area_member\" AS \"am\""),
+            sql.contains("EXISTS(SELECT 1 FROM \"area_member\" AS \"am\""),
             "{sql}"
         );
         assert!(
@@ -411,7 +418,7 @@ mod tests {
             .build(DbBackend::Sqlite)
             .to_string();
         assert!(
-            optional.contains("\"union_activity\".\"unit_code\" IS NULL OR EXISTS"),
+            optional.contains("\"union_activity\".\"unit_code\" IS NULL OR EXISTS("),
             "{optional}"
         );
     }

@@ -25,7 +25,7 @@ pub async fn create(
         return Err(ServiceError::invalid("name", "must be 1 to 100 characters"));
     }
     if let Some(code) = &area_code {
-        super::areas::check_exists(db, code).await?;
+        super::areas::check_exists(db, code, "areaCode").await?;
     }
     let secret = new_secret();
     let row = api_token::ActiveModel {

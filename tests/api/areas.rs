@@ -476,7 +476,8 @@ async fn areas_are_managed_by_province_admins_only_and_bad_input_changes_nothing
     let unknown = app
         .gql(&app.admin, r#"mutation { createApiToken(role: VIEWER, areaCode: "nowhere", name: "x") { secret } }"#, json!({}))
         .await;
-    assert_eq!(first_code(&unknown), "UNKNOWN_AREA");
+    assert_eq!(first_code(&unknown), "INVALID_INPUT");
+    assert!(unknown.to_string().contains("unknown area code `nowhere`"));
     let both = app
         .gql(&app.admin, r#"mutation { createApiToken(role: VIEWER, areaCode: "522", districtCode: "524", name: "x") { secret } }"#, json!({}))
         .await;

@@ -295,7 +295,8 @@ async fn remembered_answers_never_outlive_a_write() {
         before,
         "the same question, the same answer"
     );
-    let officer = json!({ "unitCode": "21010", "fullName": "Trần Văn Nam", "gender": "MALE", "birthYear": 1996, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2026-01-05" });
+    // 21028 is in force on that day (21010 merged into it on 1/7/2025).
+    let officer = json!({ "unitCode": "21028", "fullName": "Trần Văn Nam", "gender": "MALE", "birthYear": 1996, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2026-01-05" });
     app.data(
         &app.admin,
         "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }",
