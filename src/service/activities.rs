@@ -116,7 +116,9 @@ pub async fn create(
 ) -> Result<activity::Model> {
     let mut row = <activity::ActiveModel as Default>::default();
     fill(db, scope, &mut row, input).await?;
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, activity::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Replaces an activity's fields.
@@ -130,7 +132,9 @@ pub async fn update(
     version::touch(db, &[current.unit_code.as_deref()]).await?;
     let mut row: activity::ActiveModel = current.into();
     fill(db, scope, &mut row, input).await?;
-    Ok(row.update(db).await?)
+    let row = row.update(db).await?;
+    scope::check_written(db, scope, activity::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Deletes an activity recorded by mistake.

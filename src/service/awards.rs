@@ -137,7 +137,9 @@ pub async fn create(
         reason: Set(reason),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, award::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Deletes an award recorded by mistake.

@@ -164,7 +164,9 @@ pub async fn create(
         answered_on: Set(None),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, question::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Records the answer to a question.

@@ -218,7 +218,9 @@ pub async fn create(
         ..Default::default()
     };
     check(&row)?;
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, hq::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Updates a building's dates and figures.

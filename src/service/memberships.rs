@@ -138,11 +138,13 @@ pub async fn create(
         ended_on: Set(input.ended_on),
         ..Default::default()
     };
-    row.insert(db).await.map_err(|e| match e.sql_err() {
+    let row = row.insert(db).await.map_err(|e| match e.sql_err() {
         // The unique seat index: a concurrent identical seat.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate(input.officer_id),
-        _ => e.into(),
-    })
+        _ => ServiceError::from(e),
+    })?;
+    scope::check_written(db, scope, membership::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Refuses a seat the officer already holds: same body and term, periods overlapping.

@@ -227,7 +227,9 @@ pub async fn create(
         posted_to: Set(input.posted_to),
         ..Default::default()
     };
-    insert_checked(db, row, &input.unit_code).await
+    let row = insert_checked(db, row, &input.unit_code).await?;
+    scope::check_written(db, scope, officer::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Changes an officer's name, rank or position, validated as on creation.

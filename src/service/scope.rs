@@ -18,8 +18,12 @@ use entity::{
     unit_edition, unit_lineage, unit_period,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityName, EntityTrait, IdenStatic, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityName, EntityTrait, IdenStatic, QueryFilter,
+    Select,
+};
 
+use super::{Result, ServiceError};
 use crate::auth::Scope;
 
 /// Which dates place a row in time (column names of the row's table).
@@ -328,6 +332,26 @@ fn held(area: &str, unit: Col, when: When<Col>) -> Expr {
         }
     }
     Expr::exists(q.to_owned())
+}
+
+/// Refuses, inside the write's transaction, a row just written that the writer's scope
+/// would not see (a fact dated on days its area does not hold the unit): `OUTSIDE_AREA`,
+/// and the transaction writes nothing.
+pub async fn check_written<E: Scoped>(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    row: Select<E>,
+) -> Result<()> {
+    if scope.is_all() || apply(row, scope).one(db).await?.is_some() {
+        return Ok(());
+    }
+    Err(ServiceError::Rejected {
+        code: "OUTSIDE_AREA",
+        field: "unitCode",
+        message:
+            "the record would be outside your area: your area does not hold its unit on its dates"
+                .into(),
+    })
 }
 
 /// `SELECT code FROM unit WHERE district_code = ?`: the units of a 2024 district, for the

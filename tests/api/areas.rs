@@ -585,3 +585,57 @@ async fn district_tokens_of_an_older_database_become_area_ones() {
         "the district area is filled from the history"
     );
 }
+
+#[tokio::test]
+async fn an_area_admin_cannot_write_a_fact_dated_outside_its_area() {
+    let app = TestApp::spawn().await;
+    // 21010 was merged into 21028 on 1/7/2025: its unit area ends on 30/6/2025.
+    let made = app
+        .data(
+            &app.admin,
+            r#"mutation { createUnitArea(unitCode: "21010", on: "2025-03-01") { code } }"#,
+            json!({}),
+        )
+        .await;
+    let area = made["createUnitArea"]["code"]
+        .as_str()
+        .expect("code")
+        .to_owned();
+    assert_eq!(area, "21010@2025-01-01");
+    let admin = token(&app, "ADMIN", &area).await;
+    let create = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id unitCode } }";
+    let officer = |from: &str| json!({ "i": { "unitCode": "21010", "fullName": "Phạm Văn An", "gender": "MALE", "birthYear": 1995, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": from } });
+    let before = app
+        .count(&app.admin, "officers", json!({ "unitCode": "21010" }))
+        .await;
+    let late = app.gql(&admin, create, officer("2025-09-01")).await;
+    assert_eq!(first_code(&late), "OUTSIDE_AREA", "{late}");
+    assert_eq!(
+        app.count(&app.admin, "officers", json!({ "unitCode": "21010" }))
+            .await,
+        before,
+        "nothing written"
+    );
+    let award = json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "MINISTER", "unitCode": "21010", "awardedOn": "2025-08-01", "reason": "Thành tích" } });
+    let refused = app
+        .gql(
+            &admin,
+            "mutation($i: AwardInput!) { createAward(input: $i) { id } }",
+            award,
+        )
+        .await;
+    assert_eq!(first_code(&refused), "OUTSIDE_AREA", "{refused}");
+    let ok = app.data(&admin, create, officer("2025-03-02")).await;
+    assert_eq!(ok["createOfficer"]["unitCode"], "21010");
+    assert_eq!(
+        app.count(&admin, "officers", json!({ "unitCode": "21010" }))
+            .await,
+        app.count(
+            &app.admin,
+            "officers",
+            json!({ "unitCode": "21010", "postedFrom": { "to": "2025-06-30" } })
+        )
+        .await,
+        "the area admin sees the officer it wrote, and those of its days"
+    );
+}
