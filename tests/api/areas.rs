@@ -376,6 +376,34 @@ async fn a_custom_area_sees_its_members_on_their_days_and_follows_their_changes(
     assert_eq!(ids(&nodes(&mine["awards"])), want_awards);
     assert_eq!(app.count(&viewer, "units", json!({})).await, 2);
 
+    // B from the cut on: the facts of its earlier days drop out.
+    let later = app
+        .data(
+            &app.admin,
+            SET,
+            json!({ "c": "cum-1", "m": [{ "unitCode": b, "validFrom": cut }] }),
+        )
+        .await;
+    assert_eq!(
+        later["setAreaMembers"]["members"][0]["validFrom"],
+        json!(cut)
+    );
+    let mine = app.data(&viewer, FACTS, json!({ "u": null })).await;
+    let officers_b: BTreeSet<i64> = nodes(&all_b["officers"])
+        .iter()
+        .filter(|o| o["postedTo"].as_str().is_none_or(|to| to > cut.as_str()))
+        .map(|o| o["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids(&nodes(&mine["officers"])), officers_b);
+    let awards_b: BTreeSet<i64> = nodes(&all_b["awards"])
+        .iter()
+        .filter(|x| x["awardedOn"].as_str().expect("day") >= cut.as_str())
+        .map(|x| x["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids(&nodes(&mine["awards"])), awards_b);
+    app.data(&app.admin, SET, json!({ "c": "cum-1", "m": members }))
+        .await;
+
     // The viewer's answers are cached; a change of members shows at once.
     let count = "{ officers { totalCount } }";
     let before = app.data(&viewer, count, json!({})).await;
