@@ -84,9 +84,17 @@ pub enum TokenAction {
         /// admin, analyst or viewer.
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// Limit the token to one district (code, e.g. 522).
+        /// Limit the token to one area (code; a 2024 district's area has its code,
+        /// e.g. 522). `--district` is its older name.
+        #[arg(long, alias = "district", conflicts_with = "unit")]
+        area: Option<String>,
+        /// Limit the token to one unit: the period of this unit code in force on `--on`
+        /// (default today), an area of its own.
         #[arg(long)]
-        district: Option<String>,
+        unit: Option<String>,
+        /// The day that says which unit of a reused code `--unit` means.
+        #[arg(long, requires = "unit")]
+        on: Option<chrono::NaiveDate>,
         /// A name to recognise the token by.
         #[arg(long, default_value = "cli")]
         name: String,
@@ -157,14 +165,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             action:
                 TokenAction::Create {
                     role,
-                    district,
+                    area,
+                    unit,
+                    on,
                     name,
                 },
         } => {
             let (conn, _) = db::connect(settings.database_url(), 1).await?;
             db::migrate(&conn).await?;
-            let (row, secret) = tokens::create(&conn, role, district.clone(), &name).await?;
-            let args = serde_json::json!({ "id": row.id, "role": role.code(), "districtCode": district, "name": name });
+            let area = match unit {
+                Some(code) => {
+                    let on = on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+                    Some(
+                        crate::service::areas::unit_area(&conn, &code, on)
+                            .await?
+                            .code,
+                    )
+                }
+                None => area,
+            };
+            let (row, secret) = tokens::create(&conn, role, area.clone(), &name).await?;
+            let args = serde_json::json!({ "id": row.id, "role": role.code(), "areaCode": area, "name": name });
             let entry = crate::service::audit::Entry::command_line("token", "token create", args);
             crate::service::audit::record(&conn, entry).await?;
             println!("created {} token #{} \"{}\"", role.code(), row.id, row.name);

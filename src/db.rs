@@ -105,5 +105,8 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    migration::Migrator::up(db, None).await
+    migration::Migrator::up(db, None).await?;
+    // A database whose history was loaded before areas existed gets its district areas.
+    crate::service::areas::ensure_district_areas(db).await?;
+    Ok(())
 }

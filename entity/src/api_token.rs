@@ -1,4 +1,4 @@
-//! An API token: its role, optional district scope and the SHA-256 of its secret.
+//! An API token: its role, optional area scope and the SHA-256 of its secret.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub name: String,
     pub role: String,
-    pub district_code: Option<String>,
+    pub area_code: Option<String>,
     pub token_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

@@ -3,6 +3,8 @@
 //! domain enums by the service layer; these structs carry no API concerns.
 
 pub mod api_token;
+pub mod area;
+pub mod area_member;
 pub mod audit_log;
 pub mod award;
 pub mod data_version;

@@ -1,4 +1,4 @@
-//! A recipient of a schedule's reports, optionally limited to one district.
+//! A recipient of a schedule's reports, optionally limited to one area.
 
 use sea_orm::entity::prelude::*;
 
@@ -10,7 +10,7 @@ pub struct Model {
     pub schedule_id: i32,
     pub address: String,
     pub display_name: String,
-    pub district_code: Option<String>,
+    pub area_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261202_000009_unique_seats;
 mod m20261202_000010_unit_history;
 mod m20261202_000011_unit_period_names;
 mod m20261202_000012_headquarters_holding;
+mod m20261202_000013_areas;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_unit_history::Migration),
             Box::new(m20261202_000011_unit_period_names::Migration),
             Box::new(m20261202_000012_headquarters_holding::Migration),
+            Box::new(m20261202_000013_areas::Migration),
         ]
     }
 }

@@ -20,12 +20,14 @@ pub struct Principal {
     pub scope: Scope,
 }
 
-/// The part of the data a caller may see: everything, or one district's units and
-/// everything hanging off them (plus province-wide records that belong to no unit).
+/// The part of the data a caller may see: everything, or one area's units and
+/// everything hanging off them on the days the area holds them (plus province-wide
+/// records that belong to no unit). An area is a 2024 district (and its successors), a
+/// set of units a province admin defined, or one unit (`service::areas`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
-    /// The district code, when the caller is limited to one district.
-    pub district: Option<String>,
+    /// The area code, when the caller is limited to one area.
+    pub area: Option<String>,
 }
 
 impl Scope {
@@ -34,11 +36,16 @@ impl Scope {
         Self::default()
     }
 
-    /// Limited to one district.
-    pub fn district(code: impl Into<String>) -> Self {
+    /// Limited to one area.
+    pub fn area(code: impl Into<String>) -> Self {
         Self {
-            district: Some(code.into()),
+            area: Some(code.into()),
         }
+    }
+
+    /// Whether the caller sees the whole database.
+    pub fn is_all(&self) -> bool {
+        self.area.is_none()
     }
 }
 

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::db;
@@ -106,12 +106,14 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     if crate::seed::is_empty(&conn).await? {
         anyhow::bail!("the database is empty: seed it first (coso seed --synthetic l)");
     }
-    let district = entity::district::Entity::find()
-        .order_by_asc(entity::district::Column::Code)
+    // The first district area (areas come from the administrative history).
+    let district = entity::area::Entity::find()
+        .filter(entity::area::Column::Kind.eq(crate::service::areas::DISTRICT))
+        .order_by_asc(entity::area::Column::Code)
         .one(&conn)
         .await?
         .map(|d| d.code)
-        .ok_or_else(|| anyhow::anyhow!("no district"))?;
+        .ok_or_else(|| anyhow::anyhow!("no district area"))?;
     let (wide, token) = tokens::create(&conn, Role::Viewer, None, "bench load").await?;
     let (scoped, district_token) =
         tokens::create(&conn, Role::Viewer, Some(district.clone()), "bench load").await?;

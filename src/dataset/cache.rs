@@ -78,9 +78,9 @@ impl DatasetCache {
 
     fn slot(&self, scope: &Scope) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        if slots.len() >= MAX_SCOPES && !slots.contains_key(&scope.district) {
+        if slots.len() >= MAX_SCOPES && !slots.contains_key(&scope.area) {
             slots.clear();
         }
-        slots.entry(scope.district.clone()).or_default().clone()
+        slots.entry(scope.area.clone()).or_default().clone()
     }
 }

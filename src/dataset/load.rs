@@ -1,5 +1,5 @@
-//! Loading the dataset: one SELECT per table, scoped to the caller's district in SQL
-//! (the same scope functions as the API's lists), each fetched as columns (see `fetch`)
+//! Loading the dataset: one SELECT per table, scoped to the caller's area in SQL by the
+//! table's one scope rule (`service::scope`, the same as the API's lists), each fetched as columns (see `fetch`)
 //! and all of them at once over the pool.
 
 use entity::{
@@ -113,7 +113,6 @@ const AWARDS: &[Spec] = &[
 /// Loads every table the scope can see, all tables at once (as many at a time as the
 /// pool has connections).
 pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
-    use scope::{by_district, by_optional_unit, by_unit};
     let (
         version,
         units,
@@ -129,76 +128,59 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
         service::version::current(db),
         table(
             db,
-            by_district(
+            scope::units(
                 unit_period::Entity::find().filter(service::units::territory()),
-                scope,
-                unit_period::Column::DistrictCode
+                scope
             ),
             "id",
             UNITS
         ),
         table(
             db,
-            by_district(district::Entity::find(), scope, district::Column::Code),
+            scope::apply(district::Entity::find(), scope),
             "code",
             DISTRICTS
         ),
         table(
             db,
-            by_unit(officer::Entity::find(), scope, officer::Column::UnitCode),
+            scope::apply(officer::Entity::find(), scope),
             "id",
             OFFICERS
         ),
         table(
             db,
-            by_unit(
-                party_membership::Entity::find(),
-                scope,
-                party_membership::Column::UnitCode
-            ),
+            scope::apply(party_membership::Entity::find(), scope),
             "id",
             MEMBERSHIPS
         ),
         table(
             db,
-            by_unit(
-                headquarters::Entity::find(),
-                scope,
-                headquarters::Column::UnitCode
-            ),
+            scope::apply(headquarters::Entity::find(), scope),
             "id",
             HEADQUARTERS
         ),
-        table(db, directive::Entity::find(), "id", DIRECTIVES),
         table(
             db,
-            by_optional_unit(
-                union_activity::Entity::find(),
-                scope,
-                union_activity::Column::UnitCode
-            ),
+            scope::apply(directive::Entity::find(), scope),
+            "id",
+            DIRECTIVES
+        ),
+        table(
+            db,
+            scope::apply(union_activity::Entity::find(), scope),
             "id",
             ACTIVITIES
         ),
         table(
             db,
-            by_optional_unit(
-                dialogue_question::Entity::find(),
-                scope,
-                dialogue_question::Column::AskerUnitCode
-            ),
+            scope::apply(dialogue_question::Entity::find(), scope),
             "id",
             QUESTIONS
         ),
-        table(
-            db,
-            by_unit(award::Entity::find(), scope, award::Column::UnitCode),
-            "id",
-            AWARDS
-        ),
+        table(db, scope::apply(award::Entity::find(), scope), "id", AWARDS),
     )?;
     let hq = holding::clip_blocking(hq).await?;
-    let age = match scope.district {
+    let age = match scope.area {
         None => service::version::DataAge::of(version.as_ref()),
         Some(_) => service::version::age(db, scope).await?,
     };

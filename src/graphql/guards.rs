@@ -34,13 +34,13 @@ impl Guard for PersonalDataGuard {
     }
 }
 
-/// Only admin tokens without a district scope pass (token management).
+/// Only admin tokens without an area scope pass (token management).
 pub struct ProvinceAdminGuard;
 
 impl Guard for ProvinceAdminGuard {
     async fn check(&self, ctx: &Context<'_>) -> Result<()> {
         let p = ctx.principal();
-        if p.is_admin() && p.scope.district.is_none() {
+        if p.is_admin() && p.scope.area.is_none() {
             Ok(())
         } else {
             Err(coded(

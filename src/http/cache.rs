@@ -49,14 +49,7 @@ impl ResponseCache {
             return None;
         }
         let mut h = Sha256::new();
-        h.update(
-            principal
-                .scope
-                .district
-                .as_deref()
-                .unwrap_or("*")
-                .as_bytes(),
-        );
+        h.update(principal.scope.area.as_deref().unwrap_or("*").as_bytes());
         h.update([0]);
         h.update(day.to_string().as_bytes());
         h.update([0]);
@@ -103,7 +96,7 @@ mod tests {
             name: "t".into(),
             role,
             scope: Scope {
-                district: district.map(str::to_owned),
+                area: district.map(str::to_owned),
             },
         }
     }

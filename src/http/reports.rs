@@ -24,7 +24,7 @@ pub async fn report_file(
     };
     let (resp, outcome) = answer(
         state,
-        principal.is_admin() && principal.scope.district.is_none(),
+        principal.is_admin() && principal.scope.area.is_none(),
         &id,
     )
     .await;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
-use entity::{district, province};
+use entity::{area, province};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::auth::Scope;
@@ -66,7 +66,7 @@ pub struct Request<'a> {
 /// The monthly report's figures for the request's scope.
 pub async fn compose(req: Request<'_>) -> Result<ReportData> {
     let scope = Scope {
-        district: req.district.map(str::to_owned),
+        area: req.district.map(str::to_owned),
     };
     let ask = Ask {
         db: req.db,
@@ -232,10 +232,10 @@ async fn report_scope(
     values: &[IndicatorValue],
 ) -> Result<ReportScope> {
     if let Some(code) = district {
-        let d = district::Entity::find_by_id(code.to_owned())
+        let d = area::Entity::find_by_id(code.to_owned())
             .one(db)
             .await?
-            .ok_or_else(|| ServiceError::not_found("district", code))?;
+            .ok_or_else(|| ServiceError::not_found("area", code))?;
         return Ok(ReportScope {
             code: d.code,
             name: d.name,

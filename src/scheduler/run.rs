@@ -271,7 +271,7 @@ impl Scheduler {
             .iter()
             .filter(|d| deliver::is_open(d))
             .filter_map(|d| recipients.iter().find(|x| x.id == d.recipient_id))
-            .map(|x| x.district_code.clone())
+            .map(|x| x.area_code.clone())
             .collect();
         let mut out = HashMap::new();
         for district in scopes {
@@ -356,7 +356,7 @@ impl Scheduler {
             let why = "the recipient was removed from the schedule";
             return deliver::failed(db, d.id, attempts, why, None).await;
         };
-        let code = archive::scope_code(who.district_code.as_deref());
+        let code = archive::scope_code(who.area_code.as_deref());
         let Some(rendition) = renditions.get(&code) else {
             let why = "no report was made for this recipient's scope";
             return deliver::failed(db, d.id, attempts, why, None).await;

@@ -43,6 +43,7 @@ async fn claimed(outbox: &Path) -> (Scheduler, DatabaseConnection, run::Model) {
         recipients: vec![RecipientInput {
             address: "lanhdao@example.org".into(),
             display_name: "Lãnh đạo".into(),
+            area_code: None,
             district_code: None,
         }],
     };

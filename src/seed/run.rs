@@ -44,7 +44,10 @@ pub(crate) async fn run(
             IfNotEmpty::Skip => {
                 // A database seeded before the history existed gets it now (once), and
                 // a new data version so no cached answer hides it.
-                if history::ensure(&txn).await? + registry::sync(&txn).await? > 0 {
+                // So do its district areas and its registry of unit codes.
+                let written = history::ensure(&txn).await? + registry::sync(&txn).await?;
+                let areas = crate::service::areas::ensure_district_areas(&txn).await?;
+                if written + areas as u64 > 0 {
                     insert::finish(&txn).await?;
                 }
                 txn.commit().await?;
@@ -60,6 +63,7 @@ pub(crate) async fn run(
         };
     }
     history::ensure(&txn).await?;
+    crate::service::areas::ensure_district_areas(&txn).await?;
     let mut ids = insert::current_ids(&txn).await?;
     let mut report = SeedReport::default();
     let mut pending = Batch::default();

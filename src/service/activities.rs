@@ -48,7 +48,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<activity::Entity> {
     use activity::Column as C;
-    let select = scope::by_optional_unit(activity::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(activity::Entity::find(), scope);
     let select = eq_in(
         select,
         C::Organisation,
@@ -116,7 +116,9 @@ pub async fn create(
 ) -> Result<activity::Model> {
     let mut row = <activity::ActiveModel as Default>::default();
     fill(db, scope, &mut row, input).await?;
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, activity::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Replaces an activity's fields.
@@ -130,7 +132,9 @@ pub async fn update(
     version::touch(db, &[current.unit_code.as_deref()]).await?;
     let mut row: activity::ActiveModel = current.into();
     fill(db, scope, &mut row, input).await?;
-    Ok(row.update(db).await?)
+    let row = row.update(db).await?;
+    scope::check_written(db, scope, activity::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Deletes an activity recorded by mistake.
@@ -141,20 +145,16 @@ pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result
     Ok(row)
 }
 
-/// An activity the scope may write: a district token only its district's, never province-wide ones.
+/// An activity the scope may write: an area token only its area's, never province-wide ones.
 async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<activity::Model> {
-    let select = scope::by_optional_unit(
-        activity::Entity::find_by_id(id),
-        scope,
-        activity::Column::UnitCode,
-    );
+    let select = scope::apply(activity::Entity::find_by_id(id), scope);
     let row = select
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("union activity", id))?;
-    if scope.district.is_some() && row.unit_code.is_none() {
+    if scope.area.is_some() && row.unit_code.is_none() {
         return Err(ServiceError::Forbidden(
-            "a district token cannot change province-wide activities".into(),
+            "an area token cannot change province-wide activities".into(),
         ));
     }
     Ok(row)
@@ -173,9 +173,9 @@ async fn fill(
     check_range("endedOn", input.started_on, input.ended_on)?;
     match &input.unit_code {
         Some(code) => drop(units::require(db, scope, code, input.started_on).await?),
-        None if scope.district.is_some() => {
+        None if scope.area.is_some() => {
             return Err(ServiceError::Forbidden(
-                "a district token must give a unit of its district".into(),
+                "an area token must give a unit of its area".into(),
             ));
         }
         None => {}

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use entity::indicator_value;
 use polars::prelude::*;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 use super::{ServiceError, scope};
 use crate::analytics::runner::Runner;
@@ -36,7 +36,7 @@ pub async fn query(
         }
         let version = dataset.age.version;
         let max_join_rows = runner.settings().analytics_max_join_rows;
-        let (tables, district) = (runner.tables().clone(), scope.district.clone());
+        let (tables, district) = (runner.tables().clone(), scope.area.clone());
         let request = tokio::task::spawn_blocking(move || {
             let kept = (&tables, district.as_deref());
             analytics::prepare(&dataset, &checked, (&sql, limit), max_join_rows, kept)
@@ -53,29 +53,15 @@ pub async fn query(
     result
 }
 
-/// The stored indicator values the scope may see: a district token gets the rows of
-/// its district and of its units.
+/// The stored indicator values the scope may see (the table's rule: an area token gets
+/// the rows of its units on their days and, for a district area, of its district).
 async fn indicator_values(
     db: &DatabaseConnection,
     scope: &Scope,
 ) -> Result<DataFrame, ServiceError> {
     use indicator_value::Column as C;
     let mut select = indicator_value::Entity::find().order_by_asc(C::Id);
-    if let Some(d) = &scope.district {
-        select = select.filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(C::GroupKind.eq("district"))
-                        .add(C::GroupCode.eq(d.as_str())),
-                )
-                .add(
-                    Condition::all()
-                        .add(C::GroupKind.eq("unit"))
-                        .add(C::GroupCode.in_subquery(scope::unit_codes_of(d))),
-                ),
-        );
-    }
+    select = scope::apply(select, scope);
     let rows = select.all(db).await?;
     let days = |d: NaiveDate| (d - NaiveDate::default()).num_days() as i32;
     let as_of = Column::new(

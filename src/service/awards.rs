@@ -40,7 +40,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<award::Entity> {
     use award::Column as C;
-    let select = scope::by_unit(award::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(award::Entity::find(), scope);
     let select = eq_in(select, C::Form, filter.form.map(AwardForm::code), None);
     let select = eq_in(
         select,
@@ -77,9 +77,7 @@ pub async fn by_units(
         SortDirection::Asc,
         award::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, award::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// A new award: give `unitCode` for a collective, `officerId` for an individual.
@@ -141,19 +139,17 @@ pub async fn create(
         reason: Set(reason),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, award::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Deletes an award recorded by mistake.
 pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<award::Model> {
-    let row = scope::by_unit(
-        award::Entity::find_by_id(id),
-        scope,
-        award::Column::UnitCode,
-    )
-    .one(db)
-    .await?
-    .ok_or_else(|| ServiceError::not_found("award", id))?;
+    let row = scope::apply(award::Entity::find_by_id(id), scope)
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("award", id))?;
     version::touch(db, &[Some(&row.unit_code)]).await?;
     row.clone().delete(db).await?;
     Ok(row)

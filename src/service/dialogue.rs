@@ -48,7 +48,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<question::Entity> {
     use question::Column as C;
-    let select = scope::by_optional_unit(question::Entity::find(), scope, C::AskerUnitCode);
+    let select = scope::apply(question::Entity::find(), scope);
     let select = eq_in(select, C::SessionId, filter.session_id, None);
     let topics = filter
         .topic_in
@@ -142,9 +142,9 @@ pub async fn create(
     }
     match &input.asker_unit_code {
         Some(code) => drop(units::require(db, scope, code, input.asked_on).await?),
-        None if scope.district.is_some() => {
+        None if scope.area.is_some() => {
             return Err(ServiceError::Forbidden(
-                "a district token must give a unit of its district".into(),
+                "an area token must give a unit of its area".into(),
             ));
         }
         None => {}
@@ -164,7 +164,9 @@ pub async fn create(
         answered_on: Set(None),
         ..Default::default()
     };
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, question::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Records the answer to a question.
@@ -196,18 +198,14 @@ pub async fn delete(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result
 }
 
 async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<question::Model> {
-    let select = scope::by_optional_unit(
-        question::Entity::find_by_id(id),
-        scope,
-        question::Column::AskerUnitCode,
-    );
+    let select = scope::apply(question::Entity::find_by_id(id), scope);
     let row = select
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("dialogue question", id))?;
-    if scope.district.is_some() && row.asker_unit_code.is_none() {
+    if scope.area.is_some() && row.asker_unit_code.is_none() {
         return Err(ServiceError::Forbidden(
-            "a district token cannot change province-level questions".into(),
+            "an area token cannot change province-level questions".into(),
         ));
     }
     Ok(row)

@@ -146,9 +146,9 @@ async fn require(db: &impl ConnectionTrait, id: i32) -> Result<directive::Model>
 }
 
 fn province_only(scope: &Scope) -> Result<()> {
-    match scope.district {
+    match scope.area {
         Some(_) => Err(ServiceError::Forbidden(
-            "directives are province-level: a district token cannot write them".into(),
+            "directives are province-level: an area token cannot write them".into(),
         )),
         None => Ok(()),
     }

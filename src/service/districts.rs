@@ -47,7 +47,7 @@ pub fn query(
     sort: DistrictSort,
 ) -> Listing<district::Entity> {
     use district::Column as C;
-    let select = scope::by_district(district::Entity::find(), scope, C::Code);
+    let select = scope::apply(district::Entity::find(), scope);
     // the districts that had units in the provinces the data covers today (not Kon
     // Tum's, history; not Lý Sơn, a district without communes until it became one)
     let with_units = sea_orm::sea_query::Query::select()
@@ -75,7 +75,5 @@ pub async fn by_codes(
 ) -> Result<Vec<district::Model>> {
     let select =
         district::Entity::find().filter(district::Column::Code.is_in(codes.iter().cloned()));
-    Ok(scope::by_district(select, scope, district::Column::Code)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }

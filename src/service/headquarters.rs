@@ -136,7 +136,7 @@ pub fn query(
     today: NaiveDate,
 ) -> Listing<hq::Entity> {
     use hq::Column as C;
-    let select = scope::by_unit(hq::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(hq::Entity::find(), scope);
     let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
     let models = filter
         .model_in
@@ -171,9 +171,7 @@ pub async fn by_units(
 ) -> Result<Vec<hq::Model>> {
     let select = hq::Entity::find().filter(hq::Column::UnitCode.is_in(units.iter().cloned()));
     let select = sorted(select, hq::Column::Id, SortDirection::Asc, hq::Column::Id);
-    Ok(scope::by_unit(select, scope, hq::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// A building, or a plan for one.
@@ -252,7 +250,9 @@ pub async fn create(
         ..Default::default()
     };
     check(&row)?;
-    Ok(row.insert(db).await?)
+    let row = row.insert(db).await?;
+    scope::check_written(db, scope, hq::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Updates a building's dates and figures.
@@ -301,7 +301,7 @@ pub async fn close(
 }
 
 async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Result<hq::Model> {
-    scope::by_unit(hq::Entity::find_by_id(id), scope, hq::Column::UnitCode)
+    scope::apply(hq::Entity::find_by_id(id), scope)
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("headquarters", id))

@@ -106,7 +106,7 @@ pub async fn values(
     group_by: Vec<GroupBy>,
 ) -> Result<(Vec<IndicatorValue>, Freshness)> {
     check_codes(&codes)?;
-    if ask.scope.district.is_none()
+    if ask.scope.area.is_none()
         && let Some(stored) = stored(ask.db, &codes, as_of, &group_by).await?
     {
         return Ok(stored);
@@ -116,7 +116,7 @@ pub async fn values(
     // The same question on the same data gets the answer computed the first time.
     let key = format!(
         "values|{:?}|{as_of}|{codes:?}|{group_by:?}|{config:?}",
-        ask.scope.district
+        ask.scope.area
     );
     type Answer = (Vec<IndicatorValue>, Freshness);
     if let Some(answer) = ask.cache.derived::<Answer>(&key, dataset.version) {

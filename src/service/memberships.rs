@@ -41,7 +41,7 @@ pub fn query(
     direction: SortDirection,
 ) -> Listing<membership::Entity> {
     use membership::Column as C;
-    let select = scope::by_unit(membership::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(membership::Entity::find(), scope);
     let select = eq_in(select, C::UnitCode, filter.unit_code, None);
     let select = eq_in(select, C::OfficerId, filter.officer_id, None);
     let select = eq_in(select, C::Body, filter.body.map(PartyBody::code), None);
@@ -89,9 +89,7 @@ pub async fn current_by_units(
         SortDirection::Asc,
         membership::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// All seats of these officers (one statement).
@@ -108,9 +106,7 @@ pub async fn by_officers(
         SortDirection::Asc,
         membership::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, membership::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// A new seat on a committee.
@@ -150,11 +146,13 @@ pub async fn create(
         ended_on: Set(input.ended_on),
         ..Default::default()
     };
-    row.insert(db).await.map_err(|e| match e.sql_err() {
+    let row = row.insert(db).await.map_err(|e| match e.sql_err() {
         // The unique seat index: a concurrent identical seat.
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate(input.officer_id),
-        _ => e.into(),
-    })
+        _ => ServiceError::from(e),
+    })?;
+    scope::check_written(db, scope, membership::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Refuses a seat the officer already holds: same body and term, periods overlapping.
@@ -197,7 +195,7 @@ pub async fn end(
     ended_on: NaiveDate,
 ) -> Result<membership::Model> {
     let select = membership::Entity::find_by_id(id);
-    let current = scope::by_unit(select, scope, membership::Column::UnitCode)
+    let current = scope::apply(select, scope)
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::not_found("party membership", id))?;

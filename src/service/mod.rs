@@ -8,6 +8,7 @@
 
 pub mod activities;
 pub mod analytics;
+pub mod areas;
 pub mod audit;
 pub mod awards;
 pub mod dialogue;

@@ -80,7 +80,7 @@ pub struct OfficerSort {
 /// The filtered, scoped and sorted query behind `officers`.
 pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Listing<officer::Entity> {
     use officer::Column as C;
-    let select = scope::by_unit(officer::Entity::find(), scope, C::UnitCode);
+    let select = scope::apply(officer::Entity::find(), scope);
     let select = eq_in(select, C::UnitCode, filter.unit_code, filter.unit_code_in);
     let positions = filter
         .position_in
@@ -148,9 +148,7 @@ pub async fn in_post_by_units(
         SortDirection::Asc,
         officer::Column::Id,
     );
-    Ok(scope::by_unit(select, scope, officer::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// Officers by id that the scope can see (one statement).
@@ -160,9 +158,7 @@ pub async fn by_ids(
     ids: &[i32],
 ) -> Result<Vec<officer::Model>> {
     let select = officer::Entity::find().filter(officer::Column::Id.is_in(ids.iter().copied()));
-    Ok(scope::by_unit(select, scope, officer::Column::UnitCode)
-        .all(db)
-        .await?)
+    Ok(scope::apply(select, scope).all(db).await?)
 }
 
 /// One officer the scope can see, or NOT_FOUND.
@@ -239,7 +235,9 @@ pub async fn create(
         posted_to: Set(input.posted_to),
         ..Default::default()
     };
-    insert_checked(db, row, &input.unit_code).await
+    let row = insert_checked(db, row, &input.unit_code).await?;
+    scope::check_written(db, scope, officer::Entity::find_by_id(row.id)).await?;
+    Ok(row)
 }
 
 /// Changes an officer's name, rank or position, validated as on creation.

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use entity::{district, report_recipient as recipient, report_run, report_schedule as schedule};
+use entity::{report_recipient as recipient, report_run, report_schedule as schedule};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -29,7 +29,12 @@ pub struct RecipientInput {
     /// Display name, e.g. "Đại tá Phan Công Bình": at most 100 characters, no control,
     /// bidirectional or invisible characters.
     pub display_name: String,
-    /// Limit this recipient's report to one district (code).
+    /// Limit this recipient's report to one area (code; a 2024 district's area has
+    /// the district's code).
+    #[graphql(default)]
+    pub area_code: Option<String>,
+    /// The older name of `areaCode`.
+    #[graphql(default, deprecation = "use areaCode")]
     pub district_code: Option<String>,
 }
 
@@ -231,21 +236,28 @@ async fn validate(db: &impl ConnectionTrait, input: &ScheduleInput) -> Result<Ve
                 ),
             });
         }
-        if let Some(code) = &r.district_code
-            && district::Entity::find_by_id(code.clone())
-                .one(db)
-                .await?
-                .is_none()
-        {
-            return Err(ServiceError::invalid(
-                "recipients.districtCode",
-                format!("unknown district code `{code}`"),
-            ));
+        let area_code = match (&r.area_code, &r.district_code) {
+            (Some(a), Some(d)) if a != d => {
+                return Err(ServiceError::invalid(
+                    "recipients.areaCode",
+                    "give areaCode or its older name districtCode, not two different codes",
+                ));
+            }
+            (a, d) => a.clone().or_else(|| d.clone()),
+        };
+        if let Some(code) = &area_code {
+            let field = if r.area_code.is_some() {
+                "recipients.areaCode"
+            } else {
+                "recipients.districtCode"
+            };
+            super::areas::check_exists(db, code, field).await?;
         }
         out.push(RecipientInput {
             address,
             display_name,
-            district_code: r.district_code.clone(),
+            area_code,
+            district_code: None,
         });
     }
     Ok(out)
@@ -299,7 +311,7 @@ async fn insert_recipients(
             schedule_id: Set(schedule_id),
             address: Set(r.address),
             display_name: Set(r.display_name),
-            district_code: Set(r.district_code),
+            area_code: Set(r.area_code),
             ..Default::default()
         };
         out.push(row.insert(db).await?);
@@ -317,16 +329,19 @@ pub async fn seed_demo(db: &impl ConnectionTrait) -> Result<()> {
         RecipientInput {
             address: "giamdoc@congan.quangngai.example".into(),
             display_name: "Đại tá Phan Công Bình, Giám đốc".into(),
+            area_code: None,
             district_code: None,
         },
         RecipientInput {
             address: "phogiamdoc@congan.quangngai.example".into(),
             display_name: "Đại tá Hoàng Anh Tuấn, Phó Giám đốc".into(),
+            area_code: None,
             district_code: None,
         },
         RecipientInput {
             address: "phongthammuu@congan.quangngai.example".into(),
             display_name: "Trưởng Phòng Tham mưu".into(),
+            area_code: None,
             district_code: None,
         },
     ];
@@ -350,7 +365,8 @@ pub async fn seed_demo(db: &impl ConnectionTrait) -> Result<()> {
     let chief = vec![RecipientInput {
         address: "truongcongan.tpquangngai@congan.quangngai.example".into(),
         display_name: "Trưởng Công an Thành phố Quảng Ngãi".into(),
-        district_code: Some("522".into()),
+        area_code: Some("522".into()),
+        district_code: None,
     }];
     create(db, base("Báo cáo tháng – Thành phố Quảng Ngãi", chief)).await?;
     Ok(())

@@ -19,7 +19,7 @@ pub struct Sizes {
 
 /// The sizes of `scope`'s data, in one statement.
 pub async fn sizes(db: &impl ConnectionTrait, scope: &Scope) -> Result<Sizes> {
-    let counts = scope::by_district(unit::Entity::find(), scope, unit::Column::DistrictCode)
+    let counts = scope::apply(unit::Entity::find(), scope)
         .select_only()
         .column_as(Expr::col(unit::Column::Code).count(), "units")
         .column_as(

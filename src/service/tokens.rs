@@ -2,7 +2,7 @@
 //! authenticate a bearer secret, list and revoke.
 
 use chrono::Utc;
-use entity::{api_token, district};
+use entity::api_token;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
@@ -12,33 +12,26 @@ use super::{Result, ServiceError};
 use crate::auth::{Principal, Scope, hash_secret, new_secret};
 use crate::domain::Role;
 
-/// Creates a token; returns its row and the secret (shown once, never stored).
+/// Creates a token, optionally limited to an area (which must exist); returns its row
+/// and the secret (shown once, never stored).
 pub async fn create(
     db: &impl ConnectionTrait,
     role: Role,
-    district_code: Option<String>,
+    area_code: Option<String>,
     name: &str,
 ) -> Result<(api_token::Model, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ServiceError::invalid("name", "must be 1 to 100 characters"));
     }
-    if let Some(code) = &district_code
-        && district::Entity::find_by_id(code.clone())
-            .one(db)
-            .await?
-            .is_none()
-    {
-        return Err(ServiceError::invalid(
-            "district",
-            format!("unknown district code `{code}`"),
-        ));
+    if let Some(code) = &area_code {
+        super::areas::check_exists(db, code, "areaCode").await?;
     }
     let secret = new_secret();
     let row = api_token::ActiveModel {
         name: Set(name.to_owned()),
         role: Set(role.code().to_owned()),
-        district_code: Set(district_code),
+        area_code: Set(area_code),
         token_hash: Set(hash_secret(&secret)),
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
@@ -83,7 +76,7 @@ fn principal(row: api_token::Model) -> Result<Principal> {
         name: row.name,
         role,
         scope: Scope {
-            district: row.district_code,
+            area: row.area_code,
         },
     })
 }

@@ -142,7 +142,7 @@ pub fn scoped(
     select: sea_orm::Select<unit_period::Entity>,
     scope: &Scope,
 ) -> sea_orm::Select<unit_period::Entity> {
-    scope::by_district(select, scope, unit_period::Column::DistrictCode)
+    scope::units(select, scope)
 }
 
 /// Periods with `value` in `col` themselves, or whose code is the successor of a period

@@ -1,14 +1,13 @@
 //! The data version: one row bumped inside every write transaction, so derived data
 //! (indicators, reports) can say which version of the data it reflects, and the caches
 //! know when to drop what they hold. Beside it, each scope's own data age
-//! (`scope_version`): writes bump the districts they touch, or the province-wide row
-//! for records of no unit, so a district token's `dataVersion` and `dataAsOf` move only
-//! when data it can see changes.
-
-use std::collections::BTreeSet;
+//! (`scope_version`, one row per area): writes bump the areas holding the units they
+//! touch (on any day), or the province-wide row for records of no unit, and changes of
+//! an area's members bump the area, so an area token's `dataVersion` and `dataAsOf`
+//! move only when data it can see changes.
 
 use chrono::{DateTime, Utc};
-use entity::{data_version, scope_version, unit};
+use entity::{data_version, scope_version};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
@@ -73,16 +72,10 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<Option<data_version::M
 /// a record of no unit, which every scope sees). Each write calls it with the units of
 /// the rows it changed, before and after.
 pub async fn touch(db: &impl ConnectionTrait, units: &[Option<&str>]) -> Result<()> {
-    let mut scopes = BTreeSet::new();
-    for code in units {
-        let district = match code {
-            Some(code) => unit::Entity::find_by_id(code.to_string())
-                .one(db)
-                .await?
-                .map(|u| u.district_code),
-            None => None,
-        };
-        scopes.insert(district.unwrap_or_else(|| PROVINCE_WIDE.to_owned()));
+    let codes: Vec<&str> = units.iter().flatten().copied().collect();
+    let mut scopes = super::areas::holding(db, &codes).await?;
+    if units.iter().any(Option::is_none) {
+        scopes.insert(PROVINCE_WIDE.to_owned());
     }
     let now = Utc::now();
     for scope in scopes {
@@ -117,14 +110,14 @@ pub async fn bump_scope(
     Ok(())
 }
 
-/// The data age `scope` sees: the whole database for the province; for a district, its
+/// The data age `scope` sees: the whole database for the province; for an area, its
 /// own row and the province-wide one (versions added, the later time).
 pub async fn age(db: &impl ConnectionTrait, scope: &Scope) -> Result<DataAge> {
-    let Some(district) = &scope.district else {
+    let Some(area) = &scope.area else {
         return Ok(DataAge::of(current(db).await?.as_ref()));
     };
     let rows = scope_version::Entity::find()
-        .filter(scope_version::Column::Scope.is_in([district.as_str(), PROVINCE_WIDE]))
+        .filter(scope_version::Column::Scope.is_in([area.as_str(), PROVINCE_WIDE]))
         .all(db)
         .await?;
     Ok(DataAge {

@@ -114,7 +114,7 @@ async fn the_embedded_default_serves_the_demo_and_token_create_prints_the_secret
         .collect();
     assert_eq!(ops, ["token create", "bootstrap token"], "{log}");
     assert_eq!(
-        rows["data"]["auditLog"]["edges"][0]["node"]["arguments"]["districtCode"],
+        rows["data"]["auditLog"]["edges"][0]["node"]["arguments"]["areaCode"],
         "522"
     );
     assert!(!log.contains(&secret) && !log.contains(&token));

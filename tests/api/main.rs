@@ -6,6 +6,7 @@
 
 mod access;
 mod analytics;
+mod areas;
 mod attack_analytics;
 mod attack_graphql;
 mod audit;

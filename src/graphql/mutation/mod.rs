@@ -2,6 +2,7 @@
 //! runs in one transaction (validation first, nothing half written) and bumps the
 //! data version.
 
+mod areas;
 mod facts;
 mod indicators;
 mod people;
@@ -36,4 +37,5 @@ pub struct Mutation(
     indicators::IndicatorMutation,
     schedules::ScheduleMutation,
     restructure::RestructureMutation,
+    areas::AreaMutation,
 );

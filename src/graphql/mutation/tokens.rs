@@ -16,21 +16,23 @@ pub struct TokenMutation;
 
 #[Object]
 impl TokenMutation {
-    /// Creates a token; the secret in the answer is shown this once only.
+    /// Creates a token, limited to an area when `areaCode` is given (`districtCode` is
+    /// its older name: a 2024 district's area has the district's code); the secret in
+    /// the answer is shown this once only.
     #[graphql(guard = "ProvinceAdminGuard")]
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
         role: Role,
-        district_code: Option<String>,
+        area_code: Option<String>,
+        #[graphql(deprecation = "use areaCode")] district_code: Option<String>,
         name: String,
     ) -> Result<CreatedToken> {
+        let area_code = one_area(area_code, district_code).gql()?;
         // The token and its audit row commit together (no data version bump: tokens
         // are not data).
         let txn = crate::service::begin(ctx.db()).await.gql()?;
-        let (row, secret) = tokens::create(&txn, role, district_code, &name)
-            .await
-            .gql()?;
+        let (row, secret) = tokens::create(&txn, role, area_code, &name).await.gql()?;
         record_in_txn(ctx, &txn).await.gql()?;
         txn.commit().await.map_err(ServiceError::from).gql()?;
         committed(ctx);
@@ -49,5 +51,19 @@ impl TokenMutation {
         txn.commit().await.map_err(ServiceError::from).gql()?;
         committed(ctx);
         Ok(ApiToken(row))
+    }
+}
+
+/// `areaCode` or its alias `districtCode` (both only when they agree).
+pub(crate) fn one_area(
+    area: Option<String>,
+    district: Option<String>,
+) -> std::result::Result<Option<String>, ServiceError> {
+    match (area, district) {
+        (Some(a), Some(d)) if a != d => Err(ServiceError::invalid(
+            "areaCode",
+            "give areaCode or its older name districtCode, not two different codes",
+        )),
+        (a, d) => Ok(a.or(d)),
     }
 }

@@ -1,5 +1,5 @@
 //! `analyticsQuery`: one SELECT over read-only tables of the caller's data (analysts and
-//! admins; a district token's tables hold only its district).
+//! admins; an area token's tables hold only its area's rows).
 
 use async_graphql::{Context, ErrorExtensions, Json, Object, Result, SimpleObject};
 

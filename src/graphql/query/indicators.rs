@@ -1,5 +1,5 @@
 //! Indicator queries: values as of a day by breakdown, series, definitions. Any token
-//! may read them (they are aggregates); a district token gets its district's only.
+//! may read them (they are aggregates); an area token gets its area's only.
 
 use async_graphql::{Context, Enum, Object, Result};
 use chrono::NaiveDate;

@@ -1,6 +1,7 @@
 //! Query root: one object per domain, merged.
 
 mod analytics;
+mod areas;
 mod audit;
 mod facts;
 mod history;
@@ -25,4 +26,5 @@ pub struct Query(
     schedules::ScheduleQuery,
     audit::AuditQuery,
     history::HistoryQuery,
+    areas::AreaQuery,
 );

@@ -16,7 +16,10 @@ pub struct Me {
     pub name: String,
     /// Role.
     pub role: Role,
-    /// District the token is limited to, if any.
+    /// Area the token is limited to, if any.
+    pub area_code: Option<String>,
+    /// The area code (kept for clients of the district scope).
+    #[graphql(deprecation = "use areaCode: scopes are areas")]
     pub district_code: Option<String>,
 }
 
@@ -32,7 +35,8 @@ impl TokenQuery {
         Me {
             name: p.name.clone(),
             role: p.role,
-            district_code: p.scope.district.clone(),
+            area_code: p.scope.area.clone(),
+            district_code: p.scope.area.clone(),
         }
     }
 

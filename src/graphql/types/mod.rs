@@ -1,6 +1,7 @@
 //! GraphQL output types: one wrapper per entity row, with nested fields resolved
 //! through the DataLoaders and enumerated codes parsed into domain enums.
 
+mod area;
 mod audit;
 mod award;
 mod dialogue;
@@ -17,6 +18,7 @@ mod token;
 mod union_activity;
 mod unit;
 
+pub use area::{Area, AreaKind, AreaMember};
 pub use audit::AuditEntry;
 pub use award::Award;
 pub use dialogue::{DialogueQuestion, DialogueSession};

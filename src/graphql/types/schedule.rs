@@ -18,7 +18,10 @@ pub struct ReportRecipient {
     pub address: String,
     /// Display name.
     pub display_name: String,
-    /// District the recipient's report is limited to, if any.
+    /// Area the recipient's report is limited to, if any.
+    pub area_code: Option<String>,
+    /// The area code (the older name).
+    #[graphql(deprecation = "use areaCode")]
     pub district_code: Option<String>,
 }
 
@@ -99,7 +102,8 @@ impl ReportSchedule {
                 id: r.id,
                 address: r.address.clone(),
                 display_name: r.display_name.clone(),
-                district_code: r.district_code.clone(),
+                area_code: r.area_code.clone(),
+                district_code: r.area_code.clone(),
             })
             .collect()
     }

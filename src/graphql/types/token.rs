@@ -24,9 +24,14 @@ impl ApiToken {
     async fn role(&self) -> Result<Role> {
         parsed("role", &self.0.role, Role::from_code)
     }
-    /// District the token is limited to, if any.
+    /// Area the token is limited to, if any (a 2024 district's area has its code).
+    async fn area_code(&self) -> Option<&str> {
+        self.0.area_code.as_deref()
+    }
+    /// The area code (kept for clients of the district scope).
+    #[graphql(deprecation = "use areaCode: scopes are areas")]
     async fn district_code(&self) -> Option<&str> {
-        self.0.district_code.as_deref()
+        self.0.area_code.as_deref()
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
