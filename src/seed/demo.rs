@@ -35,10 +35,13 @@ pub(crate) async fn after_2024(
 ) -> Result<SeedReport, SeedError> {
     let mut report = present::kon_tum(txn).await?;
     // 1 Jan 2025: 173 -> 170, by the restructuring operation (the shipped mapping)
+    // (rows written with explicit ids so far: the operation's rows take generated ids)
+    super::insert::advance_sequences(txn).await?;
     restructure::on_2025_01_01(txn).await?;
     report.absorb(present::march_2025(txn).await?);
     // 1 Jul 2025: 170 + Kon Tum's 102 -> 96 (postings, seats and headquarters to the
     // successors, one chief per successor)
+    super::insert::advance_sequences(txn).await?;
     restructure::on_2025_07_01(txn).await?;
     report.absorb(present::since_july_2025(txn, today).await?);
     Ok(report)

@@ -102,6 +102,16 @@ fn power_of_two_floor(n: usize) -> usize {
 /// After the last batch: moves PostgreSQL's id sequences past the ids assigned here,
 /// and records the change in `data_version`.
 pub(crate) async fn finish(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    advance_sequences(txn).await?;
+    bump_version(txn).await?;
+    // A load changes what every scope sees.
+    crate::service::version::bump_scope(txn, crate::service::version::PROVINCE_WIDE, seeded_at())
+        .await
+}
+
+/// On PostgreSQL, moves the id sequences past the rows written with explicit ids (so
+/// rows written next with generated ids, by a later stage or the API, do not collide).
+pub(crate) async fn advance_sequences(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         advance_sequence(txn, officer::Entity).await?;
         advance_sequence(txn, party_membership::Entity).await?;
@@ -112,10 +122,7 @@ pub(crate) async fn finish(txn: &DatabaseTransaction) -> Result<(), DbErr> {
         advance_sequence(txn, dialogue_question::Entity).await?;
         advance_sequence(txn, award::Entity).await?;
     }
-    bump_version(txn).await?;
-    // A load changes what every scope sees.
-    crate::service::version::bump_scope(txn, crate::service::version::PROVINCE_WIDE, seeded_at())
-        .await
+    Ok(())
 }
 
 pub(crate) async fn advance_sequence(

@@ -78,6 +78,7 @@ pub(crate) async fn run(
     insert::write(&txn, pending).await?;
     registry::sync(&txn).await?;
     if let Some(today) = until {
+        insert::advance_sequences(&txn).await?;
         report.absorb(super::demo::after_2024(&txn, today).await?);
     }
     insert::finish(&txn).await?;

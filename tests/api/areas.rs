@@ -636,15 +636,17 @@ async fn an_area_admin_cannot_write_a_fact_dated_outside_its_area() {
     let before = app
         .count(&app.admin, "officers", json!({ "unitCode": "21010" }))
         .await;
+    // 21010 no longer exists on that day: refused before the area is asked
     let late = app.gql(&admin, create, officer("2025-09-01")).await;
-    assert_eq!(first_code(&late), "OUTSIDE_AREA", "{late}");
+    assert_eq!(first_code(&late), "UNKNOWN_UNIT", "{late}");
     assert_eq!(
         app.count(&app.admin, "officers", json!({ "unitCode": "21010" }))
             .await,
         before,
         "nothing written"
     );
-    let award = json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "MINISTER", "unitCode": "21010", "awardedOn": "2025-08-01", "reason": "Thành tích" } });
+    let award = json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "MINISTER", "unitCode": "21010", "awardedOn": "2024-06-01", "reason": "Thành tích" } });
+    // (21010 existed then, as the unit of 2024, which this unit area does not hold)
     let refused = app
         .gql(
             &admin,

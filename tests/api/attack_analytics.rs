@@ -223,7 +223,7 @@ async fn past_its_memory_budget_a_worker_dies_alone() {
 
 /// The join bound the slow query needs: the demo seeded by `coso seed --demo` has about
 /// 3,600 officers up to today (1,144 in 2024), and the self-join estimates ~9M rows.
-const SLOW_JOIN_ROWS: (&str, &str) = ("COSO_ANALYTICS_MAX_JOIN_ROWS", "20000000");
+const SLOW_JOIN_ROWS: (&str, &str) = ("COSO_ANALYTICS_MAX_JOIN_ROWS", "100000000");
 
 /// A query the bounds allow (with `SLOW_JOIN_ROWS`) that runs for seconds in this
 /// (unoptimised) build.
