@@ -180,6 +180,7 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
         table(db, scope::apply(award::Entity::find(), scope), "id", AWARDS),
     )?;
     let hq = holding::clip_blocking(hq).await?;
+    let units = district_areas(db, units).await?;
     let age = match scope.area {
         None => service::version::DataAge::of(version.as_ref()),
         Some(_) => service::version::age(db, scope).await?,
@@ -199,4 +200,72 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
             ("awards", awards),
         ],
     })
+}
+
+/// Units without a district (none since 1 Jul 2025) get, as their `district_code`, the
+/// district area that carries their district on (see `service::areas`: each unit of
+/// 1 Jul 2025 is in one), so that the breakdowns and the reports "by district" go on by
+/// area across the change. The lists of the API keep the null district.
+async fn district_areas(
+    db: &impl ConnectionTrait,
+    units: polars::prelude::DataFrame,
+) -> Result<polars::prelude::DataFrame> {
+    use entity::{area, area_member};
+    use polars::prelude::{Column, NamedFrom, Series};
+    use sea_orm::{ColumnTrait, QuerySelect};
+    let districts: std::collections::HashSet<String> = area::Entity::find()
+        .filter(area::Column::Kind.eq("district"))
+        .select_only()
+        .column(area::Column::Code)
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let members = area_member::Entity::find()
+        .filter(area_member::Column::AreaCode.is_in(districts))
+        .filter(area_member::Column::ValidFrom.is_not_null())
+        .all(db)
+        .await?;
+    let internal = |e: polars::prelude::PolarsError| {
+        service::ServiceError::Internal(format!("district areas: {e}"))
+    };
+    let (codes, from, district) = (
+        units
+            .column("code")
+            .map_err(internal)?
+            .str()
+            .map_err(internal)?,
+        units
+            .column("valid_from")
+            .map_err(internal)?
+            .date()
+            .map_err(internal)?,
+        units
+            .column("district_code")
+            .map_err(internal)?
+            .str()
+            .map_err(internal)?,
+    );
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let filled: Vec<Option<String>> = (0..units.height())
+        .map(|i| {
+            if let Some(d) = district.get(i) {
+                return Some(d.to_owned());
+            }
+            let code = codes.get(i)?;
+            let day = epoch + chrono::Duration::days(i64::from(from.physical().get(i)?));
+            members
+                .iter()
+                .filter(|m| m.unit_code == code)
+                .filter(|m| m.valid_from.is_some_and(|f| f <= day))
+                .find(|m| m.valid_to.is_none_or(|t| t >= day))
+                .map(|m| m.area_code.clone())
+        })
+        .collect();
+    let mut units = units;
+    units
+        .with_column(Column::from(Series::new("district_code".into(), filled)))
+        .map_err(internal)?;
+    Ok(units)
 }

@@ -178,7 +178,7 @@ fn workbook_holds_numbers_as_numbers() {
         row_of(&indicators, "directives_issued")[5],
         Data::Float(16.0)
     );
-    let districts = sheet(&xlsx.bytes, "Theo huyện");
+    let districts = sheet(&xlsx.bytes, "Theo địa bàn");
     assert_eq!(districts.height(), 13, "header and 12 districts");
     let son_ha = row_of(&districts, "529");
     assert_eq!(son_ha[1].to_string(), "Huyện Sơn Hà");
@@ -207,7 +207,7 @@ fn workbook_has_a_sheet_per_section_and_dates_as_dates() {
         book.sheet_names(),
         [
             "Chỉ tiêu",
-            "Theo huyện",
+            "Theo địa bàn",
             "Lộ trình trụ sở",
             "Diễn biến",
             "Chưa vào BCH",
@@ -234,7 +234,7 @@ fn workbook_has_a_sheet_per_section_and_dates_as_dates() {
     let book: Xlsx<_> = open_workbook_from_rs(Cursor::new(english)).unwrap();
     assert_eq!(
         book.sheet_names()[..3],
-        ["Indicators", "By district", "HQ trajectory"]
+        ["Indicators", "By area", "HQ trajectory"]
     );
 }
 
@@ -385,7 +385,7 @@ fn long_gap_lists_are_cut_in_the_body_only() {
         sheet(xlsx, "Chưa vào BTV").height(),
         1 + data.gaps[1].units.len()
     );
-    assert_eq!(sheet(xlsx, "Theo huyện").height(), 1 + 700);
+    assert_eq!(sheet(xlsx, "Theo địa bàn").height(), 1 + 700);
     let bars = out
         .inline_images
         .iter()

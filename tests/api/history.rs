@@ -308,3 +308,43 @@ async fn every_2024_unit_leads_to_a_unit_of_today() {
         assert!(reached, "{code} has no path to a unit of 2025-07-01");
     }
 }
+
+/// The district breakdown goes on by area across 1/7/2025: each of the 96 units counts in
+/// the district area that carries its district on, and area 522 (Thành phố Quảng Ngãi)
+/// holds the five units it is defined to hold (see tests/api/areas.rs).
+#[tokio::test]
+async fn the_district_breakdown_goes_on_by_area_after_the_districts_end() {
+    let app = TestApp::spawn().await;
+    let q = r#"query($d: NaiveDate) { indicators(codes: ["hq_new_model_coverage"], asOf: $d, groupBy: [PROVINCE, DISTRICT]) {
+        denominator group { kind code name } } }"#;
+    // after: the 12 districts, Lý Sơn (536) and Kon Tum's 10, each the area of some of the 96
+    for (day, units, areas) in [("2024-12-31", 173.0, 12), ("2025-08-01", 96.0, 23)] {
+        let rows = app.data(&app.viewer, q, json!({ "d": day })).await["indicators"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let province = rows
+            .iter()
+            .find(|r| r["group"]["kind"] == "province")
+            .unwrap();
+        assert_eq!(province["denominator"], units, "{day}");
+        let by_area: Vec<&Value> = rows
+            .iter()
+            .filter(|r| r["group"]["kind"] == "district")
+            .collect();
+        let total: f64 = by_area
+            .iter()
+            .filter_map(|r| r["denominator"].as_f64())
+            .sum();
+        assert_eq!(total, units, "every unit in one area on {day}");
+        assert_eq!(by_area.len(), areas, "{day}");
+        assert!(by_area.iter().all(|r| r["group"]["name"].is_string()), "{day}: named");
+        let city = by_area
+            .iter()
+            .find(|r| r["group"]["code"] == "522")
+            .unwrap();
+        assert_eq!(city["group"]["name"], "Thành phố Quảng Ngãi");
+        let want = if day == "2024-12-31" { 23.0 } else { 5.0 };
+        assert_eq!(city["denominator"], want, "{day}");
+    }
+}
