@@ -86,7 +86,8 @@ pub fn hq_trajectory(
         achieved_last_12_months: achieved,
         achieved_per_month,
         projected_date,
-        on_track: projected_date.is_some_and(|d| d <= target_date),
+        // a target reached is not behind, even when reached after its date
+        on_track: needed == 0 || projected_date.is_some_and(|d| d <= target_date),
     })
 }
 

@@ -69,6 +69,7 @@ const LABELS: &[(&str, &str, &str)] = &[
         "cannot be projected (no new unit in the last 12 months)",
     ),
     ("on_track", "Đúng tiến độ", "On track"),
+    ("target_reached", "Đã đạt mục tiêu", "Target reached"),
     ("off_track", "Chậm tiến độ", "Behind schedule"),
     ("series", "Diễn biến theo tháng", "Monthly trend"),
     // An area: a district until 30/6/2025, the area that carries it on since (see Areas).

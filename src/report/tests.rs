@@ -503,3 +503,26 @@ fn text_that_would_run_as_a_formula_is_neutralised_in_csv_and_xlsx() {
         "only formula-like text gets the prefix"
     );
 }
+
+#[test]
+fn a_target_reached_late_is_reached_not_behind() {
+    let mut data = ReportData::sample();
+    if let Some(t) = data.trajectory.as_mut() {
+        t.as_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        (t.covered, t.missing, t.needed) = (t.units, 0, 0);
+        t.months_left = 0;
+        t.on_track = true;
+    }
+    let out = render(&data).unwrap();
+    assert!(out.html.contains("Đã đạt mục tiêu"), "reached");
+    assert!(!out.html.contains("Chậm tiến độ"), "not behind");
+    if let Some(t) = data.trajectory.as_mut() {
+        (t.covered, t.missing, t.needed) = (t.units - 1, 1, 1);
+        t.on_track = false;
+    }
+    let out = render(&data).unwrap();
+    assert!(
+        out.html.contains("Chậm tiến độ"),
+        "one missing after the date: behind"
+    );
+}

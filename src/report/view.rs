@@ -198,7 +198,9 @@ pub(crate) fn coverage_pct(t: &Trajectory) -> f64 {
 
 fn trajectory(lang: Language, t: &Trajectory) -> TrajectoryView {
     let loc = Locale(lang);
-    let (verdict, verdict_fg) = if t.on_track {
+    let (verdict, verdict_fg) = if t.needed == 0 {
+        (label(lang, "target_reached"), "#1b5e20")
+    } else if t.on_track {
         (label(lang, "on_track"), "#1b5e20")
     } else {
         (label(lang, "off_track"), "#b71c1c")

@@ -338,7 +338,10 @@ async fn the_district_breakdown_goes_on_by_area_after_the_districts_end() {
             .sum();
         assert_eq!(total, units, "every unit in one area on {day}");
         assert_eq!(by_area.len(), areas, "{day}");
-        assert!(by_area.iter().all(|r| r["group"]["name"].is_string()), "{day}: named");
+        assert!(
+            by_area.iter().all(|r| r["group"]["name"].is_string()),
+            "{day}: named"
+        );
         let city = by_area
             .iter()
             .find(|r| r["group"]["code"] == "522")
