@@ -25,10 +25,10 @@ pub struct AppLoader {
     pub scope: Scope,
 }
 
-/// The unit a record at this code on this day belongs to: the code's period in force
-/// that day (before the first, the first; after the last, the last).
+/// Every period of a unit code, oldest first (the resolver picks the one of its day: a
+/// key per code, not per code and day, keeps a batch as small as the codes it names).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct UnitAt(pub String, pub NaiveDate);
+pub struct PeriodsOfCode(pub String);
 /// A district by code.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DistrictByCode(pub String);
@@ -89,22 +89,14 @@ fn by_day<K>(
     out
 }
 
-impl Loader<UnitAt> for AppLoader {
-    type Value = unit_period::Model;
+impl Loader<PeriodsOfCode> for AppLoader {
+    type Value = Vec<unit_period::Model>;
     type Error = Arc<ServiceError>;
-    async fn load(&self, keys: &[UnitAt]) -> Loaded<UnitAt, Self::Value> {
+    async fn load(&self, keys: &[PeriodsOfCode]) -> Loaded<PeriodsOfCode, Self::Value> {
         let periods =
             service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        let of_code = many(periods, |p| p.code.clone());
-        Ok(keys
-            .iter()
-            .filter_map(|k| {
-                let periods = of_code.get(&k.0)?;
-                let p = service::units::period_on(periods, k.1)?;
-                Some((k.clone(), p.clone()))
-            })
-            .collect())
+        Ok(many(periods, |p| PeriodsOfCode(p.code.clone())))
     }
 }
 

@@ -41,10 +41,10 @@ async fn fewest_and_most(app: &TestApp, n: i64) -> (u64, u64) {
 
 #[tokio::test]
 async fn a_page_of_100_nested_units_costs_a_constant_number_of_statements() {
-    // A 10 ms window so that a slow debug build on a busy machine usually gathers each
+    // A 30 ms window so that a slow debug build on a busy machine usually gathers each
     // level's keys into one batch; production uses 2 ms.
     let limits = coso::config::Limits {
-        batch_window_ms: 10,
+        batch_window_ms: 30,
         ..Default::default()
     };
     let app = TestApp::spawn_with(limits, true).await;

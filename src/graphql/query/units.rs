@@ -6,7 +6,6 @@ use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use chrono::NaiveDate;
 
-use crate::graphql::loaders::UnitAt;
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::{District, Unit};
 use crate::service::districts::{self, DistrictFilter, DistrictSort};
@@ -36,15 +35,6 @@ impl UnitQuery {
             today,
         );
         let page = connection(ctx, select, first, after, Unit).await?;
-        // Nested fields that point back at today's units (officer.unit, ...) cost nothing.
-        let rows = page
-            .edges
-            .iter()
-            .filter(|e| {
-                e.node.0.valid_from <= today && e.node.0.valid_to.is_none_or(|t| t >= today)
-            })
-            .map(|e| (UnitAt(e.node.0.code.clone(), today), e.node.0.clone()));
-        ctx.loader().feed_many(rows).await;
         Ok(page)
     }
 

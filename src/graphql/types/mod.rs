@@ -40,7 +40,7 @@ use chrono::NaiveDate;
 
 use super::context::Ctx;
 use super::error::GqlResult;
-use super::loaders::{OfficerById, UnitAt};
+use super::loaders::{OfficerById, PeriodsOfCode};
 use crate::service::error_parse;
 
 /// Parses a stored code into a domain enum (an unknown code is an internal error).
@@ -51,12 +51,15 @@ fn parsed<T>(what: &'static str, code: &str, parse: fn(&str) -> Option<T>) -> Re
 /// Loads, for a nested field, the unit a record at `code` on `day` belongs to (the
 /// code's period in force that day).
 async fn unit_of(ctx: &Context<'_>, code: &str, day: NaiveDate) -> Result<Option<Unit>> {
-    let row = ctx
+    let periods = ctx
         .loader()
-        .load_one(UnitAt(code.to_owned(), day))
+        .load_one(PeriodsOfCode(code.to_owned()))
         .await
-        .gql()?;
-    Ok(row.map(Unit))
+        .gql()?
+        .unwrap_or_default();
+    Ok(crate::service::units::period_on(&periods, day)
+        .cloned()
+        .map(Unit))
 }
 
 /// The unit of a record that holds until `end` (the first day no longer held; none:
