@@ -17,6 +17,11 @@ pub struct Model {
     pub construction_started_on: Option<Date>,
     pub in_use_on: Option<Date>,
     pub closed_on: Option<Date>,
+    /// First day the unit holds the building (none: since its start). A building passed
+    /// to a successor unit by a restructuring has one row per holder.
+    pub held_from: Option<Date>,
+    /// First day the unit no longer holds it (none: no end).
+    pub held_to: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,8 +30,8 @@ use sea_orm::{
 };
 
 use super::check::Resolved;
-use super::holding;
 use crate::service::Result;
+use entity::headquarters;
 
 /// The chief chosen for a merged successor.
 #[derive(Clone, Debug)]
@@ -350,11 +350,11 @@ async fn load_buildings(
     db: &impl ConnectionTrait,
     codes: &[&str],
     day: NaiveDate,
-) -> Result<Vec<holding::Model>> {
-    use holding::Column as C;
+) -> Result<Vec<headquarters::Model>> {
+    use headquarters::Column as C;
     let mut out = Vec::new();
     for chunk in codes.chunks(500) {
-        let rows = holding::Entity::find()
+        let rows = headquarters::Entity::find()
             .filter(C::UnitCode.is_in(chunk.iter().copied()))
             .filter(
                 Condition::any()
@@ -439,16 +439,16 @@ async fn write_buildings(
     db: &impl ConnectionTrait,
     day: NaiveDate,
     release: &[i32],
-    passed: Vec<holding::Model>,
+    passed: Vec<headquarters::Model>,
 ) -> Result<()> {
     for chunk in release.chunks(500) {
-        holding::Entity::update_many()
-            .col_expr(holding::Column::HeldTo, Expr::value(day))
-            .filter(holding::Column::Id.is_in(chunk.iter().copied()))
+        headquarters::Entity::update_many()
+            .col_expr(headquarters::Column::HeldTo, Expr::value(day))
+            .filter(headquarters::Column::Id.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
     }
-    let mut rows: Vec<holding::ActiveModel> = passed
+    let mut rows: Vec<headquarters::ActiveModel> = passed
         .into_iter()
         .map(|b| {
             let mut a = b.into_active_model();
@@ -458,7 +458,7 @@ async fn write_buildings(
         .collect();
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(500));
-        holding::Entity::insert_many(std::mem::replace(&mut rows, rest))
+        headquarters::Entity::insert_many(std::mem::replace(&mut rows, rest))
             .exec_without_returning(db)
             .await?;
     }

@@ -13,7 +13,6 @@
 mod check;
 mod error;
 mod facts;
-mod holding;
 mod plan;
 mod report;
 mod structure;

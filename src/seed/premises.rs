@@ -89,6 +89,8 @@ fn built(g: &mut Gen<'_>, slot: usize) {
     let replaced = previous_premises(g, slot, in_use);
     g.batch.headquarters.push(headquarters::Model {
         closed_on: Some(in_use),
+        held_from: None,
+        held_to: None,
         ..replaced
     });
     let new = headquarters::Model {
@@ -167,5 +169,7 @@ fn row(g: &mut Gen<'_>, slot: usize, model: HqModel) -> headquarters::Model {
         construction_started_on: None,
         in_use_on: None,
         closed_on: None,
+        held_from: None,
+        held_to: None,
     }
 }

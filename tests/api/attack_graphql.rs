@@ -162,3 +162,40 @@ async fn a_panic_in_a_request_is_a_500_with_internal_not_a_dropped_connection() 
         assert_eq!(ok.text().await.unwrap(), "fine");
     }
 }
+
+/// The largest restructuring plan a province admin can send (a body just under
+/// `COSO_MAX_BODY_BYTES`: about 11,000 lines of codes that exist nowhere) is checked in
+/// one lookup and refused whole with every line listed; the process stays healthy.
+#[tokio::test]
+async fn the_largest_restructuring_plan_is_refused_whole_and_the_process_survives() {
+    let server = ServerProcess::start(&[]).await;
+    let admin = server.token("admin", None);
+    let mut plan = String::from("from_code,to_code,share\n");
+    let mut n = 0;
+    while plan.len() < 240 * 1024 {
+        plan.push_str(&format!("9{n:05},8{n:05},whole\n"));
+        n += 1;
+    }
+    let body = json!({
+        "query": "mutation($p: String!) { applyRestructuring(plan: $p, effective: \"2027-01-01\", dryRun: true) { summary } }",
+        "variables": { "p": plan },
+    });
+    let started = Instant::now();
+    let (status, answer) = server.post_json("/graphql", &admin, &body).await;
+    let took = started.elapsed();
+    eprintln!(
+        "plan of {n} lines ({} KiB): HTTP {status} in {took:?}",
+        plan.len() / 1024
+    );
+    let error = &answer["errors"][0];
+    assert_eq!(error["extensions"]["code"], "PLAN_REJECTED", "{error}");
+    let listed = error["extensions"]["planErrors"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert!(listed >= n, "every line refused: {listed} of {n}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert!(
+        server.healthy().await,
+        "/health answers after the largest plan"
+    );
+}

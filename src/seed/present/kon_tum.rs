@@ -253,6 +253,8 @@ pub(super) fn address_row(
         construction_started_on: None,
         in_use_on: None,
         closed_on: None,
+        held_from: None,
+        held_to: None,
     }
 }
 
