@@ -12,7 +12,7 @@ use super::Dataset;
 use super::columns::Kind::{Big, Date, Flag, Float, Int, Text};
 use super::columns::Spec;
 use super::fetch::table;
-use super::holding;
+use super::{history, holding};
 use crate::auth::Scope;
 use crate::service::{self, Result, scope};
 
@@ -181,6 +181,9 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
     )?;
     let hq = holding::clip_blocking(hq).await?;
     let units = district_areas(db, units).await?;
+    let (lineage, areas) =
+        tokio::try_join!(history::lineage(db), history::area_members(db, scope))?;
+    let units = history::with_former_province(db, units, &lineage).await?;
     let age = match scope.area {
         None => service::version::DataAge::of(version.as_ref()),
         Some(_) => service::version::age(db, scope).await?,
@@ -198,6 +201,8 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
             ("activities", activities),
             ("questions", questions),
             ("awards", awards),
+            ("areas", areas),
+            ("lineage", lineage),
         ],
     })
 }

@@ -6,6 +6,7 @@
 mod cache;
 mod columns;
 mod fetch;
+mod history;
 mod holding;
 mod load;
 
@@ -54,6 +55,8 @@ impl Dataset {
                     "kind",
                     "valid_from",
                     "valid_to",
+                    "former_province_code",
+                    "former_province_name",
                 ],
             )?)?,
             districts: pick("districts", &["code", "name", "province_code"])?,
@@ -112,12 +115,29 @@ impl Dataset {
                     "awarded_on",
                 ],
             )?,
+            areas: engine_units(pick(
+                "areas",
+                &[
+                    "area_code",
+                    "area_name",
+                    "unit_code",
+                    "valid_from",
+                    "valid_to",
+                ],
+            )?)?,
         })
+    }
+
+    /// The lineage links (see `entity::unit_lineage`), for a series re-based onto the
+    /// units of a day.
+    pub fn lineage(&self) -> PolarsResult<&DataFrame> {
+        self.table("lineage")
     }
 }
 
-/// The unit periods as the engine counts them: `valid_to` turned from the last day in
-/// force into the first day no longer in force (the engine's intervals are half-open).
+/// Unit periods (or area members) as the engine counts them: `valid_to` turned from the
+/// last day in force into the first day no longer in force (the engine's intervals are
+/// half-open).
 fn engine_units(units: DataFrame) -> PolarsResult<DataFrame> {
     let next_day = (col("valid_to").cast(DataType::Int32) + lit(1i32)).cast(DataType::Date);
     units

@@ -27,6 +27,13 @@ pub(crate) const UNIT: &str = "unit_code";
 pub(crate) const UNIT_NAME: &str = "unit_name";
 /// The unit number column (row of the unit in the units frame).
 pub(crate) const U: &str = "u";
+/// The column of the province a unit came from (see `Frames::units`).
+pub(crate) const FORMER_PROVINCE: &str = "former_province_code";
+/// Sums over the valid units of `u + 1` and of its square: with the count of units, a
+/// signature of which units are valid (Float64, exact up to millions of units).
+pub(crate) const SIG1: &str = "_sig1";
+/// See [`SIG1`].
+pub(crate) const SIG2: &str = "_sig2";
 /// Per unit counts of the grid, zero on days the unit is not valid (`units` is 1 when
 /// it is).
 pub(crate) const UNIT_COUNTS: [&str; 7] = [
@@ -245,6 +252,11 @@ fn grid_plan(frames: &Frames, days: &Days, floor: StaffingFloor) -> PolarsResult
 fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
     let valid_from = days.first_on_or_after("_lo", frames.units.column("valid_from")?)?;
     let valid_to = days.first_on_or_after("_hi", frames.units.column("valid_to")?)?;
+    // the province a unit came from: its own unless the frame says otherwise
+    let former = match frames.units.column(FORMER_PROVINCE) {
+        Ok(_) => col(FORMER_PROVINCE).fill_null(col("province_code")),
+        Err(_) => col("province_code"),
+    };
     let units = frames
         .units
         .hstack(&[valid_from, valid_to])?
@@ -254,6 +266,7 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
             col("name").alias(UNIT_NAME),
             col("district_code"),
             col("province_code"),
+            former.alias(FORMER_PROVINCE),
             col("kind"),
             col("_lo"),
             col("_hi"),
@@ -264,6 +277,7 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
         UNIT_NAME => none,
         "district_code" => none,
         "province_code" => none,
+        FORMER_PROVINCE => none,
         "kind" => none,
         "_lo" => [0u32],
         "_hi" => [0u32],
@@ -277,16 +291,21 @@ fn grid_rows(frames: &Frames, days: &Days) -> PolarsResult<LazyFrame> {
 fn grid_columns(floor: StaffingFloor) -> Vec<Expr> {
     let valid = || col(IDX).gt_eq(col("_lo")).and(col(IDX).lt(col("_hi")));
     let on_valid = |e: Expr| when(valid()).then(e).otherwise(lit(0u32));
+    let on_valid_f64 = |e: Expr| when(valid()).then(e).otherwise(lit(0.0));
     let count = |c: &str| col(c).cast(DataType::UInt32);
     let mut out = vec![
         col(UNIT),
         col(UNIT_NAME),
         col("district_code"),
         col("province_code"),
+        col(FORMER_PROVINCE),
         col("kind"),
         col(IDX),
         col(DAY),
         valid().cast(DataType::UInt32).alias("units"),
+        // which units are valid (with `units`: a signature of the set, see `series`)
+        on_valid_f64(col(U).cast(DataType::Float64) + lit(1.0)).alias(SIG1),
+        on_valid_f64((col(U).cast(DataType::Float64) + lit(1.0)).pow(2)).alias(SIG2),
     ];
     for c in ["officers", "chiefs", "chiefs_executive", "chiefs_standing"] {
         out.push(on_valid(count(c)).alias(c));

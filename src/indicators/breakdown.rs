@@ -16,7 +16,10 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::asof::{DAY, RECORD_COUNTS, UNATTACHED_COUNTS, UNIT, UNIT_COUNTS, UNIT_NAME, grid};
+use super::asof::{
+    DAY, FORMER_PROVINCE, RECORD_COUNTS, SIG1, SIG2, UNATTACHED_COUNTS, UNIT, UNIT_COUNTS,
+    UNIT_NAME, grid,
+};
 use super::frames::Frames;
 use super::index::Days;
 use super::params::{EngineConfig, GroupBy};
@@ -30,9 +33,15 @@ struct Facts {
     unattached: LazyFrame,
 }
 
+/// The columns of [`evaluate`] that say which units a group holds on a day (their
+/// number and two sums over their numbers): equal on two days when the group holds the
+/// same units, so a series can mark a change of structure. Dropped by the entries.
+pub(crate) const STRUCTURE: [&str; 3] = ["_units", "_sig1", "_sig2"];
+
 /// The rows of `defs` (in registry order) for every day and grouping, in the order of
 /// `defs`, then `groupings`, then group code and day. Columns: code, group_kind, group_code,
-/// group_name, numerator, denominator, value, period_end (the day).
+/// group_name, numerator, denominator, value, period_end (the day), and the
+/// [`STRUCTURE`] columns.
 pub(crate) fn evaluate(
     frames: &Frames,
     days: &[NaiveDate],
@@ -71,6 +80,9 @@ pub(crate) fn output_schema() -> Schema {
         ("denominator", DataType::Float64),
         ("value", DataType::Float64),
         ("period_end", DataType::Date),
+        (STRUCTURE[0], DataType::UInt32),
+        (STRUCTURE[1], DataType::Float64),
+        (STRUCTURE[2], DataType::Float64),
     ]
     .into_iter()
     .map(|(n, t)| (n.into(), t))
@@ -101,12 +113,16 @@ fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> LazyFrame {
     let sums: Vec<Expr> = UNIT_COUNTS
         .iter()
         .chain(RECORD_COUNTS.iter())
+        .chain([SIG1, SIG2].iter())
         .map(|c| col(*c).sum())
         .collect();
     let grid = facts.grid.clone().lazy();
     // the grid has one row per unit and day already
     let summed = match g {
         GroupBy::Unit => grid,
+        GroupBy::Area => in_areas(frames, grid)
+            .group_by([col(DAY), col(key)])
+            .agg(sums),
         _ => grid.group_by([col(DAY), col(key)]).agg(sums),
     };
     // units without a district (none since 1 Jul 2025) are in no district's row
@@ -121,6 +137,28 @@ fn wide(frames: &Frames, facts: &Facts, g: GroupBy) -> LazyFrame {
         lf = add_unattached(lf, facts.unattached.clone());
     }
     names(frames, lf, g).sort(["group_code", DAY], SortMultipleOptions::default())
+}
+
+/// The grid rows of the units each area holds on the row's day, with `area_code` (a
+/// unit held by several areas comes once per area).
+fn in_areas(frames: &Frames, grid: LazyFrame) -> LazyFrame {
+    let members = frames.areas.clone().lazy().select([
+        col("area_code"),
+        col("unit_code").alias(UNIT),
+        col("valid_from").alias("_af"),
+        col("valid_to").alias("_at"),
+    ]);
+    let held = col("_af")
+        .is_null()
+        .or(col("_af").lt_eq(col(DAY)))
+        .and(col("_at").is_null().or(col("_at").gt(col(DAY))));
+    grid.join(
+        members,
+        [col(UNIT)],
+        [col(UNIT)],
+        JoinArgs::new(JoinType::Inner),
+    )
+    .filter(held)
 }
 
 /// Adds the counts of records attached to no unit to every row of the same day.
@@ -146,11 +184,29 @@ fn names(frames: &Frames, lf: LazyFrame, g: GroupBy) -> LazyFrame {
         // the grid's rows are unit periods: each carries its own name
         GroupBy::Unit => return lf.rename([UNIT_NAME], ["group_name"], true),
         GroupBy::Kind => kinds_frame(),
+        GroupBy::FormerProvince => match frames.units.column("former_province_name") {
+            Ok(_) => frames.units.clone().lazy().select([
+                col(FORMER_PROVINCE).alias("code"),
+                col("former_province_name").alias("name"),
+            ]),
+            Err(_) => {
+                return lf.with_column(lit(NULL).cast(DataType::String).alias("group_name"));
+            }
+        },
+        GroupBy::Area => frames.areas.clone().lazy().select([
+            col("area_code").alias("code"),
+            col("area_name").alias("name"),
+        ]),
     };
-    let table = table.select([
-        col("code").alias("group_code"),
-        col("name").alias("group_name"),
-    ]);
+    // one name per code (the units and areas frames repeat them)
+    let table = table
+        .filter(col("code").is_not_null())
+        .group_by([col("code")])
+        .agg([col("name").drop_nulls().first()])
+        .select([
+            col("code").alias("group_code"),
+            col("name").alias("group_name"),
+        ]);
     left_join(lf, table, &["group_code"])
 }
 
@@ -180,6 +236,9 @@ fn long(wide: LazyFrame, def: &IndicatorDef, g: GroupBy) -> LazyFrame {
         den.clone().alias("denominator"),
         value(def, num, den).alias("value"),
         col(DAY).alias("period_end"),
+        col("units").alias(STRUCTURE[0]),
+        col(SIG1).alias(STRUCTURE[1]),
+        col(SIG2).alias(STRUCTURE[2]),
     ])
 }
 

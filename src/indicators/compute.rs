@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use polars::prelude::{DataFrame, PolarsResult};
 
-use super::breakdown::evaluate;
+use super::breakdown::{STRUCTURE, evaluate};
 use super::frames::Frames;
 use super::params::{EngineConfig, GroupBy, groupings};
 use super::registry::resolve;
@@ -15,7 +15,8 @@ use super::registry::resolve;
 /// One row per indicator and group, sorted by indicator (registry order), breakdown
 /// (order given) and group code. Columns:
 /// - `code` (String): the indicator code;
-/// - `group_kind` (String): `province`, `district`, `kind` or `unit`;
+/// - `group_kind` (String): `province`, `district`, `kind`, `unit`, `former_province`
+///   or `area`;
 /// - `group_code` (String): the province, district or unit code, or the kind (`xa`,
 ///   `phuong`, `thi_tran`);
 /// - `group_name` (String, null for provinces, whose names the frames do not hold): the
@@ -38,5 +39,5 @@ pub fn compute(
 ) -> PolarsResult<DataFrame> {
     let defs = resolve(codes)?;
     let out = evaluate(frames, &[as_of], &defs, &groupings(group_by), config)?;
-    out.drop("period_end")
+    Ok(out.drop_many(["period_end"].into_iter().chain(STRUCTURE)))
 }

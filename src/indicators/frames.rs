@@ -1,4 +1,4 @@
-//! The engine's input: the nine record frames, their expected schema (columns, types,
+//! The engine's input: the nine record frames and the areas, their expected schema (columns, types,
 //! nullability, code values) and the validation every entry point runs first.
 
 use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_bail, polars_err};
@@ -23,6 +23,13 @@ use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_
 /// - `questions`: id, topic (the six dialogue topics), asker_unit_code?, status (`open` |
 ///   `answered`), asked_on, answered_on?
 /// - `awards`: id, form, issuer, recipient_kind, unit_code, awarded_on
+/// - `areas`: area_code, area_name, unit_code, valid_from?, valid_to?: which unit codes
+///   each area holds over `[valid_from, valid_to)` (null: no bound); only the
+///   [`GroupBy::Area`](super::GroupBy::Area) breakdown reads it
+///
+/// `units` may also carry `former_province_code` and `former_province_name` (the
+/// province a unit came from; by default its own province, with no name) for the
+/// [`GroupBy::FormerProvince`](super::GroupBy::FormerProvince) breakdown.
 ///
 /// An interval `[from, to)` holds on day D when `from <= D` and `to` is null or after D.
 /// District codes must be unique, unit codes per start day. Rows referring to a unit code absent from
@@ -47,6 +54,8 @@ pub struct Frames {
     pub questions: DataFrame,
     /// Awards.
     pub awards: DataFrame,
+    /// Area memberships of unit codes.
+    pub areas: DataFrame,
 }
 
 /// The type of an input column.
@@ -171,8 +180,16 @@ const AWARDS: &[Col] = &[
     Col("awarded_on", Ty::Date, REQ, ANY),
 ];
 
+const AREAS: &[Col] = &[
+    Col("area_code", Ty::Str, REQ, ANY),
+    Col("area_name", Ty::Str, REQ, ANY),
+    Col("unit_code", Ty::Str, REQ, ANY),
+    Col("valid_from", Ty::Date, OPT, ANY),
+    Col("valid_to", Ty::Date, OPT, ANY),
+];
+
 /// Frame names and their expected columns, in `Frames` order.
-const TABLES: [(&str, &[Col]); 9] = [
+const TABLES: [(&str, &[Col]); 10] = [
     ("units", UNITS),
     ("districts", DISTRICTS),
     ("officers", OFFICERS),
@@ -182,6 +199,7 @@ const TABLES: [(&str, &[Col]); 9] = [
     ("activities", ACTIVITIES),
     ("questions", QUESTIONS),
     ("awards", AWARDS),
+    ("areas", AREAS),
 ];
 
 impl Frames {
@@ -198,11 +216,12 @@ impl Frames {
             activities: e(6),
             questions: e(7),
             awards: e(8),
+            areas: e(9),
         }
     }
 
     /// The frames in `TABLES` order.
-    fn all(&self) -> [&DataFrame; 9] {
+    fn all(&self) -> [&DataFrame; 10] {
         [
             &self.units,
             &self.districts,
@@ -213,6 +232,7 @@ impl Frames {
             &self.activities,
             &self.questions,
             &self.awards,
+            &self.areas,
         ]
     }
 

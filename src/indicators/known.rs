@@ -612,7 +612,14 @@ fn series_months_match_compute() {
         &c,
     )
     .unwrap();
-    assert_eq!(s.get_column_names().last().unwrap().as_str(), "period_end");
+    let names = s.get_column_names();
+    assert_eq!(
+        names[names.len() - 2..]
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>(),
+        ["period_end", "structure_changed"]
+    );
     let ends = Period::Month
         .ends(d("2023-01-10"), d("2023-04-02"))
         .unwrap();

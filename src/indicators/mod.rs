@@ -24,6 +24,7 @@ mod frames;
 mod gaps;
 mod index;
 mod params;
+mod rebase;
 mod registry;
 mod rows;
 mod seats;
@@ -31,6 +32,8 @@ mod series;
 mod synthetic;
 mod trajectory;
 
+#[cfg(test)]
+mod across;
 #[cfg(test)]
 mod bench;
 #[cfg(test)]
@@ -45,6 +48,7 @@ pub use compute::compute;
 pub use frames::Frames;
 pub use gaps::gaps;
 pub use params::{EngineConfig, FloorStep, GroupBy, MAX_PERIODS, Period, StaffingFloor};
+pub use rebase::rebase;
 pub use registry::{
     IndicatorDef, Measure, Parameter, Status, Thresholds, find, kind_name, registry, rule_of,
     rule_on, status,

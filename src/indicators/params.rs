@@ -225,15 +225,32 @@ pub enum GroupBy {
     Kind,
     /// One row per commune police unit.
     Unit,
+    /// One row per province the units came from (Quảng Ngãi or Kon Tum for the units of
+    /// 1 Jul 2025; a unit's own province before): see `Frames::units`.
+    FormerProvince,
+    /// One row per area (`Frames::areas`): a unit counts in every area holding it on the
+    /// day; areas overlap, so the rows do not add up to the province.
+    Area,
 }
 
 impl GroupBy {
-    /// Every breakdown, widest first.
+    /// The partitions of the units, widest first (what the reference model checks).
     pub const ALL: [GroupBy; 4] = [
         GroupBy::Province,
         GroupBy::District,
         GroupBy::Kind,
         GroupBy::Unit,
+    ];
+
+    /// Every breakdown: the partitions, then the former provinces and the areas (what
+    /// the stored snapshot holds).
+    pub const EVERY: [GroupBy; 6] = [
+        GroupBy::Province,
+        GroupBy::District,
+        GroupBy::Kind,
+        GroupBy::Unit,
+        GroupBy::FormerProvince,
+        GroupBy::Area,
     ];
 
     /// The `group_kind` value of the output rows.
@@ -243,6 +260,8 @@ impl GroupBy {
             GroupBy::District => "district",
             GroupBy::Kind => "kind",
             GroupBy::Unit => "unit",
+            GroupBy::FormerProvince => "former_province",
+            GroupBy::Area => "area",
         }
     }
 
@@ -253,6 +272,8 @@ impl GroupBy {
             GroupBy::District => "district_code",
             GroupBy::Kind => "kind",
             GroupBy::Unit => "unit_code",
+            GroupBy::FormerProvince => "former_province_code",
+            GroupBy::Area => "area_code",
         }
     }
 }

@@ -34,6 +34,9 @@ fn key(u: &UnitRow, g: GroupBy) -> &str {
         GroupBy::District => &u.district_code,
         GroupBy::Kind => &u.kind,
         GroupBy::Unit => &u.code,
+        // rows carry no former province: a unit's own
+        GroupBy::FormerProvince => &u.province_code,
+        GroupBy::Area => unreachable!("the reference model holds no areas"),
     }
 }
 
@@ -156,7 +159,7 @@ fn add_records(q: &mut Q, rows: &Rows, day: NaiveDate, g: GroupBy, group: &str) 
 /// The name of a group.
 fn name(rows: &Rows, g: GroupBy, group: &str) -> Option<String> {
     match g {
-        GroupBy::Province => None,
+        GroupBy::Province | GroupBy::FormerProvince | GroupBy::Area => None,
         GroupBy::District => rows
             .districts
             .iter()

@@ -228,6 +228,7 @@ impl Frames {
             activities: activities(&rows.activities)?,
             questions: questions(&rows.questions)?,
             awards: awards(&rows.awards)?,
+            areas: Frames::empty().areas,
         };
         frames.validate()?;
         Ok(frames)

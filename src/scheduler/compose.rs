@@ -203,6 +203,7 @@ async fn monthly_series(ask: Ask<'_>, code: &str, as_of: NaiveDate) -> Result<Se
         (from, as_of),
         Period::Month,
         vec![GroupBy::Province],
+        service::Basis::AsWas,
     )
     .await?;
     let mut by_day: std::collections::BTreeMap<NaiveDate, Vec<&IndicatorValue>> =
@@ -280,6 +281,7 @@ mod tests {
             denominator: den,
             value,
             as_of: NaiveDate::from_ymd_opt(2026, 11, 26).expect("day"),
+            structure_changed: false,
         }
     }
 

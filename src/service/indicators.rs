@@ -36,6 +36,19 @@ pub struct IndicatorValue {
     pub value: f64,
     /// The day it is taken on.
     pub as_of: NaiveDate,
+    /// In a series: the group holds other units than at its previous point (a
+    /// restructuring in between; the denominator changed). False otherwise.
+    pub structure_changed: bool,
+}
+
+/// Which units a series counts at each point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// The units in force at each point (the denominator changes at a restructuring).
+    AsWas,
+    /// The units in force on this day at every point, the records of earlier units
+    /// moved to them through the lineage (see `indicators::rebase`).
+    CurrentUnits(NaiveDate),
 }
 
 /// How fresh an answer is.
@@ -141,6 +154,7 @@ pub async fn series(
     range: (NaiveDate, NaiveDate),
     period: indicators::Period,
     group_by: Vec<GroupBy>,
+    basis: Basis,
 ) -> Result<(Vec<IndicatorValue>, Freshness)> {
     let config = ask.config;
     check_codes(std::slice::from_ref(&code))?;
@@ -153,7 +167,15 @@ pub async fn series(
     }
     let dataset = ask.cache.get(ask.db, ask.scope).await?;
     let fresh = freshness(&dataset);
+    let lineage = dataset
+        .lineage()
+        .map_err(|e| ServiceError::Internal(format!("lineage: {e}")))?
+        .clone();
     let frame = blocking(dataset, move |f| {
+        let f = match basis {
+            Basis::AsWas => f,
+            Basis::CurrentUnits(day) => indicators::rebase(&f, &lineage, day)?,
+        };
         indicators::series(
             &f,
             &[code.as_str()],
@@ -182,6 +204,10 @@ fn rows(frame: &DataFrame, as_of: Option<NaiveDate>) -> Result<Vec<IndicatorValu
             Some(_) => None,
             None => Some(frame.column("period_end")?.date()?.clone()),
         };
+        let changed = match frame.column("structure_changed") {
+            Ok(c) => Some(c.bool()?.clone()),
+            Err(_) => None,
+        };
         let mut out = Vec::with_capacity(frame.height());
         for i in 0..frame.height() {
             let day = match (&ends, as_of) {
@@ -198,6 +224,7 @@ fn rows(frame: &DataFrame, as_of: Option<NaiveDate>) -> Result<Vec<IndicatorValu
                 denominator: den.get(i),
                 value: value.get(i).unwrap_or_default(),
                 as_of: day,
+                structure_changed: changed.as_ref().and_then(|c| c.get(i)).unwrap_or(false),
             });
         }
         Ok(out)
@@ -249,6 +276,7 @@ async fn stored(
         denominator: r.denominator,
         value: r.value,
         as_of: r.as_of,
+        structure_changed: false,
     });
     Ok(Some((values.collect(), fresh)))
 }
@@ -287,7 +315,7 @@ pub async fn refresh(
         });
     }
     let frame = blocking(dataset, move |f| {
-        indicators::compute(&f, as_of, &[], &GroupBy::ALL, &config)
+        indicators::compute(&f, as_of, &[], &GroupBy::EVERY, &config)
     })
     .await?;
     let values = rows(&frame, Some(as_of))?;

@@ -252,6 +252,11 @@ pub fn condition<E: Scoped>(scope: &Scope) -> Option<Condition> {
             )
             .add(
                 Condition::all()
+                    .add(Expr::col((table, kind)).eq("area"))
+                    .add(Expr::col((table, code)).eq(area)),
+            )
+            .add(
+                Condition::all()
                     .add(Expr::col((table, kind)).eq("unit"))
                     .add(held(area, (table, code), When::Ever)),
             ),

@@ -27,6 +27,7 @@ mod nesting;
 mod observability;
 mod paging;
 mod process;
+mod rebased;
 mod reports;
 mod restructure;
 mod run_outcomes;

@@ -33,6 +33,22 @@ impl From<SeriesPeriod> for indicators::Period {
     }
 }
 
+/// Which units each point of a series counts.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SeriesBasis {
+    /// The units in force at each point: the denominator changes at a restructuring
+    /// (173 in 2024, 170 from 1 Jan 2025, 96 from 1 Jul 2025), and the first point after
+    /// one has `structureChanged`.
+    #[default]
+    AsWas,
+    /// Today's units at every point: the records of earlier units moved to the unit they
+    /// became through the lineage, so 2024 compares with today like for like. A unit of
+    /// today counts as its predecessors together: officers add up, and it has a chief on
+    /// the standing committee or a new-model headquarters when one of them did. A divided
+    /// unit's records go to the part that kept its code (else the lowest code).
+    CurrentUnits,
+}
+
 /// The request's indicator context.
 fn ask<'a>(ctx: &'a Context<'_>) -> service::Ask<'a> {
     service::Ask {
@@ -83,7 +99,10 @@ impl IndicatorQuery {
     }
 
     /// One indicator as a series: each period from `from` to `to` taken on its last day
-    /// (at most 600 periods).
+    /// (at most 600 periods), on the units in force at each point (`AS_WAS`, each point
+    /// after a restructuring marked `structureChanged`) or on today's units throughout
+    /// (`CURRENT_UNITS`).
+    #[allow(clippy::too_many_arguments)]
     async fn indicator_series(
         &self,
         ctx: &Context<'_>,
@@ -92,6 +111,7 @@ impl IndicatorQuery {
         to: NaiveDate,
         #[graphql(default)] period: SeriesPeriod,
         group_by: Option<Vec<IndicatorGroupBy>>,
+        #[graphql(default)] basis: SeriesBasis,
     ) -> Result<Vec<IndicatorValueObject>> {
         let periods = indicators::Period::from(period).count(from, to);
         if let Some(n) = periods.filter(|n| *n > indicators::MAX_PERIODS) {
@@ -102,10 +122,20 @@ impl IndicatorQuery {
             );
             return Err(coded("INVALID_INPUT", msg));
         }
-        let (values, fresh) =
-            service::series(ask(ctx), code, (from, to), period.into(), groups(group_by))
-                .await
-                .gql()?;
+        let basis = match basis {
+            SeriesBasis::AsWas => service::Basis::AsWas,
+            SeriesBasis::CurrentUnits => service::Basis::CurrentUnits(ctx.request().today),
+        };
+        let (values, fresh) = service::series(
+            ask(ctx),
+            code,
+            (from, to),
+            period.into(),
+            groups(group_by),
+            basis,
+        )
+        .await
+        .gql()?;
         Ok(IndicatorValueObject::wrap(values, fresh))
     }
 }

@@ -9,14 +9,21 @@ use crate::service::indicators::{Freshness, IndicatorValue};
 /// A breakdown of the indicators.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum IndicatorGroupBy {
-    /// The whole scope (the province, or the token's district).
+    /// The whole scope (the province, or the token's area).
     Province,
-    /// Each district.
+    /// Each district; after 1 Jul 2025 (no districts) each district area, which carries
+    /// its district on.
     District,
-    /// Each kind of unit (xã, phường, thị trấn).
+    /// Each kind of unit (xã, phường, thị trấn, đặc khu).
     Kind,
     /// Each unit.
     Unit,
+    /// Each province the units came from: Quảng Ngãi or Kon Tum for the units of 1 Jul
+    /// 2025 (by their 2024 predecessors); before, a unit's own province.
+    FormerProvince,
+    /// Each area the caller may see (district areas and custom ones; not one-unit
+    /// areas): a unit counts in every area holding it on the day, so areas may overlap.
+    Area,
 }
 
 impl From<IndicatorGroupBy> for indicators::GroupBy {
@@ -26,6 +33,8 @@ impl From<IndicatorGroupBy> for indicators::GroupBy {
             IndicatorGroupBy::District => Self::District,
             IndicatorGroupBy::Kind => Self::Kind,
             IndicatorGroupBy::Unit => Self::Unit,
+            IndicatorGroupBy::FormerProvince => Self::FormerProvince,
+            IndicatorGroupBy::Area => Self::Area,
         }
     }
 }
@@ -57,9 +66,10 @@ impl From<indicators::Status> for IndicatorStatus {
 /// The group a value belongs to.
 #[derive(SimpleObject)]
 pub struct IndicatorGroup {
-    /// `province`, `district`, `kind` or `unit`.
+    /// `province`, `district`, `kind`, `unit`, `former_province` or `area`.
     pub kind: String,
-    /// Code of the province, district, kind (`xa`, `phuong`, `thi_tran`) or unit.
+    /// Code of the province, district, kind (`xa`, `phuong`, `thi_tran`, `dac_khu`),
+    /// unit, former province or area.
     pub code: String,
     /// Its name.
     pub name: String,
@@ -205,6 +215,13 @@ impl IndicatorValueObject {
     /// The day the value is taken on (the period's last day in a series).
     async fn as_of(&self) -> NaiveDate {
         self.value.as_of
+    }
+    /// In a series: the group holds other units than at its previous point, because of
+    /// a restructuring in between (the denominator changed: the break to mark on a
+    /// chart). False at a group's first point, outside series, and on the
+    /// `CURRENT_UNITS` basis (whose units do not change).
+    async fn structure_changed(&self) -> bool {
+        self.value.structure_changed
     }
     /// The step of the configured rule that applied on that day, e.g. `staffing floor
     /// 12 from 2025-03-01` (`staffing floor 5 from the beginning` before); null for
