@@ -242,6 +242,23 @@ pub struct ReportData {
     pub gaps: Vec<GapList>,
     /// Monthly series for the line charts.
     pub series: Vec<Series>,
+    /// The restructurings between the previous report's day and this one's, when
+    /// there were any: the changes shown against the previous report compare two
+    /// different sets of units.
+    pub structure_change: Option<StructureChange>,
+}
+
+/// Restructurings between two reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructureChange {
+    /// The day the previous report's figures were taken on.
+    pub since: NaiveDate,
+    /// Each change: the day it took effect and its act, e.g. "1677/NQ-UBTVQH15".
+    pub changes: Vec<(NaiveDate, String)>,
+    /// Units in the scope on `since`.
+    pub units_before: u32,
+    /// Units in the scope on the report day.
+    pub units_after: u32,
 }
 
 impl ReportData {

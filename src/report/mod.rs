@@ -22,7 +22,7 @@ mod tests;
 pub use charts::{HQ_CODE, MAX_BARS};
 pub use data::{
     DistrictRow, DistrictValue, GapList, GapUnit, Headline, Language, ReportData, ReportPeriod,
-    ReportScope, ScopeLevel, Series,
+    ReportScope, ScopeLevel, Series, StructureChange,
 };
 pub use error::ReportError;
 pub use locale::{ascii_slug, date_en, number_en};

@@ -168,6 +168,7 @@ fn build(scope: ReportScope, districts: &[SampleDistrict], achieved: u32) -> Rep
         districts: districts.iter().map(district_row).collect(),
         gaps: gap_lists(districts),
         series: series(report_date, units, hq, achieved, officers),
+        structure_change: None,
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::charts::{Chart, Placement};
-use super::data::{DistrictRow, GapList, Headline, Language, ReportData};
+use super::data::{DistrictRow, GapList, Headline, Language, ReportData, StructureChange};
 use super::labels::{kind_label, label, labels, short_name};
 use super::locale::Locale;
 use crate::indicators::{Status, Trajectory};
@@ -26,6 +26,7 @@ pub(crate) struct View {
     data_as_of: String,
     schedule_name: Option<String>,
     headlines: Vec<HeadlineView>,
+    structure_change: Option<String>,
     trajectory: Option<TrajectoryView>,
     district_columns: Vec<String>,
     districts: Vec<DistrictView>,
@@ -123,6 +124,10 @@ pub(crate) fn build(data: &ReportData, charts: &[Chart], attachments: Vec<String
         data_as_of: loc.moment(data.data_as_of),
         schedule_name: data.schedule_name.clone(),
         headlines: data.headlines.iter().map(|h| headline(lang, h)).collect(),
+        structure_change: data
+            .structure_change
+            .as_ref()
+            .map(|c| structure_change(lang, c)),
         trajectory: data.trajectory.as_ref().map(|t| trajectory(lang, t)),
         district_columns: columns,
         districts,
@@ -137,6 +142,33 @@ pub(crate) fn build(data: &ReportData, charts: &[Chart], attachments: Vec<String
             .map(chart_view)
             .collect(),
         attachments,
+    }
+}
+
+/// The sentence saying that the changes since the previous report cross a
+/// restructuring.
+fn structure_change(lang: Language, c: &StructureChange) -> String {
+    let loc = Locale(lang);
+    let acts: Vec<String> = c
+        .changes
+        .iter()
+        .map(|(day, act)| match lang {
+            Language::Vi => format!("ngày {} theo Nghị quyết {act}", loc.date(*day)),
+            Language::En => format!("on {} under Resolution {act}", loc.date(*day)),
+        })
+        .collect();
+    let (before, after) = (loc.count(c.units_before), loc.count(c.units_after));
+    match lang {
+        Language::Vi => format!(
+            "Lưu ý: từ báo cáo kỳ trước (số liệu ngày {}) đến nay đã sắp xếp đơn vị hành chính ({}); số đơn vị từ {before} thành {after}. Mức thay đổi so với kỳ trước phản ánh cả việc sắp xếp này.",
+            loc.date(c.since),
+            acts.join("; ")
+        ),
+        Language::En => format!(
+            "Note: since the previous report (figures of {}) the units were restructured ({}); from {before} units to {after}. The changes since the previous report reflect this restructuring too.",
+            loc.date(c.since),
+            acts.join("; ")
+        ),
     }
 }
 

@@ -3,8 +3,6 @@
 //! anything is sent. Retries and take-overs send the stored rendition again, so every
 //! recipient of a run gets the same report, and the API can show it exactly as sent.
 
-use std::collections::HashMap;
-
 use chrono::{SubsecRound, Utc};
 use entity::{report_archive as archive, report_archive_file as file, report_run as run};
 use sea_orm::{
@@ -227,7 +225,7 @@ pub async fn previous_values(
     scope: &str,
     before: i32,
     month_start: chrono::NaiveDate,
-) -> Result<HashMap<String, f64>> {
+) -> Result<super::compose::Previous> {
     let runs = sea_orm::sea_query::Query::select()
         .column(run::Column::Id)
         .from(run::Entity)
@@ -244,11 +242,14 @@ pub async fn previous_values(
         .one(db)
         .await?;
     match row {
-        Some(row) => Ok(parse_values(&row.indicator_values)?
-            .into_iter()
-            .map(|v| (v.code, v.value))
-            .collect()),
-        None => Ok(HashMap::new()),
+        Some(row) => Ok(super::compose::Previous {
+            day: Some(row.report_date),
+            values: parse_values(&row.indicator_values)?
+                .into_iter()
+                .map(|v| (v.code, v.value))
+                .collect(),
+        }),
+        None => Ok(Default::default()),
     }
 }
 

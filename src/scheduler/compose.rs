@@ -14,7 +14,7 @@ use crate::dataset::DatasetCache;
 use crate::indicators::{EngineConfig, GroupBy, IndicatorDef, Measure, Period, find};
 use crate::report::{
     DistrictRow, DistrictValue, GapList, GapUnit, Headline, Language, ReportData, ReportPeriod,
-    ReportScope, ScopeLevel, Series,
+    ReportScope, ScopeLevel, Series, StructureChange,
 };
 use crate::service::indicators::{self as service, Ask, IndicatorValue};
 use crate::service::{Result, ServiceError};
@@ -59,8 +59,17 @@ pub struct Request<'a> {
     pub language: Language,
     /// The schedule's name (footer), if any.
     pub schedule_name: Option<String>,
-    /// Values shown by the previous report of the same schedule and scope, by code.
-    pub previous: HashMap<String, f64>,
+    /// The previous report of the same schedule and scope.
+    pub previous: Previous,
+}
+
+/// What the previous report of a schedule and scope showed.
+#[derive(Clone, Debug, Default)]
+pub struct Previous {
+    /// The day its figures were taken on (none: no previous report).
+    pub day: Option<NaiveDate>,
+    /// Its values, by indicator code.
+    pub values: HashMap<String, f64>,
 }
 
 /// The monthly report's figures for the request's scope.
@@ -76,7 +85,8 @@ pub async fn compose(req: Request<'_>) -> Result<ReportData> {
     };
     let groups = vec![GroupBy::Province, GroupBy::District];
     let (values, fresh) = service::values(ask, Vec::new(), req.as_of, groups).await?;
-    let headlines = headlines(&values, &req.previous)?;
+    let headlines = headlines(&values, &req.previous.values)?;
+    let structure_change = structure_change(ask, req.previous.day, req.as_of, &values).await?;
     let (trajectory, _) = service::trajectory(ask, req.as_of).await?;
     let mut gaps = Vec::new();
     for code in GAP_CODES {
@@ -103,8 +113,64 @@ pub async fn compose(req: Request<'_>) -> Result<ReportData> {
         districts: district_rows(&values),
         gaps,
         series,
+        structure_change,
     })
 }
+
+/// The restructurings that took effect after the previous report's day, up to the report
+/// day (the unit lists' editions that began then), with the units of the scope before
+/// and after; none when there were none or there is no previous report.
+async fn structure_change(
+    ask: Ask<'_>,
+    since: Option<NaiveDate>,
+    as_of: NaiveDate,
+    values: &[IndicatorValue],
+) -> Result<Option<StructureChange>> {
+    use entity::unit_edition::{Column as C, Entity as Editions};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let Some(since) = since.filter(|s| *s < as_of) else {
+        return Ok(None);
+    };
+    let provinces: Vec<&str> = values
+        .iter()
+        .filter(|v| v.group_kind == "province")
+        .map(|v| v.group_code.as_str())
+        .collect();
+    let editions = Editions::find()
+        .filter(C::ProvinceCode.is_in(provinces))
+        .filter(C::ValidFrom.gt(since))
+        .filter(C::ValidFrom.lte(as_of))
+        .order_by_asc(C::ValidFrom)
+        .all(ask.db)
+        .await?;
+    let mut changes: Vec<(NaiveDate, String)> = Vec::new();
+    for e in editions {
+        let change = (e.valid_from, e.act);
+        if !changes.contains(&change) {
+            changes.push(change);
+        }
+    }
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let units = |vs: &[IndicatorValue]| -> u32 {
+        vs.iter()
+            .filter(|v| v.group_kind == "province" && v.code == UNITS_CODE)
+            .filter_map(|v| v.denominator)
+            .sum::<f64>() as u32
+    };
+    let codes = vec![UNITS_CODE.to_owned()];
+    let (before, _) = service::values(ask, codes, since, vec![GroupBy::Province]).await?;
+    Ok(Some(StructureChange {
+        since,
+        changes,
+        units_before: units(&before),
+        units_after: units(values),
+    }))
+}
+
+/// An indicator whose denominator is the number of units in force.
+const UNITS_CODE: &str = "hq_new_model_coverage";
 
 /// The headline of every registered indicator over the whole scope: its province row,
 /// or, in a database of several provinces, the provinces added up.

@@ -318,7 +318,7 @@ impl Scheduler {
             Some(r) => archive::previous_values(db, s.id, &scope, r.id, month_start(as_of))
                 .await
                 .map_err(RunError::Compute)?,
-            None => HashMap::new(),
+            None => Default::default(),
         };
         let language = Language::parse(&s.language).map_err(RunError::Render)?;
         let data = compose(Request {

@@ -229,3 +229,58 @@ async fn an_area_token_breaks_down_into_its_own_area_only() {
         .await;
     assert!(today_units < all["indicators"][0]["denominator"].as_f64().expect("den"));
 }
+
+/// The text of the first archive of a run.
+async fn archived_text(app: &TestApp, run: &Value) -> String {
+    let q = "query($id: ID!) { reportArchive(id: $id) { text html } }";
+    let id = run["archives"][0]["id"].to_string();
+    let archive = app.data(&app.admin, q, json!({ "id": id })).await["reportArchive"].clone();
+    let html = archive["html"].as_str().expect("html");
+    let text = archive["text"].as_str().expect("text").to_owned();
+    assert_eq!(
+        html.contains("1677/NQ-UBTVQH15"),
+        text.contains("1677/NQ-UBTVQH15")
+    );
+    text
+}
+
+#[tokio::test]
+async fn a_report_whose_change_since_the_last_one_crosses_a_restructuring_says_so() {
+    use chrono::DateTime;
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("time").to_utc();
+    // The report of June 2025 (sent on 5 July), then July's (on 5 August).
+    let clock = coso::scheduler::Clock::manual(at("2025-07-05T01:00:00Z"));
+    let today: NaiveDate = TODAY.parse().expect("day");
+    let app = TestApp::spawn_tuned(Limits::default(), false, |s| {
+        s.today = Some(today);
+        s.scheduler.clock = clock.clone();
+    })
+    .await;
+    coso::seed::seed_demo_until(&app.db, today)
+        .await
+        .expect("seed");
+    let (province, _) = crate::reports::demo_schedules(&app).await;
+    let run = async || -> Value {
+        let vars = json!({ "id": province });
+        let out = app.data(&app.admin, crate::reports::RUN, vars).await["runReportNow"].clone();
+        assert_eq!(out["status"], "sent", "{out}");
+        out
+    };
+    let june = archived_text(&app, &run().await).await;
+    assert!(!june.contains("sắp xếp đơn vị hành chính"), "{june}");
+    clock.set(at("2025-08-05T01:00:00Z"));
+    let july = archived_text(&app, &run().await).await;
+    assert!(
+        july.contains("Lưu ý: từ báo cáo kỳ trước (số liệu ngày 30/06/2025)"),
+        "{july}"
+    );
+    assert!(
+        july.contains("ngày 01/07/2025 theo Nghị quyết 1677/NQ-UBTVQH15"),
+        "{july}"
+    );
+    assert!(july.contains("số đơn vị từ 170 thành 96"), "{july}");
+    // The next month's report compares like with like again.
+    clock.set(at("2025-09-05T01:00:00Z"));
+    let august = archived_text(&app, &run().await).await;
+    assert!(!august.contains("Lưu ý: từ báo cáo kỳ trước"), "{august}");
+}
