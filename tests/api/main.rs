@@ -15,6 +15,7 @@ mod cache;
 mod cli;
 mod demo;
 mod faults;
+mod field_order;
 mod fuzz;
 mod graphiql;
 mod helpers;
