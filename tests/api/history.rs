@@ -668,3 +668,30 @@ async fn administrative_changes_of_a_quiet_range_are_empty_and_bad_ranges_are_re
         .await;
     assert_eq!(crate::helpers::first_code(&body), "INVALID_INPUT", "{body}");
 }
+
+#[tokio::test]
+async fn units_of_an_area_follow_what_it_holds_each_day() {
+    let app = TestApp::spawn().await;
+    let q =
+        r#"query($f: UnitFilter) { units(filter: $f, first: 200) { totalCount nodes { code } } }"#;
+    let of = |area: &str, on: &str| json!({ "f": { "areaCode": area, "activeOn": on } });
+    let city_2024 = app.data(&app.viewer, q, of("522", "2024-12-31")).await;
+    assert_eq!(city_2024["units"]["totalCount"], 23);
+    let city_now = app.data(&app.viewer, q, of("522", "2025-07-01")).await;
+    let codes: Vec<&str> = city_now["units"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["21025", "21028", "21034", "21172", "21211"]);
+    // An unknown area holds nothing; a token of another area sees none of 522's units.
+    let none = app
+        .data(&app.viewer, q, of("no-such-area", "2024-12-31"))
+        .await;
+    assert_eq!(none["units"]["totalCount"], 0);
+    let city_token = app.data(&app.city_viewer, q, of("522", "2024-12-31")).await;
+    assert_eq!(city_token["units"]["totalCount"], 23);
+    let other = app.data(&app.city_viewer, q, of("524", "2024-12-31")).await;
+    assert_eq!(other["units"]["totalCount"], 0);
+}
