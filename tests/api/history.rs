@@ -695,3 +695,37 @@ async fn units_of_an_area_follow_what_it_holds_each_day() {
     let other = app.data(&app.city_viewer, q, of("524", "2024-12-31")).await;
     assert_eq!(other["units"]["totalCount"], 0);
 }
+
+/// An ancestry costs one statement per level, not per link: the statements of a unit
+/// with 2 links in one level and of one with many over two levels differ by the level.
+#[tokio::test]
+async fn a_reach_costs_a_statement_per_level_not_per_link() {
+    let app = TestApp::spawn().await;
+    let q = r#"query($c: String!, $on: NaiveDate) { unitLineage(code: $c, on: $on) {
+        ancestry { complete links { depth from { code } to { code } } } } }"#;
+    let mut measured = Vec::new();
+    for (code, on) in [("21262", "2025-03-01"), ("21040", "2025-07-01")] {
+        let before = app.statements.get();
+        let data = app
+            .data(&app.viewer, q, json!({ "c": code, "on": on }))
+            .await;
+        let statements = app.statements.get() - before;
+        let links = data["unitLineage"]["ancestry"]["links"]
+            .as_array()
+            .unwrap()
+            .len();
+        let depth = data["unitLineage"]["ancestry"]["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|l| l["depth"].as_u64())
+            .max()
+            .unwrap_or(0);
+        eprintln!("{code}: {links} links over {depth} levels, {statements} statements");
+        measured.push((links, depth, statements));
+    }
+    let (few, deep) = (measured[0], measured[1]);
+    assert_eq!((few.0, few.1), (2, 1));
+    assert!(deep.0 >= 10 && deep.1 == 2, "{deep:?}");
+    assert_eq!(deep.2, few.2 + 1, "one more level, one more statement");
+}
