@@ -520,18 +520,23 @@ const CHANGES: &str = r#"query($from: NaiveDate!, $to: NaiveDate!, $p: String, $
 async fn all_changes(app: &TestApp, vars: Value, first: u64) -> (u64, Vec<Value>) {
     let mut after: Option<String> = None;
     let mut out = Vec::new();
-    let mut total = 0;
+    let mut total: Option<u64> = None;
     loop {
         let mut v = vars.clone();
         v["first"] = json!(first);
         v["after"] = json!(after);
         let page = app.data(&app.viewer, CHANGES, v).await["administrativeChanges"].clone();
-        total = page["totalCount"].as_u64().unwrap();
+        let count = page["totalCount"].as_u64().unwrap();
+        assert_eq!(
+            *total.get_or_insert(count),
+            count,
+            "the same total on every page"
+        );
         let edges = page["edges"].as_array().unwrap();
         assert!(edges.len() as u64 <= first);
         out.extend(edges.iter().map(|e| e["node"].clone()));
         if page["pageInfo"]["hasNextPage"] != true {
-            return (total, out);
+            return (count, out);
         }
         after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
         assert!(out.len() < 2_000, "paging ends");
