@@ -734,3 +734,57 @@ async fn a_reach_costs_a_statement_per_level_not_per_link() {
     assert!(deep.0 >= 10 && deep.1 == 2, "{deep:?}");
     assert_eq!(deep.2, few.2 + 1, "one more level, one more statement");
 }
+
+/// A reach is cut at 1,000 links and says so: 1,100 links from one period (written here,
+/// to unknown successors) give 1,000 links and `complete: false`; the direct list stops
+/// at 100.
+#[tokio::test]
+async fn a_reach_over_1000_links_is_cut_and_says_so() {
+    use sea_orm::{ActiveValue::NotSet, EntityTrait, Set};
+    let app = TestApp::spawn().await;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let rows: Vec<entity::unit_lineage::ActiveModel> = (0..1_100)
+        .map(|i| entity::unit_lineage::ActiveModel {
+            id: NotSet,
+            from_code: Set(Some("21013".into())),
+            from_valid_from: Set(Some(day("2020-02-01"))),
+            from_district_code: Set(None),
+            to_code: Set(None),
+            to_valid_from: Set(None),
+            share: Set("part".into()),
+            change: Set("split".into()),
+            resolution: Set(Some(format!("{i}/TEST"))),
+            clause: Set(None),
+            effective_on: Set(day("2025-01-01")),
+            note: Set(None),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        entity::unit_lineage::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+    }
+    let q = r#"{ unitLineage(code: "21013", on: "2024-06-01") {
+        successors { known } descent { complete links { depth known } } } }"#;
+    let data = app.data(&app.viewer, q, json!({})).await;
+    let descent = &data["unitLineage"]["descent"];
+    assert_eq!(descent["complete"], false);
+    assert_eq!(descent["links"].as_array().unwrap().len(), 1_000);
+    assert_eq!(
+        data["unitLineage"]["successors"].as_array().unwrap().len(),
+        100
+    );
+    // Without the extra links: complete.
+    app.db
+        .execute_unprepared("DELETE FROM unit_lineage WHERE resolution LIKE '%/TEST'")
+        .await
+        .unwrap();
+    let q = r#"{ unitLineage(code: "21013", on: "2024-06-02") { descent { complete links { depth } } } }"#;
+    let data = app.data(&app.viewer, q, json!({})).await;
+    assert_eq!(data["unitLineage"]["descent"]["complete"], true);
+    assert_eq!(
+        data["unitLineage"]["descent"]["links"],
+        json!([{ "depth": 1 }, { "depth": 2 }])
+    );
+}
