@@ -39,9 +39,10 @@ pub struct OfficerById(pub i32);
 /// its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OfficersOfUnit(pub String, pub Option<NaiveDate>);
-/// The buildings of a unit.
+/// The buildings a unit holds: now (`None`), or on a day (a unit period that ended: its
+/// last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct HeadquartersOfUnit(pub String);
+pub struct HeadquartersOfUnit(pub String, pub Option<NaiveDate>);
 /// The committee seats in a unit: now (`None`), or held on a day.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MembershipsOfUnit(pub String, pub Option<NaiveDate>);
@@ -139,10 +140,12 @@ impl Loader<HeadquartersOfUnit> for AppLoader {
     type Value = Vec<headquarters::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[HeadquartersOfUnit]) -> Loaded<HeadquartersOfUnit, Self::Value> {
-        let rows =
-            service::headquarters::by_units(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
-                .await?;
-        Ok(many(rows, |r| HeadquartersOfUnit(r.unit_code.clone())))
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows = service::headquarters::by_units(&self.db, &self.scope, &codes, day).await?;
+            out.extend(many(rows, |r| HeadquartersOfUnit(r.unit_code.clone(), day)));
+        }
+        Ok(out)
     }
 }
 

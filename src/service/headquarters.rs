@@ -58,21 +58,20 @@ pub fn status_condition(status: HqStatus, day: NaiveDate) -> Condition {
 }
 
 /// The row is held by its unit on `day`: a building passed by a restructuring has a
-/// row per holder, with `[held_from, held_to)` (columns the entity does not model; see
-/// `restructure` and migration m20261202_000011).
-fn held_on(day: NaiveDate) -> Condition {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-    let col = |c: &str| Expr::col((hq::Entity, Alias::new(c)));
+/// row per holder, with `[held_from, held_to)` (null: no bound; see `restructure` and
+/// migration m20261202_000012).
+pub fn held_on(day: NaiveDate) -> Condition {
+    use hq::Column as C;
     Condition::all()
         .add(
             Condition::any()
-                .add(col("held_from").is_null())
-                .add(col("held_from").lte(day)),
+                .add(C::HeldFrom.is_null())
+                .add(C::HeldFrom.lte(day)),
         )
         .add(
             Condition::any()
-                .add(col("held_to").is_null())
-                .add(col("held_to").gt(day)),
+                .add(C::HeldTo.is_null())
+                .add(C::HeldTo.gt(day)),
         )
 }
 
@@ -99,6 +98,10 @@ pub struct HeadquartersFilter {
     pub target_date: Option<DateRange>,
     /// Budget, in million VND.
     pub budget_million_vnd: Option<IntRange>,
+    /// Rows whose unit held the building on this day (`heldFrom` <= day < `heldTo`): after
+    /// a restructuring, the predecessor's row before the change, the successor's from it.
+    /// A `status` filter always takes the rows held on `statusOn`.
+    pub held_on: Option<NaiveDate>,
 }
 
 /// Fields the `headquarters` query can sort by.
@@ -151,7 +154,8 @@ pub fn query(
         })
         .apply_if(filter.status, |s, st| {
             s.filter(status_condition(st, day)).filter(held_on(day))
-        });
+        })
+        .apply_if(filter.held_on, |s, d| s.filter(held_on(d)));
     let col = match sort.field {
         HeadquartersSortField::Id => C::Id,
         HeadquartersSortField::Unit => C::UnitCode,
@@ -163,13 +167,19 @@ pub fn query(
     Listing::new("headquarters", order, select, (col, C::Id), sort.direction)
 }
 
-/// Every building of these units (one statement).
+/// The buildings these units hold now (`None`: a holding with no end) or on a day (one
+/// statement): a building passed by a restructuring shows at its holder of the day.
 pub async fn by_units(
     db: &impl ConnectionTrait,
     scope: &Scope,
     units: &[String],
+    on: Option<NaiveDate>,
 ) -> Result<Vec<hq::Model>> {
     let select = hq::Entity::find().filter(hq::Column::UnitCode.is_in(units.iter().cloned()));
+    let select = match on {
+        None => select.filter(hq::Column::HeldTo.is_null()),
+        Some(day) => select.filter(held_on(day)),
+    };
     let select = sorted(select, hq::Column::Id, SortDirection::Asc, hq::Column::Id);
     Ok(scope::apply(select, scope).all(db).await?)
 }

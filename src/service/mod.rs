@@ -19,6 +19,7 @@ pub mod headquarters;
 pub mod history;
 pub mod indicators;
 pub mod keyset;
+pub mod lineage;
 pub mod memberships;
 pub mod officers;
 pub mod page;

@@ -1,9 +1,10 @@
-//! How much data a caller's scope holds: the unit and district counts that the GraphQL
-//! layer prices computing fields by (a breakdown by unit yields one row per unit).
+//! How much data a caller's scope holds: the unit, district and area counts that the
+//! GraphQL layer prices computing fields by (a breakdown by unit yields one row per unit;
+//! `areas` one entry per area the caller sees).
 
-use entity::unit_period as unit;
+use entity::{area, unit_period as unit};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect};
 
 use super::{Result, scope};
 use crate::auth::Scope;
@@ -15,9 +16,11 @@ pub struct Sizes {
     pub units: u64,
     /// Districts with units in scope.
     pub districts: u64,
+    /// Areas the caller sees (an area token: its own).
+    pub areas: u64,
 }
 
-/// The sizes of `scope`'s data, in one statement.
+/// The sizes of `scope`'s data, in two statements.
 pub async fn sizes(db: &impl ConnectionTrait, scope: &Scope) -> Result<Sizes> {
     let counts = scope::apply(unit::Entity::find(), scope)
         .select_only()
@@ -30,8 +33,10 @@ pub async fn sizes(db: &impl ConnectionTrait, scope: &Scope) -> Result<Sizes> {
         .one(db)
         .await?;
     let (units, districts) = counts.unwrap_or_default();
+    let areas = scope::apply(area::Entity::find(), scope).count(db).await?;
     Ok(Sizes {
         units: u64::try_from(units).unwrap_or(0),
         districts: u64::try_from(districts).unwrap_or(0),
+        areas,
     })
 }

@@ -47,6 +47,9 @@ pub struct UnitFilter {
     pub active_on: Option<NaiveDate>,
     /// Every period of every unit, whatever the day (`activeOn` is then ignored).
     pub all_periods: Option<bool>,
+    /// Units of this area: the periods one of its member rows overlaps (the rule an
+    /// area token of that code sees units by; an unknown code: none).
+    pub area_code: Option<String>,
 }
 
 /// Fields the `units` query can sort by.
@@ -110,6 +113,9 @@ pub fn query(
         })
         .apply_if(filter.former_province_code, |s, p| {
             s.filter(formerly(C::ProvinceCode, p))
+        })
+        .apply_if(filter.area_code, |s, a| {
+            scope::units(s, &Scope { area: Some(a) })
         })
         .apply_if(
             (filter.all_periods != Some(true)).then_some(day),

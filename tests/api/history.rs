@@ -351,3 +351,440 @@ async fn the_district_breakdown_goes_on_by_area_after_the_districts_end() {
         assert_eq!(city["denominator"], want, "{day}");
     }
 }
+
+const REACH: &str = r#"query($code: String!, $on: NaiveDate) {
+  unitLineage(code: $code, on: $on) {
+    unit { code validFrom }
+    ancestry { complete links { depth known fromDistrictCode share change resolution clause effectiveOn
+      from { code name validFrom } to { code name validFrom } } }
+    descent { complete links { depth known share change resolution clause effectiveOn
+      from { code name validFrom } to { code name validFrom } } }
+  }
+}"#;
+
+async fn reach(app: &TestApp, code: &str, on: &str) -> Value {
+    app.data(&app.viewer, REACH, json!({ "code": code, "on": on }))
+        .await["unitLineage"]
+        .clone()
+}
+
+/// (depth, from code, to code) of each link of a reach, in its order.
+fn hops(reach: &Value) -> Vec<(u64, String, String)> {
+    reach["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["depth"].as_u64().unwrap(),
+                l["from"]["code"].as_str().unwrap_or("-").to_owned(),
+                l["to"]["code"].as_str().unwrap_or("?").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn ancestry_and_descent_follow_the_lineage_through_both_restructurings() {
+    let app = TestApp::spawn().await;
+    // Nghĩa Phú (2024) -> Xã An Phú 21262 (1/1/2025) -> Xã An Phú 21034 (1/7/2025).
+    let nghia_phu = reach(&app, "21253", "2024-06-01").await;
+    assert_eq!(nghia_phu["ancestry"]["links"], json!([]));
+    let descent = &nghia_phu["descent"];
+    assert_eq!(descent["complete"], true);
+    let first = &descent["links"][0];
+    assert_eq!(
+        (first["depth"].clone(), first["to"]["code"].clone()),
+        (json!(1), json!("21262"))
+    );
+    assert_eq!(first["to"]["name"], "Xã An Phú");
+    assert_eq!(first["to"]["validFrom"], "2025-01-01");
+    assert_eq!(first["change"], "merged");
+    assert_eq!(first["resolution"], "1279/NQ-UBTVQH15");
+    assert_eq!(first["effectiveOn"], "2025-01-01");
+    let second = &descent["links"][1];
+    assert_eq!(second["depth"], 2);
+    assert_eq!(second["from"]["code"], "21262");
+    assert_eq!(second["to"]["code"], "21034");
+    assert_eq!(second["to"]["name"], "Xã An Phú");
+    assert_eq!(second["to"]["validFrom"], "2025-07-01");
+    assert_eq!(second["resolution"], "1677/NQ-UBTVQH15");
+    assert_eq!(second["effectiveOn"], "2025-07-01");
+    assert!(second["clause"].is_string());
+    assert_eq!(descent["links"].as_array().unwrap().len(), 2);
+
+    // Today's Xã An Phú: its ancestry reaches both 2024 communes at depth 2.
+    let an_phu = reach(&app, "21034", "2026-12-01").await;
+    assert_eq!(an_phu["unit"]["validFrom"], "2025-07-01");
+    assert_eq!(an_phu["descent"]["links"], json!([]));
+    let ancestry = &an_phu["ancestry"];
+    assert_eq!(ancestry["complete"], true);
+    let deep: Vec<&Value> = ancestry["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["depth"] == 2)
+        .collect();
+    for code in ["21253", "21262"] {
+        let link = deep
+            .iter()
+            .find(|l| l["from"]["code"] == code)
+            .unwrap_or_else(|| panic!("{code} at depth 2"));
+        assert_eq!(link["from"]["validFrom"], "2020-02-01", "{code} of 2024");
+        assert_eq!(link["to"]["code"], "21262");
+        assert_eq!(link["to"]["validFrom"], "2025-01-01");
+        assert_eq!(link["share"], "WHOLE");
+    }
+    assert_eq!(
+        hops(&reach(&app, "21262", "2024-06-01").await["descent"]),
+        [
+            (1, "21262".into(), "21262".into()),
+            (2, "21262".into(), "21034".into())
+        ]
+    );
+    // Depths only grow along the list.
+    let depths: Vec<u64> = hops(ancestry).iter().map(|h| h.0).collect();
+    assert!(depths.windows(2).all(|w| w[0] <= w[1]), "{depths:?}");
+
+    // Phường Lê Hồng Phong 21010 -> (unchanged) 21010 -> Phường Nghĩa Lộ 21028.
+    let lhp = reach(&app, "21010", "2024-12-31").await;
+    assert_eq!(
+        hops(&lhp["descent"]),
+        [
+            (1, "21010".into(), "21010".into()),
+            (2, "21010".into(), "21028".into())
+        ]
+    );
+    assert_eq!(lhp["descent"]["links"][0]["change"], "unchanged");
+    assert_eq!(lhp["descent"]["links"][1]["to"]["name"], "Phường Nghĩa Lộ");
+}
+
+#[tokio::test]
+async fn a_split_reaches_both_successors_and_an_unknown_successor_is_a_link() {
+    let app = TestApp::spawn().await;
+    // Trà Bùi: unchanged on 1/1/2025, then split into Cà Đam and Tây Trà Bồng.
+    let tra_bui = reach(&app, "21142", "2024-12-31").await;
+    let hops_of = hops(&tra_bui["descent"]);
+    assert_eq!(
+        hops_of,
+        [
+            (1, "21142".into(), "21142".into()),
+            (2, "21142".into(), "21136".into()),
+            (2, "21142".into(), "21157".into())
+        ]
+    );
+    for l in &tra_bui["descent"]["links"].as_array().unwrap()[1..] {
+        assert_eq!(l["share"], "PART");
+        assert_eq!(l["change"], "split");
+    }
+    // Each successor's ancestry reaches the 2024 Trà Bùi at depth 2.
+    for code in ["21136", "21157"] {
+        let up = reach(&app, code, "2025-07-01").await;
+        assert!(
+            hops(&up["ancestry"]).contains(&(2, "21142".into(), "21142".into())),
+            "{code}"
+        );
+    }
+    // Nghĩa Mỹ: part to Sông Vệ (and on to its 1/7/2025 unit), the rest unknown.
+    let nghia_my = reach(&app, "21286", "2024-12-31").await;
+    let links = nghia_my["descent"]["links"].as_array().unwrap();
+    let unknown: Vec<&Value> = links.iter().filter(|l| l["known"] == false).collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["depth"], 1);
+    assert!(unknown[0]["to"].is_null());
+    assert_eq!(unknown[0]["from"]["code"], "21286");
+    assert_eq!(unknown[0]["share"], "PART");
+    assert!(links.iter().any(|l| l["depth"] == 2
+        && l["from"]["code"] == "21238"
+        && l["to"]["validFrom"] == "2025-07-01"));
+    assert_eq!(nghia_my["descent"]["complete"], true);
+    // Lý Sơn: its ancestry is the district it was.
+    let ly_son = reach(&app, "21548", "2025-07-01").await;
+    let links = ly_son["ancestry"]["links"].as_array().unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0]["fromDistrictCode"], "536");
+    assert!(links[0]["from"].is_null());
+    assert_eq!(links[0]["known"], true);
+}
+
+const CHANGES: &str = r#"query($from: NaiveDate!, $to: NaiveDate!, $p: String, $all: Boolean, $first: Int, $after: String) {
+  administrativeChanges(from: $from, to: $to, provinceCode: $p, includeUnchanged: $all, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { depth known share change resolution clause effectiveOn
+      from { code validFrom provinceCode } fromDistrictCode to { code validFrom provinceCode } } }
+  }
+}"#;
+
+/// Every change of a range, all pages of `first`; and the total count.
+async fn all_changes(app: &TestApp, vars: Value, first: u64) -> (u64, Vec<Value>) {
+    let mut after: Option<String> = None;
+    let mut out = Vec::new();
+    let mut total: Option<u64> = None;
+    loop {
+        let mut v = vars.clone();
+        v["first"] = json!(first);
+        v["after"] = json!(after);
+        let page = app.data(&app.viewer, CHANGES, v).await["administrativeChanges"].clone();
+        let count = page["totalCount"].as_u64().unwrap();
+        assert_eq!(
+            *total.get_or_insert(count),
+            count,
+            "the same total on every page"
+        );
+        let edges = page["edges"].as_array().unwrap();
+        assert!(edges.len() as u64 <= first);
+        out.extend(edges.iter().map(|e| e["node"].clone()));
+        if page["pageInfo"]["hasNextPage"] != true {
+            return (count, out);
+        }
+        after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+        assert!(out.len() < 2_000, "paging ends");
+    }
+}
+
+#[tokio::test]
+async fn administrative_changes_of_2025_list_the_two_resolutions_by_day() {
+    let app = TestApp::spawn().await;
+    let range = json!({ "from": "2025-01-01", "to": "2025-12-31", "p": "51" });
+    let (total, changes) = all_changes(&app, range.clone(), 37).await;
+    assert_eq!(total, changes.len() as u64);
+    let resolutions: std::collections::BTreeSet<&str> = changes
+        .iter()
+        .map(|c| c["resolution"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        resolutions.into_iter().collect::<Vec<_>>(),
+        ["1279/NQ-UBTVQH15", "1677/NQ-UBTVQH15"]
+    );
+    // By day: the 1279 links first (10 of them changed something), then 1677's.
+    let days: Vec<&str> = changes
+        .iter()
+        .map(|c| c["effectiveOn"].as_str().unwrap())
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(days.iter().filter(|d| **d == "2025-01-01").count(), 10);
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["change"] != "unchanged" && c["change"] != "continued")
+    );
+    assert!(changes.iter().any(|c| c["from"]["code"] == "21253"
+        && c["to"]["code"] == "21262"
+        && c["change"] == "merged"));
+    assert!(changes.iter().any(|c| c["from"]["code"] == "21262"
+        && c["to"]["code"] == "21034"
+        && c["from"]["validFrom"] == "2025-01-01"));
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["known"] == false && c["from"]["code"] == "21286")
+    );
+    assert!(changes.iter().any(|c| c["fromDistrictCode"] == "536"));
+    // Kon Tum's units came into province 51: their links touch it.
+    assert!(changes.iter().any(|c| c["from"]["provinceCode"] == "62"));
+    // A page size does not change the list.
+    let (_, again) = all_changes(&app, range.clone(), 200).await;
+    assert_eq!(again, changes);
+    // With the links that changed nothing: every link of both days.
+    let mut all = range.clone();
+    all["all"] = json!(true);
+    let (with_unchanged, rows) = all_changes(&app, all, 200).await;
+    assert_eq!(with_unchanged, rows.len() as u64);
+    let jan = rows
+        .iter()
+        .filter(|c| c["effectiveOn"] == "2025-01-01")
+        .count();
+    assert_eq!(jan, 175, "the 175 rows of the 1279 mapping");
+    assert!(with_unchanged > total);
+    // Kon Tum alone on 1/1/2025: nothing changed there.
+    let (kt, _) = all_changes(
+        &app,
+        json!({ "from": "2025-01-01", "to": "2025-01-01", "p": "62" }),
+        50,
+    )
+    .await;
+    assert_eq!(kt, 0);
+
+    // The summary: units before and after each edition's day.
+    let q = r#"query($from: NaiveDate!, $to: NaiveDate!, $p: String) {
+      administrativeChangeSummary(from: $from, to: $to, provinceCode: $p) {
+        effectiveOn provinceCode act unitsBefore unitsBeforeByProvince { provinceCode count }
+        districtsBefore unitsAfter changes } }"#;
+    let rows = app.data(&app.viewer, q, range.clone()).await["administrativeChangeSummary"].clone();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    assert_eq!(rows[0]["effectiveOn"], "2025-01-01");
+    assert_eq!(rows[0]["act"], "1279/NQ-UBTVQH15");
+    assert_eq!(
+        (
+            rows[0]["unitsBefore"].clone(),
+            rows[0]["unitsAfter"].clone()
+        ),
+        (json!(173), json!(170))
+    );
+    assert_eq!(rows[0]["changes"], 10);
+    assert_eq!(rows[1]["effectiveOn"], "2025-07-01");
+    assert_eq!(rows[1]["unitsAfter"], 96);
+    assert_eq!(
+        rows[1]["unitsBeforeByProvince"],
+        json!([{ "provinceCode": "51", "count": 170 }, { "provinceCode": "62", "count": 102 }])
+    );
+    assert_eq!(rows[1]["unitsBefore"], 272);
+    assert_eq!(rows[1]["districtsBefore"], 1);
+}
+
+#[tokio::test]
+async fn administrative_changes_of_a_quiet_range_are_empty_and_bad_ranges_are_refused() {
+    let app = TestApp::spawn().await;
+    let quiet = json!({ "from": "2023-01-01", "to": "2024-12-31", "p": "51" });
+    let (total, rows) = all_changes(&app, quiet.clone(), 50).await;
+    assert_eq!((total, rows.len()), (0, 0));
+    let q = r#"query($from: NaiveDate!, $to: NaiveDate!) {
+      administrativeChangeSummary(from: $from, to: $to) { effectiveOn } }"#;
+    let data = app.data(&app.viewer, q, quiet).await;
+    assert_eq!(data["administrativeChangeSummary"], json!([]));
+
+    for (from, to, first) in [
+        ("2025-12-31", "2025-01-01", 10),
+        ("2025-01-01", "2025-12-31", 201),
+        ("2025-01-01", "2025-12-31", -1),
+        ("1000-01-01", "2025-12-31", 10),
+    ] {
+        let body = app
+            .gql(
+                &app.viewer,
+                CHANGES,
+                json!({ "from": from, "to": to, "first": first }),
+            )
+            .await;
+        let code = crate::helpers::first_code(&body);
+        assert!(
+            code == "INVALID_INPUT" || (from == "1000-01-01" && code == "DATE_OUT_OF_RANGE"),
+            "{from}..{to} first {first}: {body}"
+        );
+        assert!(body["data"].is_null(), "{body}");
+    }
+    let body = app
+        .gql(
+            &app.viewer,
+            q,
+            json!({ "from": "2025-12-31", "to": "2025-01-01" }),
+        )
+        .await;
+    assert_eq!(crate::helpers::first_code(&body), "INVALID_INPUT", "{body}");
+}
+
+#[tokio::test]
+async fn units_of_an_area_follow_what_it_holds_each_day() {
+    let app = TestApp::spawn().await;
+    let q =
+        r#"query($f: UnitFilter) { units(filter: $f, first: 200) { totalCount nodes { code } } }"#;
+    let of = |area: &str, on: &str| json!({ "f": { "areaCode": area, "activeOn": on } });
+    let city_2024 = app.data(&app.viewer, q, of("522", "2024-12-31")).await;
+    assert_eq!(city_2024["units"]["totalCount"], 23);
+    let city_now = app.data(&app.viewer, q, of("522", "2025-07-01")).await;
+    let codes: Vec<&str> = city_now["units"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["21025", "21028", "21034", "21172", "21211"]);
+    // An unknown area holds nothing; a token of another area sees none of 522's units.
+    let none = app
+        .data(&app.viewer, q, of("no-such-area", "2024-12-31"))
+        .await;
+    assert_eq!(none["units"]["totalCount"], 0);
+    let city_token = app.data(&app.city_viewer, q, of("522", "2024-12-31")).await;
+    assert_eq!(city_token["units"]["totalCount"], 23);
+    let other = app.data(&app.city_viewer, q, of("524", "2024-12-31")).await;
+    assert_eq!(other["units"]["totalCount"], 0);
+}
+
+/// An ancestry costs one statement per level, not per link: the statements of a unit
+/// with 2 links in one level and of one with many over two levels differ by the level.
+#[tokio::test]
+async fn a_reach_costs_a_statement_per_level_not_per_link() {
+    let app = TestApp::spawn().await;
+    let q = r#"query($c: String!, $on: NaiveDate) { unitLineage(code: $c, on: $on) {
+        ancestry { complete links { depth from { code } to { code } } } } }"#;
+    let mut measured = Vec::new();
+    for (code, on) in [("21262", "2025-03-01"), ("21040", "2025-07-01")] {
+        let before = app.statements.get();
+        let data = app
+            .data(&app.viewer, q, json!({ "c": code, "on": on }))
+            .await;
+        let statements = app.statements.get() - before;
+        let links = data["unitLineage"]["ancestry"]["links"]
+            .as_array()
+            .unwrap()
+            .len();
+        let depth = data["unitLineage"]["ancestry"]["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|l| l["depth"].as_u64())
+            .max()
+            .unwrap_or(0);
+        eprintln!("{code}: {links} links over {depth} levels, {statements} statements");
+        measured.push((links, depth, statements));
+    }
+    let (few, deep) = (measured[0], measured[1]);
+    assert_eq!((few.0, few.1), (2, 1));
+    assert!(deep.0 >= 10 && deep.1 == 2, "{deep:?}");
+    assert_eq!(deep.2, few.2 + 1, "one more level, one more statement");
+}
+
+/// A reach is cut at 1,000 links and says so: 1,100 links from one period (written here,
+/// to unknown successors) give 1,000 links and `complete: false`; the direct list stops
+/// at 100.
+#[tokio::test]
+async fn a_reach_over_1000_links_is_cut_and_says_so() {
+    use sea_orm::{ActiveValue::NotSet, EntityTrait, Set};
+    let app = TestApp::spawn().await;
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let rows: Vec<entity::unit_lineage::ActiveModel> = (0..1_100)
+        .map(|i| entity::unit_lineage::ActiveModel {
+            id: NotSet,
+            from_code: Set(Some("21013".into())),
+            from_valid_from: Set(Some(day("2020-02-01"))),
+            from_district_code: Set(None),
+            to_code: Set(None),
+            to_valid_from: Set(None),
+            share: Set("part".into()),
+            change: Set("split".into()),
+            resolution: Set(Some(format!("{i}/TEST"))),
+            clause: Set(None),
+            effective_on: Set(day("2025-01-01")),
+            note: Set(None),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        entity::unit_lineage::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+    }
+    let q = r#"{ unitLineage(code: "21013", on: "2024-06-01") {
+        successors { known } descent { complete links { depth known } } } }"#;
+    let data = app.data(&app.viewer, q, json!({})).await;
+    let descent = &data["unitLineage"]["descent"];
+    assert_eq!(descent["complete"], false);
+    assert_eq!(descent["links"].as_array().unwrap().len(), 1_000);
+    assert_eq!(
+        data["unitLineage"]["successors"].as_array().unwrap().len(),
+        100
+    );
+    // Without the extra links: complete.
+    app.db
+        .execute_unprepared("DELETE FROM unit_lineage WHERE resolution LIKE '%/TEST'")
+        .await
+        .unwrap();
+    let q = r#"{ unitLineage(code: "21013", on: "2024-06-02") { descent { complete links { depth } } } }"#;
+    let data = app.data(&app.viewer, q, json!({})).await;
+    assert_eq!(data["unitLineage"]["descent"]["complete"], true);
+    assert_eq!(
+        data["unitLineage"]["descent"]["links"],
+        json!([{ "depth": 1 }, { "depth": 2 }])
+    );
+}

@@ -199,3 +199,159 @@ async fn a_server_process_serves_and_reports_its_memory() {
     let rss = server.rss_mib();
     assert!(rss > 1.0 && server.peak_mib() >= rss, "rss {rss} MiB");
 }
+
+/// Every field of an area, its members and its units on a day.
+const AREA_FIELDS: &str = "code name kind createdAt updatedAt \
+    members { unitCode validFrom validTo } \
+    units(on: \"2024-12-31\") { code name kind validFrom validTo districtCode districtName provinceCode }";
+
+/// Sends `document`; asserts a 200 answered or refused with `QUERY_TOO_COMPLEX` (within
+/// the query timeout, a refusal within a second) and that `{ __typename }` still answers.
+/// Returns the code (`ok` when answered).
+async fn bounded(server: &mut ServerProcess, token: &str, name: &str, document: &str) -> String {
+    let started = Instant::now();
+    let (status, body) = server.graphql(token, document).await;
+    let took = started.elapsed();
+    let code = match body.get("errors") {
+        Some(errors) => errors[0]["extensions"]["code"].as_str().unwrap_or("?"),
+        None => "ok",
+    }
+    .to_owned();
+    println!(
+        "{name}: {} ms, HTTP {status}, {code}, {} bytes, peak {:.0} MiB",
+        took.as_millis(),
+        body.to_string().len(),
+        server.peak_mib()
+    );
+    let head: String = body.to_string().chars().take(500).collect();
+    assert_eq!(status, 200, "{name}: {head}");
+    assert!(
+        ["ok", "QUERY_TOO_COMPLEX"].contains(&code.as_str()),
+        "{name}: {code}: {head}"
+    );
+    let bound = if code == "ok" { 10 } else { 1 };
+    assert!(took < Duration::from_secs(bound), "{name} took {took:?}");
+    assert!(server.alive(), "{name}: the process is gone");
+    let (status, body) = server.graphql(token, "{ __typename }").await;
+    assert_eq!(
+        (status, &body["data"]["__typename"]),
+        (200, &json!("Query")),
+        "after {name}"
+    );
+    code
+}
+
+/// The most expensive area documents a token may send: every area with every nested
+/// field, as many aliases of a nested list as the cost limit could let through, one
+/// area in full, and the largest page of units by area; then again once the province
+/// has 270 more areas (a unit area for each unit of 2024 and of today). Each is refused
+/// (`QUERY_TOO_COMPLEX`) or answered within the time bound, and the process stays up.
+#[tokio::test]
+async fn the_worst_area_documents_are_refused_or_bounded_and_the_server_stays_up() {
+    let mut server = ServerProcess::start(&[("COSO_RATE_LIMIT_PER_MIN", "0")]).await;
+    let analyst = server.token("analyst", None);
+    let city = server.token("analyst", Some("522"));
+    let admin = server.token("admin", None);
+    let aliases = |n: usize, body: &str| {
+        let parts: Vec<String> = (0..n).map(|i| format!("a{i}: {body}")).collect();
+        format!("{{ {} }}", parts.join(" "))
+    };
+    let every_area = format!("{{ areas {{ {AREA_FIELDS} }} }}");
+    let unit_page = "units(filter: { areaCode: \"522\" }, first: 500) { totalCount nodes { code name \
+        officers { id fullName } headquarters { id status } } }";
+    let documents: [(&str, &str, String); 7] = [
+        ("every area in full", &analyst, every_area.clone()),
+        (
+            "every area in full, an area token",
+            &city,
+            every_area.clone(),
+        ),
+        (
+            "20 aliases of every area's members",
+            &analyst,
+            aliases(20, "areas { members { unitCode } }"),
+        ),
+        (
+            "200 aliases of every area's units",
+            &analyst,
+            aliases(200, "areas { units { code } }"),
+        ),
+        (
+            "one area in full, 50 aliases",
+            &analyst,
+            aliases(50, &format!("area(code: \"522\") {{ {AREA_FIELDS} }}")),
+        ),
+        (
+            "the largest page of units by area",
+            &analyst,
+            format!("{{ {unit_page} }}"),
+        ),
+        (
+            "10 aliases of the largest page of units by area",
+            &analyst,
+            aliases(10, unit_page),
+        ),
+    ];
+    let mut answered = 0;
+    for (name, token, document) in &documents {
+        answered += usize::from(bounded(&mut server, token, name, document).await == "ok");
+    }
+    assert!(answered >= 4, "the ordinary documents are answered");
+    let (_, body) = server
+        .graphql(
+            &analyst,
+            "{ units(filter: { areaCode: \"522\" }) { totalCount } }",
+        )
+        .await;
+    assert_eq!(body["data"]["units"]["totalCount"], 23, "{body}");
+
+    // 270 unit areas more: every area in full now costs what it would return.
+    let create =
+        "mutation($c: String!, $on: NaiveDate) { createUnitArea(unitCode: $c, on: $on) { code } }";
+    for (on, first) in [("2024-12-31", 200), ("2025-07-01", 100)] {
+        let q = format!(
+            "{{ units(filter: {{ activeOn: \"{on}\" }}, first: {first}) {{ nodes {{ code }} }} }}"
+        );
+        let (_, body) = server.graphql(&admin, &q).await;
+        for unit in body["data"]["units"]["nodes"].as_array().unwrap() {
+            let vars = json!({ "c": unit["code"], "on": on });
+            let (status, body) = server
+                .post_json(
+                    "/graphql",
+                    &admin,
+                    &json!({ "query": create, "variables": vars }),
+                )
+                .await;
+            assert!(status == 200 && body.get("errors").is_none(), "{body}");
+        }
+    }
+    let (_, body) = server.graphql(&analyst, "{ areas { code } }").await;
+    let areas = body["data"]["areas"].as_array().unwrap().len();
+    assert!(areas > 250, "{areas} areas");
+    let code = bounded(
+        &mut server,
+        &analyst,
+        "every area in full, 270 more areas",
+        &every_area,
+    )
+    .await;
+    assert_eq!(
+        code, "QUERY_TOO_COMPLEX",
+        "priced by the areas it would return"
+    );
+    let mut answered = 0;
+    for (name, token, document) in &documents {
+        let name = format!("{name}, 270 more areas");
+        answered += usize::from(bounded(&mut server, token, &name, document).await == "ok");
+    }
+    assert!(answered >= 2);
+    let code = bounded(
+        &mut server,
+        &analyst,
+        "every area's code and members",
+        "{ areas { code members { unitCode validFrom } } }",
+    )
+    .await;
+    assert_eq!(code, "ok");
+    assert!(server.healthy().await);
+}

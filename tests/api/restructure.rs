@@ -580,3 +580,88 @@ async fn the_command_applies_a_plan_file_to_a_real_database() {
     assert!(stderr.contains("PLAN_REJECTED"), "{stderr}");
     assert_eq!(fingerprint(&db).await, after);
 }
+
+/// The ids of `headquarters` of `code` held on `on`, and each row's holding.
+async fn held(app: &TestApp, code: &str, on: &str) -> Vec<(i64, Value, Value)> {
+    let q = r#"query($f: HeadquartersFilter) { headquarters(filter: $f, first: 100) {
+        totalCount nodes { id unitCode heldFrom heldTo } } }"#;
+    let data = app
+        .data(
+            &app.viewer,
+            q,
+            json!({ "f": { "unitCode": code, "heldOn": on } }),
+        )
+        .await;
+    let nodes = data["headquarters"]["nodes"].as_array().unwrap();
+    assert_eq!(data["headquarters"]["totalCount"], nodes.len());
+    nodes
+        .iter()
+        .map(|n| {
+            assert_eq!(n["unitCode"], code);
+            (
+                n["id"].as_i64().unwrap(),
+                n["heldFrom"].clone(),
+                n["heldTo"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_building_passed_on_shows_at_its_holder_of_the_day() {
+    let app = spawn().await;
+    // Phường Lê Hồng Phong (21010) went into Phường Nghĩa Lộ (21028) on 1/7/2025.
+    let before = held(&app, "21010", "2025-06-30").await;
+    assert!(!before.is_empty(), "21010 held buildings");
+    assert!(
+        before.iter().all(|(_, _, to)| *to == json!("2025-07-01")),
+        "{before:?}"
+    );
+    assert_eq!(held(&app, "21010", "2025-07-01").await, []);
+    let passed_in: Vec<(i64, Value, Value)> = held(&app, "21028", "2025-07-01")
+        .await
+        .into_iter()
+        .filter(|(_, from, _)| *from == json!("2025-07-01"))
+        .collect();
+    assert!(passed_in.len() >= before.len(), "{passed_in:?}");
+    assert!(passed_in.iter().all(|(_, _, to)| to.is_null()));
+    // The day before, 21028 held none of them.
+    let eve = held(&app, "21028", "2025-06-30").await;
+    assert!(eve.iter().all(|(_, from, _)| from.is_null()), "{eve:?}");
+    assert_eq!(
+        eve.len() + passed_in.len(),
+        held(&app, "21028", "2025-07-01").await.len()
+    );
+
+    // Nested: a unit period shows what it held (now, or on its last day).
+    let q = r#"query($c: String!, $on: NaiveDate) { unit(code: $c, on: $on) {
+        validTo headquarters { id heldFrom heldTo } } }"#;
+    let old = app
+        .data(&app.viewer, q, json!({ "c": "21010", "on": "2025-03-01" }))
+        .await;
+    assert_eq!(old["unit"]["validTo"], "2025-06-30");
+    let mut ids: Vec<i64> = old["unit"]["headquarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect();
+    ids.sort();
+    let mut want: Vec<i64> = before.iter().map(|b| b.0).collect();
+    want.sort();
+    assert_eq!(ids, want);
+    let now = app
+        .data(&app.viewer, q, json!({ "c": "21028", "on": "2026-01-01" }))
+        .await;
+    let nested = now["unit"]["headquarters"].as_array().unwrap();
+    assert!(nested.iter().all(|h| h["heldTo"].is_null()));
+    for (id, _, _) in &passed_in {
+        assert!(nested.iter().any(|h| h["id"] == *id), "{id} at 21028 now");
+    }
+    assert!(
+        nested
+            .iter()
+            .all(|h| !want.contains(&h["id"].as_i64().unwrap())),
+        "the predecessor's rows stay with it"
+    );
+}

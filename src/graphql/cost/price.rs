@@ -14,6 +14,7 @@
 //! | `reportRuns` | `first` × fields per run (a list) |
 //! | `reportArchive` | [`ARCHIVE`] |
 //! | `__schema` | nothing for the first of an operation (introspection is bounded by the schema), [`SCHEMA`] for each further one |
+//! | `areas` | the areas the caller sees beyond the [`AREAS_COUNTED`] its complexity counts × fields per area, where an area's `members` and `units` count [`AREA_LIST`] × their fields (nested lists multiply) |
 //!
 //! Breakdown rows: 1 for `PROVINCE` (and when none is asked), the districts in scope
 //! for `DISTRICT`, 3 for `KIND`, the units in scope for `UNIT`.
@@ -36,14 +37,19 @@ pub const ARCHIVE: u64 = 1_000;
 pub const SCHEMA: u64 = 2_000;
 /// Kinds of unit (xã, phường, thị trấn).
 const KINDS: u64 = 3;
+/// The areas the `areas` field's own complexity counts (`50 * child_complexity`).
+pub const AREAS_COUNTED: u64 = 50;
+/// The entries an area's `members` or `units` count (their `100 * child_complexity`).
+pub const AREA_LIST: u64 = 100;
 
 /// The root fields whose price depends on the size of the caller's data.
-const SIZED: [&str; 5] = [
+const SIZED: [&str; 6] = [
     "indicators",
     "indicatorSeries",
     "indicatorGaps",
     "hqTrajectory",
     "indicatorCategories",
+    "areas",
 ];
 
 /// An operation's variables as the client sent them, with the defaults it declared.
@@ -147,8 +153,27 @@ fn field(doc: &ExecutableDocument, f: &Field, vars: &Vars<'_>, sizes: Sizes) -> 
         }
         "reportArchive" => ARCHIVE,
         "__schema" => SCHEMA,
+        "areas" => sizes
+            .areas
+            .saturating_sub(AREAS_COUNTED)
+            .saturating_mul(area_weight(doc, &f.selection_set.node).max(1)),
         _ => 0,
     }
+}
+
+/// The complexity of one area's selection: its nested `members` and `units` lists count
+/// [`AREA_LIST`] entries each, as their own complexity does.
+fn area_weight(doc: &ExecutableDocument, set: &SelectionSet) -> u64 {
+    walk::fields(doc, set)
+        .into_iter()
+        .map(|f| {
+            let children = weight(doc, &f.node.selection_set.node);
+            match f.node.name.node.as_str() {
+                "members" | "units" => 1 + AREA_LIST.saturating_mul(children.max(1)),
+                _ => 1 + children,
+            }
+        })
+        .fold(0, u64::saturating_add)
 }
 
 /// Rows of the breakdowns asked for (repeats count once; none means the province).
@@ -214,6 +239,7 @@ mod tests {
     const SIZES: Sizes = Sizes {
         units: 173,
         districts: 12,
+        areas: 250,
     };
 
     fn price_of(query: &str, variables: serde_json::Value) -> (u64, u64) {
@@ -255,5 +281,23 @@ mod tests {
         assert_eq!(price_of(q, serde_json::json!({})), (SCHEMA, 3));
         let q = "{ reportRuns(first: 100) { id status } }";
         assert_eq!(price_of(q, serde_json::json!({})), (200, 0));
+    }
+
+    #[test]
+    fn areas_beyond_those_counted_cost_their_nested_lists() {
+        // 250 areas, 50 counted by the field's complexity: 200 more, each with a code
+        // and 100 members of two fields.
+        let q = "{ areas { code members { unitCode validTo } } }";
+        assert_eq!(
+            price_of(q, serde_json::json!({})),
+            (200 * (1 + 1 + 100 * 2), 0)
+        );
+        let q = "{ areas { code units(on: \"2025-07-01\") { code } members { unitCode } } }";
+        assert_eq!(
+            price_of(q, serde_json::json!({})),
+            (200 * (1 + 101 + 101), 0)
+        );
+        let q = r#"{ area(code: "522") { members { unitCode } } }"#;
+        assert_eq!(price_of(q, serde_json::json!({})), (0, 0));
     }
 }

@@ -5,9 +5,16 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use crate::graphql::context::Ctx;
-use crate::graphql::error::GqlResult;
-use crate::graphql::types::{LineageLink, UnitEdition, UnitLineage, UnitPeriod};
+use crate::graphql::error::{GqlResult, coded};
+use crate::graphql::pagination::{self, Page};
+use crate::graphql::types::{
+    EditionChangeSummary, LineageLink, LineageStep, UnitEdition, UnitLineage, UnitPeriod,
+};
 use crate::service::history::{self, Link, MAX_UNITS_PAGE};
+use crate::service::lineage::{self, Step};
+
+/// Largest `first` of `administrativeChanges`.
+const MAX_CHANGES_PAGE: i32 = 200;
 
 /// Page size of `unitsOn` when `first` is not given.
 const DEFAULT_UNITS_PAGE: u64 = 100;
@@ -59,8 +66,11 @@ impl HistoryQuery {
 
     /// The commune-level units valid on `on` (today by default), optionally of one
     /// province, by code: `first` (default 100, at most 200) after the code `after`.
+    /// Deprecated: `units(filter: { activeOn })` lists the same unit periods, scoped to
+    /// the caller, with their facts and Relay cursors.
     #[graphql(
-        complexity = "first.map_or(100, |n| n.clamp(1, 200) as usize) * child_complexity.max(1)"
+        complexity = "first.map_or(100, |n| n.clamp(1, 200) as usize) * child_complexity.max(1)",
+        deprecation = "use units(filter: { activeOn }): the unit periods of a day, scoped, with their facts"
     )]
     async fn units_on(
         &self,
@@ -93,9 +103,10 @@ impl HistoryQuery {
         Ok(rows.into_iter().map(UnitPeriod).collect())
     }
 
-    /// The unit with this code on `on` (today by default) and its direct predecessors and
-    /// successors (at most 100 each); null when no unit had that code that day.
-    #[graphql(complexity = "20 * child_complexity")]
+    /// The unit with this code on `on` (today by default), its direct predecessors and
+    /// successors (at most 100 each), and its whole `ancestry` and `descent` (at most
+    /// 1,000 links each, as many levels as there are editions); null when no unit had
+    /// that code that day.
     async fn unit_lineage(
         &self,
         ctx: &Context<'_>,
@@ -112,5 +123,69 @@ impl HistoryQuery {
             predecessors: links(before),
             successors: links(after),
         }))
+    }
+
+    /// The changes (lineage links) that took effect from `from` to `to` (both included;
+    /// `from` not after `to`, at most 36,600 days), optionally touching one province
+    /// (either end a unit of it), each with both ends; links that changed nothing
+    /// (`unchanged`, `continued`) only with `includeUnchanged`. By effective day, then
+    /// link: `first` (default 50, at most 200) after the cursor `after`.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn administrative_changes(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+        province_code: Option<String>,
+        #[graphql(default_with = "Some(false)")] include_unchanged: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<LineageStep>> {
+        if first.is_some_and(|n| !(0..=MAX_CHANGES_PAGE).contains(&n)) {
+            return Err(coded(
+                "INVALID_INPUT",
+                format!("first: must be between 0 and {MAX_CHANGES_PAGE}"),
+            ));
+        }
+        let listing = lineage::changes(
+            from,
+            to,
+            province_code.as_deref(),
+            include_unchanged.unwrap_or(false),
+        )
+        .gql()?;
+        let mut page = pagination::connection(ctx, listing, first, after, |link| {
+            LineageStep(Step {
+                link,
+                depth: 1,
+                from: None,
+                to: None,
+            })
+        })
+        .await?;
+        let links = page.edges.iter().map(|e| e.node.0.link.clone()).collect();
+        let steps = lineage::ends_of(ctx.db(), links).await.gql()?;
+        for (edge, step) in page.edges.iter_mut().zip(steps) {
+            edge.node = LineageStep(step);
+        }
+        Ok(page)
+    }
+
+    /// Per edition that took effect from `from` to `to` (optionally of one province),
+    /// oldest first: its act and the units before and after (e.g. 1 Jan 2025,
+    /// 1279/NQ-UBTVQH15: 173 -> 170 for province 51). At most 200 editions.
+    #[graphql(complexity = "200 * child_complexity")]
+    async fn administrative_change_summary(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+        province_code: Option<String>,
+    ) -> Result<Vec<EditionChangeSummary>> {
+        let rows = lineage::summary(ctx.db(), from, to, province_code.as_deref())
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(EditionChangeSummary).collect())
     }
 }

@@ -66,4 +66,14 @@ impl Headquarters {
     async fn closed_on(&self) -> Option<NaiveDate> {
         self.0.closed_on
     }
+    /// First day its unit holds the building (null: since its start). A restructuring
+    /// passes a building to the successor unit as a row held from the change.
+    async fn held_from(&self) -> Option<NaiveDate> {
+        self.0.held_from
+    }
+    /// First day its unit no longer holds it (null: no end): the day a restructuring
+    /// passed it on.
+    async fn held_to(&self) -> Option<NaiveDate> {
+        self.0.held_to
+    }
 }

@@ -1,12 +1,15 @@
 //! The administrative history's output types: editions, unit periods and lineage links
 //! (reference data, the same for every token).
 
-use async_graphql::{Enum, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 use entity::{unit_edition, unit_lineage, unit_period};
 
 use super::parsed;
 use crate::domain::UnitKind;
+use crate::graphql::context::Ctx;
+use crate::graphql::error::GqlResult;
+use crate::service::lineage::{self, Direction, EditionChange, Step};
 
 /// A province's list of commune-level units, valid over a period.
 pub struct UnitEdition {
@@ -111,6 +114,16 @@ pub enum LineageShare {
     Part,
 }
 
+impl LineageShare {
+    fn of(row: &unit_lineage::Model) -> Self {
+        if row.share == "part" {
+            Self::Part
+        } else {
+            Self::Whole
+        }
+    }
+}
+
 /// One link between a unit period and another one (or a district, or an unknown successor).
 pub struct LineageLink {
     /// The link row.
@@ -137,11 +150,7 @@ impl LineageLink {
     }
     /// Whole or part of the predecessor.
     async fn share(&self) -> LineageShare {
-        if self.row.share == "part" {
-            LineageShare::Part
-        } else {
-            LineageShare::Whole
-        }
+        LineageShare::of(&self.row)
     }
     /// What happened, as the data says: unchanged, merged, merged_renamed, split, retyped,
     /// boundary_gain, boundary_loss, continued, district_to_unit.
@@ -182,12 +191,158 @@ impl UnitLineage {
     async fn unit(&self) -> UnitPeriod {
         UnitPeriod(self.unit.clone())
     }
-    /// What it was made from (empty for the first edition known).
+    /// What it was made from, directly (empty for the first edition known; at most 100).
+    #[graphql(complexity = "100 * child_complexity")]
     async fn predecessors(&self) -> &[LineageLink] {
         &self.predecessors
     }
-    /// What it became (empty while it is in force).
+    /// What it became, directly (empty while it is in force; at most 100).
+    #[graphql(complexity = "100 * child_complexity")]
     async fn successors(&self) -> &[LineageLink] {
         &self.successors
+    }
+    /// Every link reachable backwards (its predecessors, theirs, ...), by depth: loaded
+    /// level by level, at most as many levels as there are editions and at most 1,000
+    /// links (`complete` says whether the bounds cut it).
+    #[graphql(complexity = "1000 * child_complexity")]
+    async fn ancestry(&self, ctx: &Context<'_>) -> Result<LineageReach> {
+        reach(ctx, &self.unit, Direction::Back).await
+    }
+    /// Every link reachable forwards (its successors, theirs, ...), by depth, with the
+    /// same bounds as `ancestry`.
+    #[graphql(complexity = "1000 * child_complexity")]
+    async fn descent(&self, ctx: &Context<'_>) -> Result<LineageReach> {
+        reach(ctx, &self.unit, Direction::Forward).await
+    }
+}
+
+async fn reach(
+    ctx: &Context<'_>,
+    unit: &unit_period::Model,
+    dir: Direction,
+) -> Result<LineageReach> {
+    let r = lineage::reach(ctx.db(), unit, dir).await.gql()?;
+    Ok(LineageReach {
+        complete: r.complete,
+        links: r.steps.into_iter().map(LineageStep).collect(),
+    })
+}
+
+/// The links reached from a unit period in one direction.
+#[derive(SimpleObject)]
+pub struct LineageReach {
+    /// False when the bounds (1,000 links, as many levels as editions) cut the reach.
+    pub complete: bool,
+    /// The links, by depth, then effective day.
+    pub links: Vec<LineageStep>,
+}
+
+/// A lineage link with both of its ends: a predecessor (a unit period, or a district
+/// without communes) and a successor (a unit period, or not known).
+pub struct LineageStep(pub Step);
+
+#[Object]
+impl LineageStep {
+    /// Levels from the unit asked about: 1 for a direct link (always 1 in
+    /// `administrativeChanges`).
+    async fn depth(&self) -> u32 {
+        self.0.depth
+    }
+    /// The predecessor period; null for a district without communes (`fromDistrictCode`).
+    async fn from(&self) -> Option<UnitPeriod> {
+        self.0.from.clone().map(UnitPeriod)
+    }
+    /// The predecessor district without communes (Huyện Lý Sơn, "536").
+    async fn from_district_code(&self) -> Option<&str> {
+        self.0.link.from_district_code.as_deref()
+    }
+    /// The successor period; null when not known (`known: false`).
+    async fn to(&self) -> Option<UnitPeriod> {
+        self.0.to.clone().map(UnitPeriod)
+    }
+    /// False when the successor is not known (the remainder of Xã Nghĩa Mỹ).
+    async fn known(&self) -> bool {
+        self.0.link.to_code.is_some()
+    }
+    /// Whole or part of the predecessor.
+    async fn share(&self) -> LineageShare {
+        LineageShare::of(&self.0.link)
+    }
+    /// What happened, as the data says (see `LineageLink.change`).
+    async fn change(&self) -> &str {
+        &self.0.link.change
+    }
+    /// The resolution, e.g. "1677/NQ-UBTVQH15" (null when nothing changed).
+    async fn resolution(&self) -> Option<&str> {
+        self.0.link.resolution.as_deref()
+    }
+    /// Its clause, when known.
+    async fn clause(&self) -> Option<&str> {
+        self.0.link.clause.as_deref()
+    }
+    /// The day the change took effect.
+    async fn effective_on(&self) -> NaiveDate {
+        self.0.link.effective_on
+    }
+    /// A note from the source data.
+    async fn note(&self) -> Option<&str> {
+        self.0.link.note.as_deref()
+    }
+}
+
+/// Units of one province before an edition took effect.
+#[derive(SimpleObject)]
+pub struct ProvinceUnitCount {
+    /// Province code.
+    pub province_code: String,
+    /// Number of units.
+    pub count: u64,
+}
+
+/// An edition that took effect, and the units before and after its day.
+pub struct EditionChangeSummary(pub EditionChange);
+
+#[Object]
+impl EditionChangeSummary {
+    /// The day it took effect.
+    async fn effective_on(&self) -> NaiveDate {
+        self.0.edition.valid_from
+    }
+    /// The province whose list it is.
+    async fn province_code(&self) -> &str {
+        &self.0.edition.province_code
+    }
+    /// The act (resolution) that made it.
+    async fn act(&self) -> &str {
+        &self.0.edition.act
+    }
+    /// Units the day before that became its units (distinct predecessor periods linked
+    /// into it that day, any province, also those of its province with an unknown
+    /// successor). Districts without communes count apart (`districtsBefore`).
+    async fn units_before(&self) -> u64 {
+        self.0.before_by_province.iter().map(|(_, n)| n).sum()
+    }
+    /// `unitsBefore` by the province they were of.
+    async fn units_before_by_province(&self) -> Vec<ProvinceUnitCount> {
+        self.0
+            .before_by_province
+            .iter()
+            .map(|(p, n)| ProvinceUnitCount {
+                province_code: p.clone(),
+                count: *n,
+            })
+            .collect()
+    }
+    /// Districts without communes that became one of its units.
+    async fn districts_before(&self) -> u64 {
+        self.0.districts_before
+    }
+    /// Its units.
+    async fn units_after(&self) -> u64 {
+        self.0.after
+    }
+    /// How many of those links changed something (not `unchanged`/`continued`).
+    async fn changes(&self) -> u64 {
+        self.0.changes
     }
 }

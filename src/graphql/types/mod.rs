@@ -25,7 +25,10 @@ pub use dialogue::{DialogueQuestion, DialogueSession};
 pub use directive::Directive;
 pub use district::District;
 pub use headquarters::Headquarters;
-pub use history::{LineageLink, LineageShare, UnitEdition, UnitKindCount, UnitLineage, UnitPeriod};
+pub use history::{
+    EditionChangeSummary, LineageLink, LineageReach, LineageShare, LineageStep, ProvinceUnitCount,
+    UnitEdition, UnitKindCount, UnitLineage, UnitPeriod,
+};
 pub use indicator::{IndicatorDefinition, IndicatorGroupBy, IndicatorStatus, IndicatorValueObject};
 pub use membership::PartyMembership;
 pub use officer::Officer;

@@ -108,12 +108,14 @@ impl Unit {
             .find(|o| o.position == Position::Chief.code());
         Ok(chief.map(Officer))
     }
-    /// Buildings: the new-model headquarters and any current premises.
+    /// Buildings the unit holds (now, or on the last day of an ended unit): the
+    /// new-model headquarters and any premises; a building a restructuring passed on
+    /// shows at its successor from the change, at its predecessor before it.
     #[graphql(complexity = "3 * child_complexity")]
     async fn headquarters(&self, ctx: &Context<'_>) -> Result<Vec<Headquarters>> {
         let rows = ctx
             .loader()
-            .load_one(HeadquartersOfUnit(self.0.code.clone()))
+            .load_one(HeadquartersOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
         Ok(rows
