@@ -157,25 +157,38 @@ fn province_only(scope: &Scope) -> Result<()> {
 /// The advisory lock class of directive numbers.
 const LOCK_CLASS: i32 = 7_260_001;
 
-/// Refuses a number another directive (not `except`) already has. Directives carry no
-/// province, and the multi-province synthetic tiers repeat numbers such as "15-CT/TU" as
-/// real provinces do, so no unique index backs this check; writers of directives are
-/// serialised instead ([`super::serialise`]), so two cannot both take one number.
+/// Refuses a number another directive (not `except`) of the same issuer already has in
+/// the same calendar year: an issuer numbers its documents afresh each year, so "15-CT/TU"
+/// of 2021 and of 2024 are two documents. Directives carry no province, and the
+/// multi-province synthetic tiers repeat numbers as real provinces do, so no unique index
+/// backs this check; writers of directives are serialised instead ([`super::serialise`]),
+/// so two cannot both take one number.
 async fn ensure_number_free(
     db: &impl ConnectionTrait,
     row: &directive::ActiveModel,
     except: Option<i32>,
 ) -> Result<()> {
+    use chrono::Datelike;
     let number = row.number.try_as_ref().cloned().unwrap_or_default();
+    let issuer = row.issuer.try_as_ref().cloned().unwrap_or_default();
+    let year = row.issued_on.try_as_ref().map(|d| d.year());
     super::serialise(db, LOCK_CLASS, 0).await?;
+    let in_year = |s: sea_orm::Select<directive::Entity>, y: i32| {
+        let first = chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+        let last = chrono::NaiveDate::from_ymd_opt(y, 12, 31);
+        s.filter(directive::Column::IssuedOn.gte(first))
+            .filter(directive::Column::IssuedOn.lte(last))
+    };
     let taken = directive::Entity::find()
         .filter(directive::Column::Number.eq(number.as_str()))
+        .filter(directive::Column::Issuer.eq(issuer))
+        .apply_if(year, in_year)
         .apply_if(except, |s, id| s.filter(directive::Column::Id.ne(id)))
         .one(db)
         .await?;
     match taken {
         Some(other) => Err(ServiceError::DuplicateDirectiveNumber(format!(
-            "directive {} already has the number `{number}`",
+            "directive {} of the same issuer and year already has the number `{number}`",
             other.id
         ))),
         None => Ok(()),

@@ -333,9 +333,17 @@ async fn identical_seats_and_repeated_directive_numbers_are_refused() {
     assert_eq!(first_code(&body), "DUPLICATE_DIRECTIVE_NUMBER", "{body}");
     app.data(&app.admin, update, json!({ "id": first["createDirective"]["id"], "i": directive("45/KH-CAT", "Kế hoạch một (sửa)", "2024-05-01") }))
         .await;
+    // An issuer numbers its documents afresh each year: the same number in 2025 is
+    // another document.
+    app.data(
+        &app.admin,
+        CREATE_DIRECTIVE,
+        json!({ "i": directive("45/KH-CAT", "Kế hoạch của năm sau", "2025-02-01") }),
+    )
+    .await;
     let after = written(&app).await;
     let mut expected = before_numbers[..4].to_vec();
-    expected[1] += 1; // the third directive, "46/KH-CAT"
+    expected[1] += 2; // the third directive, "46/KH-CAT", and the one of 2025
     assert_eq!(after[..4], expected[..], "nothing else was written");
     assert_eq!(before[2], after[2], "no second seat");
 
