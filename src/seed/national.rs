@@ -113,20 +113,74 @@ async fn quang_ngai(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> 
 /// Tier L: editions of 2024, the generated step of 1/1/2025 (Quảng Ngãi's real one),
 /// the officers of 1/3/2025, the national step of 1/7/2025, the district areas.
 async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
+    let started = std::time::Instant::now();
+    let stage = |name: &str| {
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        tracing::info!(stage = name, elapsed_ms = ms, "national tier");
+    };
     let national = reference::load(ReferenceSet::National)?;
     let rows = mapping()?;
+    from_the_first_day(txn).await?;
     editions_2024(txn, &national).await?;
     insert::advance_sequences(txn).await?;
     let plan = plan_2025_01(&national, &rows)?;
     restructure::apply(txn, "generated 2024 -> 2025-01-01", &plan, STEP_2025_01).await?;
     restructure::on_2025_01_01(txn).await?;
+    stage("1/1/2025 applied");
     let units = in_force(txn, present::MARCH_2025).await?;
     let report = present::march_2025_units(txn, &units).await?;
+    stage("officers of 1/3/2025 written");
     insert::advance_sequences(txn).await?;
     let plan = plan_2025_07(&rows)?;
     restructure::apply(txn, "vn_2025_to_2025-07-01_dvhcvn.csv", &plan, STEP_2025_07).await?;
+    stage("1/7/2025 applied");
     crate::service::areas::ensure_district_areas(txn).await?;
+    stage("district areas");
     Ok(report)
+}
+
+/// Quảng Ngãi's and Kon Tum's 2024 units, as the history writes them, begin on the
+/// demo's dates (1/2/2020, 1/5/2024); in the tier they exist, as every other unit and as
+/// their facts do, from the tier's first day: their periods, editions and the lineage
+/// links out of them are moved there.
+async fn from_the_first_day(txn: &DatabaseTransaction) -> Result<(), SeedError> {
+    use entity::unit_lineage;
+    use sea_orm::sea_query::Expr;
+    let first = SYNTHETIC.valid_from;
+    for (province, from) in [
+        (QUANG_NGAI, const_date(2020, 2, 1)),
+        (KON_TUM, const_date(2024, 5, 1)),
+    ] {
+        let codes: Vec<String> = unit_period::Entity::find()
+            .filter(unit_period::Column::ProvinceCode.eq(province))
+            .filter(unit_period::Column::ValidFrom.eq(from))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|p| p.code)
+            .collect();
+        unit_period::Entity::update_many()
+            .col_expr(unit_period::Column::ValidFrom, Expr::value(first))
+            .filter(unit_period::Column::ProvinceCode.eq(province))
+            .filter(unit_period::Column::ValidFrom.eq(from))
+            .exec(txn)
+            .await?;
+        unit_edition::Entity::update_many()
+            .col_expr(unit_edition::Column::ValidFrom, Expr::value(first))
+            .filter(unit_edition::Column::ProvinceCode.eq(province))
+            .filter(unit_edition::Column::ValidFrom.eq(from))
+            .exec(txn)
+            .await?;
+        for chunk in codes.chunks(500) {
+            unit_lineage::Entity::update_many()
+                .col_expr(unit_lineage::Column::FromValidFrom, Expr::value(first))
+                .filter(unit_lineage::Column::FromCode.is_in(chunk.iter().map(String::as_str)))
+                .filter(unit_lineage::Column::FromValidFrom.eq(from))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The unit periods in force on `day`, by province then code.
