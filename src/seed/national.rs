@@ -56,6 +56,8 @@ pub const STEP_2025_01: NaiveDate = const_date(2025, 1, 1);
 /// The national step.
 pub const STEP_2025_07: NaiveDate = const_date(2025, 7, 1);
 
+/// The audit log's operation for the tier's steps.
+const TIER_OPERATION: &str = "seed synthetic tier: restructure apply";
 /// The act named on the generated links.
 const GENERATED_ACT: &str =
     "generated for the benchmark tier (no public national mapping of the late-2024 mergers)";
@@ -124,7 +126,14 @@ async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
     editions_2024(txn, &national).await?;
     insert::advance_sequences(txn).await?;
     let plan = plan_2025_01(&national, &rows)?;
-    restructure::apply(txn, "generated 2024 -> 2025-01-01", &plan, STEP_2025_01).await?;
+    restructure::apply_as(
+        txn,
+        TIER_OPERATION,
+        "generated 2024 -> 2025-01-01",
+        &plan,
+        STEP_2025_01,
+    )
+    .await?;
     restructure::on_2025_01_01(txn).await?;
     stage("1/1/2025 applied");
     let units = in_force(txn, present::MARCH_2025).await?;
@@ -132,7 +141,14 @@ async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
     stage("officers of 1/3/2025 written");
     insert::advance_sequences(txn).await?;
     let plan = plan_2025_07(&rows)?;
-    restructure::apply(txn, "vn_2025_to_2025-07-01_dvhcvn.csv", &plan, STEP_2025_07).await?;
+    restructure::apply_as(
+        txn,
+        TIER_OPERATION,
+        "vn_2025_to_2025-07-01_dvhcvn.csv",
+        &plan,
+        STEP_2025_07,
+    )
+    .await?;
     stage("1/7/2025 applied");
     crate::service::areas::ensure_district_areas(txn).await?;
     stage("district areas");

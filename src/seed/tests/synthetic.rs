@@ -234,8 +234,20 @@ async fn timed(backend: &str, db: &DatabaseConnection) {
         "tier L on {backend}: {:.1} s, {report:?}",
         start.elapsed().as_secs_f64()
     );
-    assert_eq!(rows(db, "unit").await, 10_595);
-    assert_eq!(rows(db, "officer WHERE position = 'chief'").await, 10_595);
+    // both structures: 10,595 units in 63 provinces, 3,321 in 34 from 1/7/2025
+    assert_eq!(rows(db, &in_force("2024-12-31")).await, 10_595);
+    assert_eq!(rows(db, &in_force("2025-01-01")).await, 10_047);
+    assert_eq!(rows(db, &in_force("2025-07-01")).await, 3_321);
+    let chiefs = "officer WHERE position = 'chief' AND posted_from <= '2024-12-31' \
+                  AND (posted_to IS NULL OR posted_to > '2024-12-31')";
+    assert_eq!(rows(db, chiefs).await, 10_595);
+    for day in ["2024-12-31", "2025-01-01", "2025-07-01", "2026-11-30"] {
+        assert_eq!(
+            rows(db, &stranded(day)).await,
+            0,
+            "postings stranded on {day}"
+        );
+    }
     let err: Result<_, SeedError> = seed_synthetic(db, Tier::L).await;
     assert!(matches!(err, Err(SeedError::DatabaseNotEmpty)));
 }
