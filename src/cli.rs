@@ -74,6 +74,9 @@ pub enum BenchCommand {
     Load(crate::bench::load::Options),
     /// Analytics queries in a worker process against in-process, in the same run.
     Analytics(crate::bench::analytics::Options),
+    /// What an area scope costs at the dataset load and in the engine, against the
+    /// unscoped admin in the same run (meant for the national tier on PostgreSQL).
+    Scope(crate::bench::scope::Options),
 }
 
 /// Token commands.
@@ -153,6 +156,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Load(opts),
         } => crate::bench::load::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Scope(opts),
+        } => crate::bench::scope::run(settings.database_url(), &opts).await,
         Command::Restructure {
             action:
                 RestructureAction::Apply {

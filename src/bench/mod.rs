@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod indicators;
 pub mod load;
 pub mod report;
+pub mod scope;
 mod sql_path;
 
 use std::time::{Duration, Instant};

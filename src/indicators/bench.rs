@@ -1,5 +1,7 @@
 //! Timings of the engine on the national synthetic tier (10,595 units, about 70k
-//! officers, 72 months), ignored by default: run with
+//! officers, 72 months), and on the same merged three into one on 1/7/2025 (a day after
+//! the change, a series across it, each against the 2024 figures of the same run),
+//! ignored by default: run with
 //! `cargo test --release --lib indicators::bench -- --ignored --nocapture`.
 
 use std::time::{Duration, Instant};
@@ -65,4 +67,57 @@ fn national_tier() {
     println!("trajectory: best {best:?}");
     let (best, _) = time(7, || frames.validate().unwrap());
     println!("validate: best {best:?}");
+}
+
+#[test]
+#[ignore = "benchmark: run in release with --ignored --nocapture"]
+fn national_tier_across_a_merger() {
+    let rows = bench_rows(&Synthetic::national_merged());
+    let frames = Frames::from_rows(&rows).unwrap();
+    let c = EngineConfig::default();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let (before, after) = (day(2024, 12, 31), day(2026, 11, 30));
+    let in_force = |d: NaiveDate| {
+        rows.units
+            .iter()
+            .filter(|u| u.valid_from <= d && u.valid_to.is_none_or(|t| t > d))
+            .count()
+    };
+    println!(
+        "merged tier: {} unit periods; {} units on {before}, {} on {after}; {} officer rows",
+        rows.units.len(),
+        in_force(before),
+        in_force(after),
+        rows.officers.len()
+    );
+    let (b, _) = time(21, || {
+        compute(&frames, before, &[], &GroupBy::ALL, &c).unwrap()
+    });
+    let (a, _) = time(21, || {
+        compute(&frames, after, &[], &GroupBy::ALL, &c).unwrap()
+    });
+    println!(
+        "compute, all indicators, 4 breakdowns: best {b:?} on {before}, {a:?} on {after} ({:.2}x)",
+        a.as_secs_f64() / b.as_secs_f64()
+    );
+    let by = [GroupBy::Province, GroupBy::District];
+    let (s72, _) = time(3, || {
+        series(
+            &frames,
+            &[],
+            day(2019, 1, 1),
+            before,
+            Period::Month,
+            &by,
+            &c,
+        )
+        .unwrap()
+    });
+    let (across, _) = time(3, || {
+        series(&frames, &[], day(2024, 1, 1), after, Period::Month, &by, &c).unwrap()
+    });
+    println!(
+        "series, province + district: 72 months to {before} best {s72:?}; 35 months across the merger best {across:?} ({:.2}x a month)",
+        (across.as_secs_f64() / 35.0) / (s72.as_secs_f64() / 72.0)
+    );
 }

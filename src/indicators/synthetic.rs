@@ -1,6 +1,10 @@
 //! Synthetic records for benchmarks, before the engine in the data flow: deterministic
 //! (seeded) rows of any number of units with officers, seats, headquarters and dated
-//! records spread over a history, built without a database.
+//! records spread over a history, built without a database. Optionally the units merge
+//! on a day ([`Merger`]), in groups, into the first of each group, which keeps its code
+//! (a second period of the code), as on 1/7/2025: the postings in force move to it, its
+//! predecessors' other chiefs become deputies, their committee seats end. (The seeded
+//! national tier, `seed::national`, has the real structures; this one has their shape.)
 
 use chrono::{Days, NaiveDate};
 use polars::prelude::PolarsResult;
@@ -30,6 +34,18 @@ pub struct Synthetic {
     pub history_to: NaiveDate,
     /// Seed of the generator: the same seed gives the same rows.
     pub seed: u64,
+    /// A restructuring after the history, if any.
+    pub merger: Option<Merger>,
+}
+
+/// Units merging on a day, `group` consecutive units of a district (or what is left of
+/// it) into the first of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merger {
+    /// The first day of the merged units.
+    pub on: NaiveDate,
+    /// Units per merged unit.
+    pub group: usize,
 }
 
 impl Synthetic {
@@ -44,6 +60,19 @@ impl Synthetic {
             history_from: date(2019, 1, 1),
             history_to: date(2024, 12, 31),
             seed: 2024,
+            merger: None,
+        }
+    }
+
+    /// The national tier merged on 1/7/2025 three units into one (10,595 → 3,532 units,
+    /// about the 3,321 of the real change).
+    pub fn national_merged() -> Self {
+        Self {
+            merger: Some(Merger {
+                on: date(2025, 7, 1),
+                group: 3,
+            }),
+            ..Self::national()
         }
     }
 
@@ -76,6 +105,9 @@ pub fn bench_rows(spec: &Synthetic) -> Rows {
     }
     g.districts();
     g.province_records();
+    if let Some(m) = spec.merger {
+        g.merge(m);
+    }
     g.rows
 }
 
@@ -292,6 +324,72 @@ impl Gen<'_> {
         });
     }
 
+    /// Every group of `m.group` units of a district merges into its first on `m.on`.
+    fn merge(&mut self, m: Merger) {
+        use std::collections::HashMap;
+        let mut home: HashMap<String, String> = HashMap::new();
+        let mut kept = Vec::new();
+        let in_force = |u: &UnitRow| u.valid_from < m.on && u.valid_to.is_none_or(|t| t > m.on);
+        for district in self
+            .rows
+            .units
+            .chunk_by(|a, b| a.district_code == b.district_code)
+        {
+            let live: Vec<&UnitRow> = district.iter().filter(|u| in_force(u)).collect();
+            for group in live.chunks(m.group.max(1)) {
+                let Some(first) = group.first() else { continue };
+                kept.push(UnitRow {
+                    valid_from: m.on,
+                    valid_to: None,
+                    ..(*first).clone()
+                });
+                for u in group {
+                    home.insert(u.code.clone(), first.code.clone());
+                }
+            }
+        }
+        for u in self
+            .rows
+            .units
+            .iter_mut()
+            .filter(|u| home.contains_key(&u.code))
+        {
+            u.valid_to = Some(m.on);
+        }
+        self.rows.units.extend(kept);
+        let mut moved = Vec::new();
+        for o in &mut self.rows.officers {
+            let Some(to) = home.get(&o.unit_code) else {
+                continue;
+            };
+            if o.posted_from >= m.on || o.posted_to.is_some_and(|t| t <= m.on) {
+                continue;
+            }
+            let position = if o.position == "chief" && o.unit_code != *to {
+                "deputy".to_owned()
+            } else {
+                o.position.clone()
+            };
+            moved.push(OfficerRow {
+                id: 0,
+                unit_code: to.clone(),
+                position,
+                posted_from: m.on,
+                posted_to: o.posted_to,
+            });
+            o.posted_to = Some(m.on);
+        }
+        for mut o in moved {
+            o.id = self.id();
+            self.rows.officers.push(o);
+        }
+        for s in &mut self.rows.memberships {
+            if home.contains_key(&s.unit_code) && s.ended_on.is_none_or(|e| e > m.on) {
+                s.ended_on = Some(m.on);
+            }
+        }
+    }
+
     /// The districts of the units.
     fn districts(&mut self) {
         let mut seen = std::collections::BTreeMap::new();
@@ -359,6 +457,46 @@ impl Gen<'_> {
                 asked_on,
                 answered_on,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_merger_ends_the_units_and_moves_their_postings() {
+        let on = date(2025, 7, 1);
+        let spec = Synthetic {
+            merger: Some(Merger { on, group: 3 }),
+            ..Synthetic::province()
+        };
+        let rows = bench_rows(&spec);
+        assert_eq!(rows, bench_rows(&spec));
+        let live = |d: NaiveDate| -> Vec<&UnitRow> {
+            let of = |u: &&UnitRow| u.valid_from <= d && u.valid_to.is_none_or(|t| t > d);
+            rows.units.iter().filter(of).collect()
+        };
+        let before = live(on.pred_opt().unwrap()).len();
+        let after = live(on);
+        assert!(after.len() * 3 >= before && after.len() * 3 < before + 3 * 14);
+        let codes: Vec<&str> = after.iter().map(|u| u.code.as_str()).collect();
+        // no posting held at a unit out of force after the day; one chief per unit at most
+        for o in &rows.officers {
+            if o.posted_to.is_none_or(|t| t > on) && o.posted_from <= on {
+                assert!(codes.contains(&o.unit_code.as_str()), "{o:?}");
+            }
+        }
+        for c in &codes {
+            let chiefs = rows.officers.iter().filter(|o| {
+                o.unit_code == *c
+                    && o.position == "chief"
+                    && o.posted_from <= on
+                    && o.posted_to.is_none_or(|t| t > on)
+            });
+            assert!(chiefs.count() <= 1, "{c}");
         }
     }
 }

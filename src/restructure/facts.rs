@@ -20,7 +20,7 @@
 //!   holding ends on D and a copy held from D is added at the successor; the
 //!   building's own dates are not touched.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use entity::{officer, party_membership};
@@ -175,6 +175,12 @@ pub async fn apply(db: &impl ConnectionTrait, r: &Resolved, write: bool) -> Resu
     let seats = load_seats(db, &preds, day).await?;
     let buildings = load_buildings(db, &preds, day).await?;
 
+    // Indexed by unit code: the loop below visits every successor (3,321 nationally)
+    // and must not scan every officer, seat and building for each.
+    let officers_at = by_code(&officers, |o| o.unit_code.as_str());
+    let seats_at = by_code(&seats, |s| s.unit_code.as_str());
+    let buildings_at = by_code(&buildings, |b| b.unit_code.as_str());
+
     let mut close_postings = Vec::new();
     let mut new_postings: Vec<(i32, officer::Model)> = Vec::new();
     let mut end_seats = Vec::new();
@@ -200,10 +206,7 @@ pub async fn apply(db: &impl ConnectionTrait, r: &Resolved, write: bool) -> Resu
             seats_moved: 0,
             headquarters_passed: 0,
         };
-        let here: Vec<&officer::Model> = officers
-            .iter()
-            .filter(|o| members.contains(&o.unit_code.as_str()))
-            .collect();
+        let here: Vec<&officer::Model> = gather(&officers_at, &members, |o| o.id);
         let chosen = if merger {
             let chiefs: Vec<&officer::Model> = here
                 .iter()
@@ -247,10 +250,7 @@ pub async fn apply(db: &impl ConnectionTrait, r: &Resolved, write: bool) -> Resu
             next.posted_from = day;
             new_postings.push((o.id, next));
         }
-        for s in seats
-            .iter()
-            .filter(|s| members.contains(&s.unit_code.as_str()))
-        {
+        for s in gather(&seats_at, &members, |s| s.id) {
             if merger {
                 change.seats_ended += 1;
                 end_seats.push(s.id);
@@ -266,9 +266,9 @@ pub async fn apply(db: &impl ConnectionTrait, r: &Resolved, write: bool) -> Resu
                 }
             }
         }
-        for b in buildings
-            .iter()
-            .filter(|b| members.contains(&b.unit_code.as_str()) && b.unit_code != *code)
+        for b in gather(&buildings_at, &members, |b| b.id)
+            .into_iter()
+            .filter(|b| b.unit_code != *code)
         {
             change.headquarters_passed += 1;
             release.push(b.id);
@@ -292,6 +292,32 @@ pub async fn apply(db: &impl ConnectionTrait, r: &Resolved, write: bool) -> Resu
         write_buildings(db, day, &release, passed).await?;
     }
     Ok(out)
+}
+
+/// Rows by their unit code.
+fn by_code<'a, T>(rows: &'a [T], code: impl Fn(&'a T) -> &'a str) -> HashMap<&'a str, Vec<&'a T>> {
+    let mut out: HashMap<&str, Vec<&T>> = HashMap::new();
+    for r in rows {
+        out.entry(code(r)).or_default().push(r);
+    }
+    out
+}
+
+/// The rows at any of `codes`, in id order (as a scan of the id-ordered rows gives them).
+fn gather<'a, T>(
+    at: &HashMap<&str, Vec<&'a T>>,
+    codes: &[&str],
+    id: impl Fn(&T) -> i32,
+) -> Vec<&'a T> {
+    let mut out: Vec<&T> = codes
+        .iter()
+        .filter_map(|c| at.get(c))
+        .flatten()
+        .copied()
+        .collect();
+    out.sort_by_key(|r| id(r));
+    out.dedup_by_key(|r| id(r));
+    out
 }
 
 async fn load_officers(

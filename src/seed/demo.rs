@@ -11,7 +11,7 @@ use super::present;
 use super::profile::DEMO;
 use super::reference::{ReferenceSet, load};
 use super::restructure;
-use super::run::{IfNotEmpty, run};
+use super::run::{IfNotEmpty, Then, run};
 
 /// Seeds the demo data set up to `today` (see `seed_demo`).
 pub(crate) async fn seed(
@@ -19,13 +19,13 @@ pub(crate) async fn seed(
     today: NaiveDate,
 ) -> Result<SeedReport, SeedError> {
     let provinces = load(ReferenceSet::QuangNgai)?;
-    run(db, &DEMO, &provinces, IfNotEmpty::Skip, Some(today)).await
+    run(db, &DEMO, &provinces, IfNotEmpty::Skip, Then::Demo(today)).await
 }
 
 /// Only the 2024 demo, the article's data set (see `seed_article`).
 pub(crate) async fn seed_2024(db: &DatabaseConnection) -> Result<SeedReport, SeedError> {
     let provinces = load(ReferenceSet::QuangNgai)?;
-    run(db, &DEMO, &provinces, IfNotEmpty::Skip, None).await
+    run(db, &DEMO, &provinces, IfNotEmpty::Skip, Then::Stop).await
 }
 
 /// The demo after 2024, in the order things happened, inside the seed transaction.

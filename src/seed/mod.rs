@@ -25,6 +25,7 @@ mod error;
 mod history;
 mod insert;
 mod names;
+mod national;
 mod premises;
 mod present;
 mod profile;

@@ -40,7 +40,7 @@ use super::error::SeedError;
 use super::insert;
 
 pub(crate) use kon_tum::kon_tum;
-pub(crate) use march::march_2025;
+pub(crate) use march::{march_2025, march_2025_units};
 pub(crate) use monthly::since_july_2025;
 
 /// Tỉnh Kon Tum (until 30 Jun 2025) and Tỉnh Quảng Ngãi.
@@ -51,7 +51,7 @@ const KON_TUM_FROM: NaiveDate = const_date(2024, 5, 1);
 const EDITION_2025_01: NaiveDate = const_date(2025, 1, 1);
 const EDITION_2025_07: NaiveDate = const_date(2025, 7, 1);
 /// The day the district police ended and their officers went to the communes.
-const MARCH_2025: NaiveDate = const_date(2025, 3, 1);
+pub(crate) const MARCH_2025: NaiveDate = const_date(2025, 3, 1);
 
 /// The base seed of every stage (salted per stage, plan and month).
 const SEED: u64 = 0x434f_534f_5f4e_4f57;

@@ -29,14 +29,24 @@ pub(crate) enum IfNotEmpty {
     Refuse,
 }
 
-/// Seeds `provinces` with `profile` in one transaction: all or nothing. With `until`,
-/// the demo goes on after 2024 up to that day (`demo::after_2024`) in the same transaction.
+/// What follows the 2024 rows, in the same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Then {
+    /// Nothing: the 2024 data set alone.
+    Stop,
+    /// The demo goes on after 2024 up to that day (`demo::after_2024`).
+    Demo(NaiveDate),
+    /// A synthetic tier follows its units through 2025 (`national::follow`).
+    Tier(super::tier::Tier),
+}
+
+/// Seeds `provinces` with `profile` in one transaction: all or nothing, then `then`.
 pub(crate) async fn run(
     db: &DatabaseConnection,
     profile: &Profile,
     provinces: &[RefProvince],
     if_not_empty: IfNotEmpty,
-    until: Option<NaiveDate>,
+    then: Then,
 ) -> Result<SeedReport, SeedError> {
     let txn = crate::db::begin_write(db).await?;
     if !units_absent(&txn).await? {
@@ -77,9 +87,13 @@ pub(crate) async fn run(
     }
     insert::write(&txn, pending).await?;
     registry::sync(&txn).await?;
-    if let Some(today) = until {
-        insert::advance_sequences(&txn).await?;
-        report.absorb(super::demo::after_2024(&txn, today).await?);
+    match then {
+        Then::Stop => {}
+        Then::Demo(today) => {
+            insert::advance_sequences(&txn).await?;
+            report.absorb(super::demo::after_2024(&txn, today).await?);
+        }
+        Then::Tier(tier) => report.absorb(super::national::follow(&txn, tier).await?),
     }
     insert::finish(&txn).await?;
     txn.commit().await?;

@@ -131,16 +131,31 @@ pub fn query(
     Listing::new("units", order, select, (col, C::Id), sort.direction)
 }
 
-/// The periods of the provinces the data covers today (those with a period still in
-/// force): Kon Tum's units until 30 Jun 2025 are history reached through the lineage or
-/// by asking for province "62", not units of the department's province of their time.
+/// The periods of the provinces the data covers: those with a period still in force,
+/// and those covered from the first day of the history (a province the data set held
+/// all along, abolished since, as the 29 provinces merged on 1/7/2025 in the national
+/// synthetic tier). Kon Tum's units of the demo, whose history begins with the list of
+/// 1/5/2024 only, until 30 Jun 2025, are history reached through the lineage or by
+/// asking for province "62", not units of the department's province of their time.
 pub fn territory() -> Condition {
+    use sea_orm::sea_query::{Expr, Func};
     let current: SelectStatement = Query::select()
         .column(unit_period::Column::ProvinceCode)
         .from(unit_period::Entity)
         .and_where(unit_period::Column::ValidTo.is_null())
         .to_owned();
-    Condition::all().add(unit_period::Column::ProvinceCode.in_subquery(current))
+    let first_day: SelectStatement = Query::select()
+        .expr(Func::min(Expr::col(unit_period::Column::ValidFrom)))
+        .from(unit_period::Entity)
+        .to_owned();
+    let from_start: SelectStatement = Query::select()
+        .column(unit_period::Column::ProvinceCode)
+        .from(unit_period::Entity)
+        .and_where(unit_period::Column::ValidFrom.in_subquery(first_day))
+        .to_owned();
+    Condition::any()
+        .add(unit_period::Column::ProvinceCode.in_subquery(current))
+        .add(unit_period::Column::ProvinceCode.in_subquery(from_start))
 }
 
 /// The unit periods the scope can see.

@@ -37,6 +37,23 @@ pub(crate) async fn march_2025(txn: &DatabaseTransaction) -> Result<SeedReport, 
     write(txn, batch).await
 }
 
+/// Posts the officers of 1 Mar 2025 at `units` (a synthetic tier's units in force that
+/// day, ordered by province): each province's from its own seed, as in the demo.
+pub(crate) async fn march_2025_units(
+    txn: &DatabaseTransaction,
+    units: &[unit_period::Model],
+) -> Result<SeedReport, SeedError> {
+    let staff = Staff::load(txn).await?;
+    let mut ids = insert::current_ids(txn).await?;
+    let mut batch = Batch::default();
+    for group in units.chunk_by(|a, b| a.province_code == b.province_code) {
+        let province = group.first().map_or("", |u| u.province_code.as_str());
+        let mut rng = rng(&format!("march 2025 {province}"));
+        reinforce(&mut rng, group, &staff, &mut ids, &mut batch);
+    }
+    write(txn, batch).await
+}
+
 /// Targets per unit (a fixed few below the floor), then the officers up to them.
 fn reinforce(
     rng: &mut impl Rng,

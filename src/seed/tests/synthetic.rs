@@ -73,22 +73,89 @@ async fn tier_m_counts_and_refuses_a_second_seed() {
 async fn tier_s_is_quang_ngai_with_72_months() {
     let t = sqlite().await;
     let report = seed_synthetic(&t.db, Tier::S).await.unwrap();
-    assert_eq!((report.units, report.questions), (173, 6 * 31));
-    let officers = rows(&t.db, "officer").await;
+    // the 173 units of 2024 (the registry also holds Kon Tum's and the codes of 2025)
+    assert_eq!(report.units, 173);
+    let officers = rows(&t.db, "officer WHERE posted_from < '2025-01-01'").await;
     assert!(
         (173 * 5..=173 * 8).contains(&officers),
         "{officers} officers"
     );
-    assert_eq!(
-        rows(&t.db, "party_membership WHERE body = 'standing'").await,
-        57
-    );
+    let standing = "party_membership WHERE body = 'standing' AND started_on < '2025-01-01'";
+    assert_eq!(rows(&t.db, standing).await, 57);
     assert_eq!(
         rows(&t.db, "unit WHERE valid_from = '2019-01-01'").await,
         173
     );
-    assert_events_before_2025(&t.db).await;
     t.cleanup().await;
+}
+
+/// In force on a day, in the unit periods.
+fn in_force(day: &str) -> String {
+    format!("unit_period WHERE valid_from <= '{day}' AND (valid_to IS NULL OR valid_to >= '{day}')")
+}
+
+/// Postings held on `day` at a code with no unit period in force that day.
+fn stranded(day: &str) -> String {
+    format!(
+        "officer o WHERE o.posted_from <= '{day}' AND (o.posted_to IS NULL OR o.posted_to > '{day}') \
+         AND NOT EXISTS (SELECT 1 FROM {})",
+        in_force(day).replacen("WHERE", "p WHERE p.code = o.unit_code AND", 1)
+    )
+}
+
+/// Tier S follows Quảng Ngãi through 2025 as the demo does: 173 units in 2024, 170 from
+/// 1/1/2025, 96 from 1/7/2025, linked; no posting held at a unit out of force; the
+/// officers of 1/3/2025; one chief per unit; nothing after the pinned last day.
+async fn assert_tier_s_follows_the_units(db: &DatabaseConnection) {
+    let qn = |day: &str| format!("{} AND province_code = '51'", in_force(day));
+    assert_eq!(rows(db, &qn("2024-12-31")).await, 173);
+    assert_eq!(rows(db, &qn("2025-03-01")).await, 170);
+    assert_eq!(rows(db, &qn("2025-07-01")).await, 96);
+    assert_eq!(rows(db, &qn("2026-11-30")).await, 96);
+    let link = "unit_lineage WHERE from_code = '21253' AND to_code = '21262' \
+                AND effective_on = '2025-01-01'";
+    assert_eq!(rows(db, link).await, 1);
+    assert!(rows(db, "unit_lineage WHERE effective_on = '2025-07-01'").await >= 170 + 102);
+    for day in [
+        "2024-12-31",
+        "2025-01-01",
+        "2025-03-01",
+        "2025-07-01",
+        "2026-11-30",
+    ] {
+        assert_eq!(
+            rows(db, &stranded(day)).await,
+            0,
+            "postings stranded on {day}"
+        );
+    }
+    // the postings of the 173 (or 170) units moved to the successors on both days
+    let moved = |day: &str| format!("officer WHERE posted_from = '{day}' AND posted_to IS NULL");
+    assert!(rows(db, &moved("2025-01-01")).await > 0);
+    assert!(rows(db, &moved("2025-07-01")).await > 96 * 5);
+    // 1/3/2025: officers reach the 2025 staffing
+    assert!(rows(db, "officer WHERE posted_from = '2025-03-01'").await > 170);
+    // one chief in post per unit of 1/7/2025
+    let chiefs = "(SELECT unit_code FROM officer WHERE position = 'chief' \
+                  AND posted_from <= '2025-07-01' AND (posted_to IS NULL OR posted_to > '2025-07-01') \
+                  GROUP BY unit_code HAVING COUNT(*) > 1) c";
+    assert_eq!(rows(db, chiefs).await, 0);
+    let late = "officer WHERE posted_from > '2026-11-30'";
+    assert_eq!(rows(db, late).await, 0);
+    assert_eq!(rows(db, "award WHERE awarded_on > '2026-11-30'").await, 0);
+}
+
+#[tokio::test]
+async fn tier_s_follows_the_2025_structures_on_sqlite_and_postgres() {
+    let t = sqlite().await;
+    seed_synthetic(&t.db, Tier::S).await.unwrap();
+    assert_tier_s_follows_the_units(&t.db).await;
+    t.cleanup().await;
+    if let Some(t) = postgres().await {
+        seed_synthetic(&t.db, Tier::S).await.unwrap();
+        assert_tier_s_follows_the_units(&t.db).await;
+        t.cleanup().await;
+    }
 }
 
 #[test]
@@ -167,8 +234,20 @@ async fn timed(backend: &str, db: &DatabaseConnection) {
         "tier L on {backend}: {:.1} s, {report:?}",
         start.elapsed().as_secs_f64()
     );
-    assert_eq!(rows(db, "unit").await, 10_595);
-    assert_eq!(rows(db, "officer WHERE position = 'chief'").await, 10_595);
+    // both structures: 10,595 units in 63 provinces, 3,321 in 34 from 1/7/2025
+    assert_eq!(rows(db, &in_force("2024-12-31")).await, 10_595);
+    assert_eq!(rows(db, &in_force("2025-01-01")).await, 10_047);
+    assert_eq!(rows(db, &in_force("2025-07-01")).await, 3_321);
+    let chiefs = "officer WHERE position = 'chief' AND posted_from <= '2024-12-31' \
+                  AND (posted_to IS NULL OR posted_to > '2024-12-31')";
+    assert_eq!(rows(db, chiefs).await, 10_595);
+    for day in ["2024-12-31", "2025-01-01", "2025-07-01", "2026-11-30"] {
+        assert_eq!(
+            rows(db, &stranded(day)).await,
+            0,
+            "postings stranded on {day}"
+        );
+    }
     let err: Result<_, SeedError> = seed_synthetic(db, Tier::L).await;
     assert!(matches!(err, Err(SeedError::DatabaseNotEmpty)));
 }
