@@ -243,7 +243,7 @@ fn constant(name: &str, value: u32, height: usize) -> Column {
 }
 
 /// Days since 1970-01-01: the physical value of a polars date.
-fn epoch_days(d: NaiveDate) -> i32 {
+pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
 }

@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::frames::Frames;
-use super::index::date_lit;
+use super::index::{date_lit, epoch_days};
 
 /// Stands for "no unit of the day": no unit code is empty.
 const NOWHERE: &str = "";
@@ -200,10 +200,4 @@ fn follow(
         at = (best.0.clone(), best.1);
     }
     None
-}
-
-/// Days since 1970-01-01: the physical value of a polars date.
-fn epoch_days(d: NaiveDate) -> i32 {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX)
 }

@@ -355,3 +355,69 @@ async fn the_worst_area_documents_are_refused_or_bounded_and_the_server_stays_up
     assert_eq!(code, "ok");
     assert!(server.healthy().await);
 }
+
+/// The most expensive series a viewer may ask for since series have a basis and more
+/// breakdowns: 600 months re-based onto today's units, by every breakdown (areas and
+/// former provinces included), alone and in aliases. Each is answered, refused for its
+/// cost or its size, or cut by the query timeout; the process stays up and `/health`
+/// answers.
+#[tokio::test]
+async fn the_worst_series_documents_are_bounded_and_the_server_stays_up() {
+    let mut server = ServerProcess::start(&[("COSO_RATE_LIMIT_PER_MIN", "0")]).await;
+    let viewer = server.token("viewer", None);
+    let series = |basis: &str| {
+        format!(
+            "indicatorSeries(code: \"staffing_ratio\", from: \"1975-01-01\", to: \"2024-12-31\", \
+             basis: {basis}, groupBy: [PROVINCE, DISTRICT, KIND, UNIT, FORMER_PROVINCE, AREA]) \
+             {{ asOf value structureChanged group {{ kind code name }} }}"
+        )
+    };
+    let aliases = |n: usize, body: &str| {
+        let parts: Vec<String> = (0..n).map(|i| format!("a{i}: {body}")).collect();
+        format!("{{ {} }}", parts.join(" "))
+    };
+    for (name, document) in [
+        (
+            "600 months on today's units",
+            aliases(1, &series("CURRENT_UNITS")),
+        ),
+        ("600 months as they were", aliases(1, &series("AS_WAS"))),
+        (
+            "10 aliases on today's units",
+            aliases(10, &series("CURRENT_UNITS")),
+        ),
+        (
+            "600 months of the province on today's units",
+            "{ indicatorSeries(code: \"staffing_ratio\", from: \"1975-01-01\", to: \"2024-12-31\", \
+             basis: CURRENT_UNITS) { asOf value structureChanged } }"
+                .to_owned(),
+        ),
+        (
+            "4 years by unit and area on today's units",
+            "{ indicatorSeries(code: \"staffing_ratio\", from: \"2023-01-01\", to: \"2026-11-30\", \
+             basis: CURRENT_UNITS, groupBy: [UNIT, AREA, FORMER_PROVINCE]) { asOf value group { code } } }"
+                .to_owned(),
+        ),
+    ] {
+        let started = Instant::now();
+        let (status, body) = server.graphql(&viewer, &document).await;
+        let took = started.elapsed();
+        let code = match body.get("errors") {
+            Some(errors) => errors[0]["extensions"]["code"].as_str().unwrap_or("?"),
+            None => "ok",
+        }
+        .to_owned();
+        println!(
+            "{name}: {} ms, HTTP {status}, {code}, peak {:.0} MiB",
+            took.as_millis(),
+            server.peak_mib()
+        );
+        assert!(
+            ["ok", "QUERY_TOO_COMPLEX", "RESPONSE_TOO_LARGE", "TIMEOUT"].contains(&code.as_str()),
+            "{name}: {code}"
+        );
+        assert!(took < Duration::from_secs(20), "{name} took {took:?}");
+        assert!(server.alive(), "{name}: the process is gone");
+        assert!(server.healthy().await, "{name}: /health");
+    }
+}
