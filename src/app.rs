@@ -76,6 +76,7 @@ impl Application {
                 ..settings.scheduler.clone()
             },
         );
+        let tokens = crate::service::token_cache::TokenCache::default();
         let state = AppState {
             schema: build_schema(
                 db.clone(),
@@ -84,6 +85,7 @@ impl Application {
                 scheduler.clone(),
                 analytics.clone(),
                 engine,
+                tokens.clone(),
             ),
             datasets,
             analytics,
@@ -95,6 +97,7 @@ impl Application {
             cache: Default::default(),
             clock,
             today: settings.today,
+            tokens,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));

@@ -31,6 +31,7 @@ pub fn build_schema(
     scheduler: crate::scheduler::Scheduler,
     analytics: crate::analytics::runner::Runner,
     engine: crate::indicators::EngineConfig,
+    tokens: crate::service::token_cache::TokenCache,
 ) -> AppSchema {
     Schema::build(
         query::Query::default(),
@@ -43,6 +44,7 @@ pub fn build_schema(
     .data(analytics)
     .data(limits)
     .data(engine)
+    .data(tokens)
     .extension(cost::CostFactory)
     .extension(operation::OperationsFactory)
     .extension(audit::AuditFactory)

@@ -12,7 +12,7 @@ use poem::{IntoResponse, Request, Response};
 use super::{AppState, request_error, unauthorized};
 use crate::auth::Principal;
 use crate::config::Limits;
-use crate::service::{ServiceError, tokens};
+use crate::service::ServiceError;
 use crate::telemetry::metrics;
 
 /// Requests per token id.
@@ -70,19 +70,23 @@ async fn authenticate(req: &Request, state: &AppState) -> Result<Option<Principa
     else {
         return Ok(None);
     };
-    tokens::authenticate(&state.db, secret).await.map_err(|e| {
-        tracing::error!(error = ?e, "token lookup failed");
-        // The database being unreachable says so (and is worth a retry); anything else
-        // stays "internal error".
-        let (code, message) = match &e {
-            ServiceError::Unavailable(_) => ("DATABASE_UNAVAILABLE", e.to_string()),
-            _ => ("INTERNAL", "internal error".to_owned()),
-        };
-        let mut resp =
-            request_error(StatusCode::SERVICE_UNAVAILABLE, code, &message).into_response();
-        if let Ok(v) = "5".parse() {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        resp
-    })
+    state
+        .tokens
+        .authenticate(&state.db, secret)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = ?e, "token lookup failed");
+            // The database being unreachable says so (and is worth a retry); anything else
+            // stays "internal error".
+            let (code, message) = match &e {
+                ServiceError::Unavailable(_) => ("DATABASE_UNAVAILABLE", e.to_string()),
+                _ => ("INTERNAL", "internal error".to_owned()),
+            };
+            let mut resp =
+                request_error(StatusCode::SERVICE_UNAVAILABLE, code, &message).into_response();
+            if let Ok(v) = "5".parse() {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        })
 }

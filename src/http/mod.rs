@@ -58,6 +58,9 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// A pinned "today" (`COSO_TODAY`), if any.
     pub today: Option<chrono::NaiveDate>,
+    /// Tokens verified from memory (at most a second; also in the schema's data, so a
+    /// revocation forgets the token at once).
+    pub tokens: crate::service::token_cache::TokenCache,
 }
 
 impl AppState {

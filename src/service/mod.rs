@@ -27,6 +27,7 @@ pub mod plausible;
 pub mod schedules;
 pub mod scope;
 pub mod sizes;
+pub mod token_cache;
 pub mod tokens;
 pub mod units;
 pub mod version;

@@ -40,10 +40,16 @@ pub async fn create(
     Ok((row.insert(db).await?, secret))
 }
 
-/// The principal a bearer secret stands for, if it is a live token (one statement).
+/// The principal a bearer secret stands for, if it is a live token (one statement;
+/// requests go through [`super::token_cache::TokenCache`] instead).
 pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Option<Principal>> {
+    authenticate_hash(db, &hash_secret(secret)).await
+}
+
+/// The principal of the token whose secret hashes to `hash`, if it is live.
+pub async fn authenticate_hash(db: &impl ConnectionTrait, hash: &str) -> Result<Option<Principal>> {
     let row = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash_secret(secret)))
+        .filter(api_token::Column::TokenHash.eq(hash))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;

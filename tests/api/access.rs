@@ -2,6 +2,8 @@
 //! scoping through every path (lists, single lookups, nested fields, counts, filters,
 //! writes).
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::helpers::{CITY, OTHER, TestApp, first_code};
@@ -278,4 +280,39 @@ async fn a_district_admin_cannot_write_outside_its_district() {
         json!({ "i": input }),
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_token_is_verified_from_memory_and_a_revocation_elsewhere_holds_within_a_second() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let ask = async |t: &str| {
+        app.post(Some(t), &json!({ "query": "{ __typename }" }))
+            .await
+            .status()
+    };
+    // A token first seen is looked up; asked again at once, it comes from memory: one
+    // statement fewer (the rest is the response cache's data version).
+    let before = app.statements.get();
+    assert_eq!(ask(&app.viewer).await, 200);
+    let first = app.statements.get() - before;
+    let before = app.statements.get();
+    assert_eq!(ask(&app.viewer).await, 200);
+    assert_eq!(app.statements.get() - before, first - 1, "no token lookup");
+    // Another replica revokes it (straight in the shared database): within a second
+    // this one refuses it too.
+    app.db
+        .execute_unprepared(
+            "UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP WHERE role = 'viewer'",
+        )
+        .await
+        .expect("revoke");
+    tokio::time::sleep(coso::service::token_cache::TOKEN_TTL + Duration::from_millis(50)).await;
+    assert_eq!(ask(&app.viewer).await, 401);
+    // A made-up secret is looked up every time (never kept).
+    for _ in 0..2 {
+        let before = app.statements.get();
+        assert_eq!(ask("not-a-token").await, 401);
+        assert!(app.statements.get() > before);
+    }
 }

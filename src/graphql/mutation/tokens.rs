@@ -49,6 +49,9 @@ impl TokenMutation {
         let row = tokens::revoke(&txn, id).await.gql()?;
         record_in_txn(ctx, &txn).await.gql()?;
         txn.commit().await.map_err(ServiceError::from).gql()?;
+        if let Ok(cache) = ctx.data::<crate::service::token_cache::TokenCache>() {
+            cache.forget(id);
+        }
         committed(ctx);
         Ok(ApiToken(row))
     }
