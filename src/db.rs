@@ -26,6 +26,10 @@ impl StatementCounter {
     }
 }
 
+/// How long a statement waits for a connection of the pool before the database counts
+/// as unreachable.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(4);
+
 /// Connects to `url` with a pool of at most `max_connections`, counting statements.
 pub async fn connect(
     url: &str,
@@ -36,7 +40,10 @@ pub async fn connect(
         .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        // Shorter than the operation timeout (`COSO_QUERY_TIMEOUT_MS`, 10 s by default),
+        // so that a request finding the database gone answers `DATABASE_UNAVAILABLE`
+        // (503, Retry-After) rather than `TIMEOUT`.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false)
         // Each connection of the pool, not only the first: WAL (readers never wait for the
         // writer) and a busy timeout (a writer waits for the lock rather than failing).

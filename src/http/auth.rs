@@ -84,9 +84,7 @@ async fn authenticate(req: &Request, state: &AppState) -> Result<Option<Principa
             };
             let mut resp =
                 request_error(StatusCode::SERVICE_UNAVAILABLE, code, &message).into_response();
-            if let Ok(v) = "5".parse() {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+            super::unavailable(&mut resp);
             resp
         })
 }

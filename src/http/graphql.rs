@@ -73,10 +73,15 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     let mut responses = Vec::with_capacity(requests.len());
     let mut names = Vec::with_capacity(requests.len());
     let mut all_queries = true;
+    let mut unreachable = false;
     for request in requests {
         let (response, name, kind) =
             execute(state, (&principal, &request_id), &batch, today, request).await;
         all_queries &= kind == "query" && response.errors.is_empty();
+        unreachable |= response
+            .errors
+            .iter()
+            .any(|e| code_of(e) == "DATABASE_UNAVAILABLE");
         responses.push(response);
         names.push(name);
     }
@@ -109,7 +114,11 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
             },
         );
     }
-    json_body(bytes, names)
+    let mut resp = json_body(bytes, names);
+    if unreachable {
+        super::unavailable(&mut resp);
+    }
+    resp
 }
 
 /// The answer to a request whose answer could not be sent: `RESPONSE_TOO_LARGE`, or

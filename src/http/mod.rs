@@ -128,6 +128,16 @@ fn unauthorized() -> Response {
 }
 
 /// A request-level error in the GraphQL error shape.
+/// Marks an answer as "the database is not reachable, try again": `503` with
+/// `Retry-After` (seconds). The token check answers so when it cannot look a token up,
+/// and `/graphql` when any operation failed with `DATABASE_UNAVAILABLE` (a token
+/// verified from memory gets that far while the database is down).
+fn unavailable(resp: &mut Response) {
+    resp.set_status(StatusCode::SERVICE_UNAVAILABLE);
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+}
+
 fn request_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     Json(body).with_status(status).into_response()
