@@ -5,7 +5,8 @@
 //! their district, chief and headquarters), once with a viewer token for the whole
 //! database and once with a viewer token of one district (a district chief's
 //! dashboard), and the district one again with an analyst token, whose answers are never
-//! taken from the response cache. In the same run it measures `GET /health` the same
+//! taken from the response cache, and `{ __typename }` with the analyst's token (the fixed
+//! cost of a GraphQL request). In the same run it measures `GET /health` the same
 //! way, as the baseline of what the HTTP stack alone does on this machine.
 //! Prints requests per second, p50/p99/max latency, errors and the server's peak memory.
 
@@ -151,7 +152,12 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     let mut slim = load(&base, Some(&token), Some(lean), n, secs).await;
     let mut local = load(&base, Some(&district_token), Some(body.clone()), n, secs).await;
     let mut uncached = load(&base, Some(&analyst_token), Some(body), n, secs).await;
+    // The fixed cost of a GraphQL request: the token (verified from memory), the rate
+    // limit, the request id, metrics and the schema, with nothing to resolve.
+    let typename = Arc::new(json!({ "query": "{ __typename }" }));
+    let mut fixed = load(&base, Some(&analyst_token), Some(typename), n, secs).await;
     let baseline = health.print("health");
+    let bare = fixed.print("__typename");
     let whole = dashboard.print("dashboard");
     let whole_lean = slim.print("  lean");
     let one_district = local.print(&format!("district {district}"));
@@ -163,6 +169,10 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         one_district / baseline.max(1.0),
         computed / baseline.max(1.0),
         one_district / computed.max(1.0)
+    );
+    println!(
+        "{{ __typename }} with a token / health: {:.3}",
+        bare / baseline.max(1.0)
     );
     println!(
         "server peak memory: {} MiB (after warm-up {} MiB)",
