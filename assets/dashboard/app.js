@@ -165,13 +165,11 @@ export async function route(opts = {}) {
   if (!opts.quiet) main.replaceChildren(h('p', { class: 'loading' }, t('loading')));
   try {
     const mod = await page[3]();
+    // A refresh keeps what the user typed or chose: pages opt in by exporting `refreshable`.
+    if (opts.quiet && !mod.refreshable) return;
     const node = await mod.render(args, state);
     if (mine !== generation) return;
     const scrollY = window.scrollY;
-    if (opts.quiet) {
-      // Keep what the user typed or chose: pages opt in by exporting `refreshable`.
-      if (!mod.refreshable) return;
-    }
     main.replaceChildren(node);
     document.title = `${t(page[1])} — coso`;
     if (opts.quiet) window.scrollTo(0, scrollY);
@@ -185,6 +183,17 @@ export async function route(opts = {}) {
     }
     main.replaceChildren(errorBox(e));
   }
+}
+
+// The day the pages show: the one picked, else the server's "today" (asked once).
+let serverToday = null;
+export async function shownDay() {
+  if (state.day) return state.day;
+  if (!serverToday) {
+    const probe = await gql('{ indicators(codes: ["staffing_ratio"], groupBy: [PROVINCE]) { asOf } }');
+    serverToday = probe.indicators[0]?.asOf ?? todayIso();
+  }
+  return serverToday;
 }
 
 // The day the pages show (the server's "today" until one is picked).

@@ -4,7 +4,7 @@
 import { gql } from './api.js';
 import { t, num, day, nameOf } from './i18n.js';
 import { h, field, select, dataTable } from './ui.js';
-import { route, setDay } from './app.js';
+import { route, setDay, shownDay } from './app.js';
 
 export const refreshable = true;
 
@@ -20,11 +20,11 @@ let chosen = null;
 export async function render(_args, state) {
   const gapped = state.defs.filter((d) => d.denominator);
   chosen = chosen ?? gapped.find((d) => d.code === 'party_standing_committee_rate')?.code ?? gapped[0]?.code;
-  const data = await gql(QUERY, { code: chosen, day: state.day, first: FIRST });
+  const data = await gql(QUERY, { code: chosen, day: await shownDay(), first: FIRST });
   const gaps = data.indicatorGaps;
-  const dayIso = state.day;
+  const dayIso = await shownDay();
   const codeSel = select(gapped.map((d) => [d.code, nameOf(d)]), chosen, { name: 'indicator' });
-  const dayInput = h('input', { type: 'date', value: dayIso ?? '', name: 'day' });
+  const dayInput = h('input', { type: 'date', value: dayIso, name: 'day' });
   const form = h('form', {
     class: 'controls',
     onsubmit: (ev) => {

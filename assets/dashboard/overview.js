@@ -5,7 +5,7 @@
 import { gql } from './api.js';
 import { t, num, day, display, nameOf, time } from './i18n.js';
 import { h, field, select, status, endOfPreviousMonth } from './ui.js';
-import { route, setDay } from './app.js';
+import { route, setDay, shownDay } from './app.js';
 
 export const refreshable = true;
 
@@ -33,11 +33,7 @@ export async function render(_args, state) {
   const [by, kind, code] = groupOf(state.scope);
   const groups = by === 'PROVINCE' ? ['PROVINCE', 'DISTRICT'] : ['PROVINCE', 'DISTRICT', by];
   // The server's day first (the day picker's default), then the previous month-end.
-  let dayIso = asked;
-  if (!dayIso) {
-    const probe = await gql('{ indicators(codes: ["staffing_ratio"], groupBy: [PROVINCE]) { asOf } }');
-    dayIso = probe.indicators[0]?.asOf;
-  }
+  const dayIso = asked ?? (await shownDay());
   const data = await gql(QUERY, { day: dayIso, prev: endOfPreviousMonth(dayIso), by: groups });
   const districts = uniqueGroups(data.now, 'district');
   let units = [];

@@ -28,7 +28,7 @@ function label(iso, period) {
 }
 
 export async function render(_args, state) {
-  const today = state.day ?? (await gql('{ indicators(codes: ["staffing_ratio"], groupBy: [PROVINCE]) { asOf } }')).indicators[0].asOf;
+  const today = await (await import('./app.js')).shownDay();
   const to = pick.to ?? today;
   const from = pick.from ?? `${Number(to.slice(0, 4)) - 1}-01-01`;
   const codes = pick.codes.length ? pick.codes : [state.defs[0].code];

@@ -6,7 +6,7 @@
 import { gql } from './api.js';
 import { t, lang, num, day } from './i18n.js';
 import { h, field } from './ui.js';
-import { state as appState, setDay } from './app.js';
+import { state as appState, setDay, shownDay } from './app.js';
 
 const UNIT = (names) => `query Unit($code: String!, $on: NaiveDate) {
   unit(code: $code, on: $on) { code name nameEn kind districtCode district { name } provinceCode validFrom validTo officerCount
@@ -42,7 +42,8 @@ function word(v) {
 
 export async function render(args, state) {
   const code = args[0] ?? '';
-  const dayInput = h('input', { type: 'date', value: state.day ?? '', name: 'day' });
+  const dayIso = await shownDay();
+  const dayInput = h('input', { type: 'date', value: dayIso, name: 'day' });
   const codeInput = h('input', { type: 'text', value: code, name: 'code', inputmode: 'numeric', autocomplete: 'off', size: 8 });
   const form = h('form', {
     class: 'controls',
@@ -56,14 +57,14 @@ export async function render(args, state) {
   }, field(t('unitCode'), codeInput), field(t('day'), dayInput), h('button', { type: 'submit', class: 'primary' }, t('show')));
   if (!code) return h('section', {}, h('h2', {}, t('unit')), form);
   const names = appState.me.role !== 'VIEWER';
-  const data = await gql(UNIT(names), { code, on: state.day });
+  const data = await gql(UNIT(names), { code, on: dayIso });
   const u = data.unit;
   if (!u) {
     return h('section', {}, h('h2', {}, `${t('unit')} ${code}`), form, h('p', { class: 'error', role: 'alert', id: 'not-in-scope' }, t('notInScope')));
   }
-  const hist = await gql(HISTORY, { code, on: state.day });
+  const hist = await gql(HISTORY, { code, on: dayIso });
   const chief = u.chief;
-  const facts = h('dl', { class: 'card' },
+  const facts = h('dl', {},
     h('dt', {}, t('kind')), h('dd', {}, word(u.kind)),
     h('dt', {}, t('district')), h('dd', {}, u.district?.name ?? u.districtCode ?? '—'),
     h('dt', {}, t('officerCount')), h('dd', { id: 'officer-count' }, num(u.officerCount)),
@@ -77,10 +78,10 @@ export async function render(args, state) {
   };
   const lineage = hist.unitLineage;
   return h('section', { 'aria-labelledby': 'un-h' },
-    h('h2', { id: 'un-h' }, `${lang === 'en' ? u.nameEn : u.name} (${u.code})${state.day ? ` — ${day(state.day)}` : ''}`),
+    h('h2', { id: 'un-h' }, `${lang === 'en' ? u.nameEn : u.name} (${u.code}) — ${day(dayIso)}`),
     form,
     h('div', { class: 'cards' },
-      h('div', {}, h('h3', {}, t('facts')), facts),
+      h('div', { class: 'card' }, h('h3', {}, t('facts')), facts),
       h('div', { class: 'card' }, h('h3', {}, t('headquarters')),
         list(u.headquarters, (q) => `${word(q.model)}: ${word(q.status)}${q.address ? `, ${q.address}` : ''}${q.inUseOn ? ` (${day(q.inUseOn)})` : q.targetDate ? ` (${t('targetBy')} ${day(q.targetDate)})` : ''}`)),
       h('div', { class: 'card' }, h('h3', {}, t('seats')),

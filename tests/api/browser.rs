@@ -39,8 +39,13 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// One browser at a time: the suite's other tests (some timing-sensitive, like the
+/// DataLoader batch windows) share two cores with them.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A chromedriver process and a headless Chromium session on it.
 struct Browser {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     client: Client,
     driver: Child,
     port: u16,
@@ -80,6 +85,7 @@ impl Browser {
             let _ = std::io::stdout().flush();
             return None;
         };
+        let turn = ONE_AT_A_TIME.lock().await;
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -127,6 +133,7 @@ impl Browser {
             .expect("session id")
             .expect("a session");
         Some(Self {
+            _turn: turn,
             client,
             driver,
             port,
