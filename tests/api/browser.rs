@@ -113,6 +113,11 @@ impl Browser {
                 "prefs": { "download.default_directory": downloads, "download.prompt_for_download": false }
             }),
         );
+        if width < 500 {
+            // Narrower than a desktop window may be: a phone's viewport, emulated.
+            caps["goog:chromeOptions"]["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 2 } });
+        }
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
@@ -341,8 +346,12 @@ async fn a_viewer_signs_in_and_reads_the_article_figures_on_every_page() {
         "return document.querySelectorAll('#tiles .tile').length === 10",
     )
     .await;
+    let database = match std::env::var("COSO_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => "PostgreSQL",
+        _ => "SQLite",
+    };
     println!(
-        "dashboard: overview tiles drawn {} ms after navigation (demo data, SQLite, debug build)",
+        "dashboard: overview tiles drawn {} ms after navigation (demo data, {database}, debug build)",
         started.elapsed().as_millis()
     );
 
@@ -414,7 +423,7 @@ async fn a_viewer_signs_in_and_reads_the_article_figures_on_every_page() {
 
 #[tokio::test]
 async fn an_area_viewer_sees_only_its_area_on_a_phone() {
-    let Some(b) = Browser::start(400).await else {
+    let Some(b) = Browser::start(390).await else {
         return;
     };
     let app = TestApp::spawn().await;
