@@ -1,4 +1,5 @@
-//! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
+//! HTTP surface (poem). Routes: the dashboard on `GET /` (its files under `/dashboard/`),
+//! `GET /health`, `GET /ready`, `GET /metrics` (admin
 //! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
 //! `GET /reports/files/{id}`. Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
@@ -9,6 +10,7 @@ mod analytics;
 mod answer;
 pub mod auth;
 pub mod cache;
+mod dashboard;
 mod graphiql;
 mod graphql;
 mod health;
@@ -74,6 +76,8 @@ impl AppState {
 pub fn routes(state: AppState) -> impl poem::Endpoint {
     let slow = state.slow_request;
     let routes = Route::new()
+        .at("/", get(dashboard::index))
+        .at("/dashboard/:file", get(dashboard::asset))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/metrics", get(metrics::scrape))
