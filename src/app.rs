@@ -95,6 +95,7 @@ impl Application {
             cache: Default::default(),
             clock,
             today: settings.today,
+            cors: crate::http::cors::Origins::new(&settings.browser.cors_origins),
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));

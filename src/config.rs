@@ -66,6 +66,9 @@ pub struct Settings {
     #[command(flatten)]
     pub connections: ConnectionLimits,
 
+    #[command(flatten)]
+    pub browser: Browser,
+
     /// Pins "today" (the default day of the API's `asOf` and `activeOn`, of the indicator
     /// snapshots and of the response cache) to a fixed day, `YYYY-MM-DD`: to check or
     /// show the figures of a past day as if it were today (the tests of the source
@@ -116,6 +119,16 @@ impl ConnectionLimits {
 
 fn secs(s: u64) -> Option<std::time::Duration> {
     (s > 0).then(|| std::time::Duration::from_secs(s))
+}
+
+/// What browser clients of other origins may do (see README "Browser clients").
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Browser {
+    /// Origins whose pages may call the API from a browser (CORS), comma-separated,
+    /// `scheme://host[:port]` each; empty (the default): none, and no CORS header at all.
+    #[arg(long, env = "COSO_CORS_ORIGINS", value_delimiter = ',',
+          value_parser = crate::http::cors::parse_origin)]
+    pub cors_origins: Vec<String>,
 }
 
 /// Metrics and request logging.

@@ -9,6 +9,7 @@ mod analytics;
 mod answer;
 pub mod auth;
 pub mod cache;
+pub mod cors;
 mod graphiql;
 mod graphql;
 mod health;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// A pinned "today" (`COSO_TODAY`), if any.
     pub today: Option<chrono::NaiveDate>,
+    /// The origins allowed to call from a browser (`COSO_CORS_ORIGINS`).
+    pub cors: cors::Origins,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
 /// The routes of the service, inside [`stack`].
 pub fn routes(state: AppState) -> impl poem::Endpoint {
     let slow = state.slow_request;
+    let origins = state.cors.clone();
     let routes = Route::new()
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
@@ -78,7 +82,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
-        .data(state);
+        .data(state)
+        .around(move |ep, req| cors::cors(ep, req, origins.clone()));
     stack(routes, slow)
 }
 
