@@ -96,6 +96,9 @@ impl Application {
             clock,
             today: settings.today,
             cors: crate::http::cors::Origins::new(&settings.browser.cors_origins),
+            persisted: Arc::new(crate::http::persisted::PersistedQueries::new(
+                settings.limits.apq_max_bytes,
+            )),
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));

@@ -187,6 +187,10 @@ pub struct Limits {
     /// Requests a token may make at once before the per-minute rate applies.
     #[arg(long, env = "COSO_RATE_LIMIT_BURST", default_value_t = 60)]
     pub rate_limit_burst: u32,
+    /// Bytes of documents kept for automatic persisted queries (the oldest go first); 0
+    /// turns them off.
+    #[arg(long, env = "COSO_APQ_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub apq_max_bytes: usize,
 }
 
 impl Settings {
@@ -227,6 +231,7 @@ impl Default for Limits {
             query_timeout_ms: 10_000,
             rate_limit_per_min: 600,
             rate_limit_burst: 60,
+            apq_max_bytes: 4 * 1024 * 1024,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
-//! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
-//! `GET /reports/files/{id}`. Every
+//! token), `GET /graphql` (queries; GraphiQL for a browser, its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
+//! `GET /reports/files/{id}`, all behind [`cors`]. Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -10,10 +10,13 @@ mod answer;
 pub mod auth;
 pub mod cache;
 pub mod cors;
+mod etag;
 mod graphiql;
 mod graphql;
 mod health;
+mod media;
 mod metrics;
+pub mod persisted;
 mod reports;
 pub mod request_id;
 
@@ -61,6 +64,8 @@ pub struct AppState {
     pub today: Option<chrono::NaiveDate>,
     /// The origins allowed to call from a browser (`COSO_CORS_ORIGINS`).
     pub cors: cors::Origins,
+    /// Documents of automatic persisted queries, by hash.
+    pub persisted: Arc<persisted::PersistedQueries>,
 }
 
 impl AppState {
@@ -78,7 +83,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/metrics", get(metrics::scrape))
-        .at("/graphql", get(graphiql::page).post(graphql::graphql))
+        .at("/graphql", get(graphql::get).post(graphql::graphql))
         .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
