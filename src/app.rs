@@ -76,6 +76,7 @@ impl Application {
                 ..settings.scheduler.clone()
             },
         );
+        let changes = crate::graphql::live::Changes::default();
         let state = AppState {
             schema: build_schema(
                 db.clone(),
@@ -84,6 +85,7 @@ impl Application {
                 scheduler.clone(),
                 analytics.clone(),
                 engine,
+                changes.clone(),
             ),
             datasets,
             analytics,
@@ -99,6 +101,8 @@ impl Application {
             persisted: Arc::new(crate::http::persisted::PersistedQueries::new(
                 settings.limits.apq_max_bytes,
             )),
+            sockets: Default::default(),
+            changes,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
@@ -152,6 +156,7 @@ impl Application {
                 self.state.today,
             ))
         });
+        let watcher = tokio::spawn(self.state.changes.clone().watch(self.state.db.clone()));
         let jobs = match self.scheduler.start().await {
             Ok(jobs) => jobs,
             Err(e) => {
@@ -186,6 +191,7 @@ impl Application {
         if let Some(task) = metrics_server {
             task.abort();
         }
+        watcher.abort();
         served
     }
 }

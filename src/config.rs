@@ -191,6 +191,12 @@ pub struct Limits {
     /// turns them off.
     #[arg(long, env = "COSO_APQ_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub apq_max_bytes: usize,
+    /// Most subscription sockets open at once (`TOO_MANY_SUBSCRIBERS` past it).
+    #[arg(long, env = "COSO_WS_MAX_CONNECTIONS", default_value_t = 256)]
+    pub ws_max_connections: usize,
+    /// Most subscription sockets one token may hold open.
+    #[arg(long, env = "COSO_WS_MAX_PER_TOKEN", default_value_t = 4)]
+    pub ws_max_per_token: usize,
 }
 
 impl Settings {
@@ -232,6 +238,8 @@ impl Default for Limits {
             rate_limit_per_min: 600,
             rate_limit_burst: 60,
             apq_max_bytes: 4 * 1024 * 1024,
+            ws_max_connections: 256,
+            ws_max_per_token: 4,
         }
     }
 }

@@ -10,8 +10,10 @@ use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
+use async_graphql_poem::GraphQLProtocol;
 use poem::http::{StatusCode, header};
 use poem::web::Data;
+use poem::web::websocket::WebSocket;
 use poem::{Body, Request, Response, handler};
 
 use super::cache::{Cached, Key, ResponseCache};
@@ -54,11 +56,29 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     answer(req, state, &principal, incoming).await
 }
 
-/// `GET /graphql`: a query in the query string (`query`, `variables`, `operationName`,
-/// `extensions`), answered like the same query by POST; only queries (a mutation:
-/// `405`). Without `query` or `extensions`, a browser asking for HTML gets GraphiQL.
+/// `GET /graphql`: a subscription socket ([`super::subscriptions`]) when it asks for a
+/// WebSocket, else a query in the query string.
 #[handler]
-pub async fn get(req: &Request, Data(state): Data<&AppState>) -> Response {
+pub async fn get(
+    req: &Request,
+    ws: Option<WebSocket>,
+    protocol: Option<GraphQLProtocol>,
+    Data(state): Data<&AppState>,
+) -> Response {
+    match (ws, protocol) {
+        (Some(ws), Some(protocol)) => super::subscriptions::upgrade(ws, protocol, state),
+        (Some(_), None) => {
+            let msg = "a subscription socket needs Sec-WebSocket-Protocol: graphql-transport-ws";
+            request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg)
+        }
+        (None, _) => get_query(req, state).await,
+    }
+}
+
+/// A query in the query string (`query`, `variables`, `operationName`, `extensions`),
+/// answered like the same query by POST; only queries (a mutation: `405`). Without
+/// `query` or `extensions`, a browser asking for HTML gets GraphiQL.
+async fn get_query(req: &Request, state: &AppState) -> Response {
     let media = Media::of(req);
     let max = state.limits.max_body_bytes;
     if req.uri().query().map_or(0, str::len) > max {

@@ -1,6 +1,7 @@
 //! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
 //! token), `GET /graphql` (queries; GraphiQL for a browser, its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
-//! `GET /reports/files/{id}`, all behind [`cors`]. Every
+//! `GET /reports/files/{id}`, all behind [`cors`]; subscriptions over WebSocket on
+//! `GET /graphql` ([`subscriptions`]). Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -19,6 +20,7 @@ mod metrics;
 pub mod persisted;
 mod reports;
 pub mod request_id;
+pub mod subscriptions;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +68,10 @@ pub struct AppState {
     pub cors: cors::Origins,
     /// Documents of automatic persisted queries, by hash.
     pub persisted: Arc<persisted::PersistedQueries>,
+    /// The open subscription sockets.
+    pub sockets: Arc<subscriptions::Sockets>,
+    /// The data version as the `dataChanged` subscribers follow it.
+    pub changes: crate::graphql::live::Changes,
 }
 
 impl AppState {

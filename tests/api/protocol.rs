@@ -430,3 +430,197 @@ async fn a_persisted_query_is_unknown_then_kept_and_run_by_its_hash() {
 fn code(body: &Value) -> &str {
     crate::helpers::first_code(body)
 }
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A `graphql-transport-ws` socket to `/graphql`.
+async fn socket(app: &TestApp) -> Socket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!("{}/graphql", app.base.replacen("http://", "ws://", 1));
+    let mut req = url.into_client_request().unwrap();
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (ws, resp) = tokio_tungstenite::connect_async(req).await.unwrap();
+    assert_eq!(resp.status(), 101);
+    ws
+}
+
+async fn send(ws: &mut Socket, message: Value) {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    ws.send(Message::text(message.to_string())).await.unwrap();
+}
+
+/// The next protocol message within `secs` seconds (None: nothing, or the socket closed).
+async fn next(ws: &mut Socket, secs: f64) -> Option<Value> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let wait = std::time::Duration::from_secs_f64(secs);
+    tokio::time::timeout(wait, async {
+        loop {
+            match ws.next().await? {
+                Ok(Message::Text(t)) => return serde_json::from_str(t.as_str()).ok(),
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// A socket initialised with `token` and subscribed to `dataChanged`.
+async fn subscribed(app: &TestApp, token: &str) -> Socket {
+    let mut ws = socket(app).await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+    send(&mut ws, init).await;
+    let ack = next(&mut ws, 5.0)
+        .await
+        .expect("an answer to connection_init");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    let query = "subscription { dataChanged { dataVersion scope } }";
+    send(
+        &mut ws,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }),
+    )
+    .await;
+    ws
+}
+
+/// The first unit of `district`.
+async fn unit_in(app: &TestApp, district: &str) -> String {
+    let q = "query($d: String) { units(filter: { districtCode: $d }, first: 1) { edges { node { code } } } }";
+    let data = app.data(&app.admin, q, json!({ "d": district })).await;
+    data["units"]["edges"][0]["node"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn add_officer(app: &TestApp, unit: &str) {
+    let m = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { unitCode } }";
+    let input = json!({
+        "unitCode": unit, "fullName": "Nguyễn Thị Thử", "gender": "FEMALE", "birthYear": 1995,
+        "rank": "THUONG_UY", "position": "OFFICER", "postedFrom": "2024-06-01"
+    });
+    let body = app.gql(&app.admin, m, json!({ "i": input })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn a_subscriber_hears_of_changes_it_can_see_and_only_those() {
+    use crate::helpers::{CITY, OTHER};
+    let app = TestApp::spawn().await;
+    let mut province = subscribed(&app, &app.viewer).await;
+    let mut city = subscribed(&app, &app.city_viewer).await;
+    // Let both subscriptions take their starting version.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    add_officer(&app, &unit_in(&app, OTHER).await).await;
+    let event = next(&mut province, 5.0).await.expect("the province hears");
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["id"], "1");
+    let changed = &event["payload"]["data"]["dataChanged"];
+    assert_eq!(changed["scope"], "province", "{event}");
+    assert!(changed["dataVersion"].as_i64().unwrap() > 0);
+    assert_eq!(
+        changed.as_object().unwrap().len(),
+        2,
+        "versions only: {changed}"
+    );
+    assert!(
+        next(&mut city, 2.5).await.is_none(),
+        "the city's token is not told of another district's write"
+    );
+
+    add_officer(&app, &unit_in(&app, CITY).await).await;
+    let event = next(&mut city, 5.0)
+        .await
+        .expect("the city hears of its own");
+    assert_eq!(
+        event["payload"]["data"]["dataChanged"]["scope"], CITY,
+        "{event}"
+    );
+    let event = next(&mut province, 5.0)
+        .await
+        .expect("and so does the province");
+    assert_eq!(event["type"], "next");
+}
+
+#[tokio::test]
+async fn a_socket_without_a_valid_token_is_refused_and_runs_only_subscriptions() {
+    let limits = coso::config::Limits {
+        ws_max_per_token: 1,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, false).await;
+    for payload in [json!({}), json!({ "Authorization": "Bearer not-a-token" })] {
+        let mut ws = socket(&app).await;
+        send(
+            &mut ws,
+            json!({ "type": "connection_init", "payload": payload }),
+        )
+        .await;
+        let answer = next(&mut ws, 5.0).await;
+        assert!(
+            answer
+                .as_ref()
+                .is_none_or(|a| a["type"] != "connection_ack"),
+            "{answer:?}"
+        );
+        // Nor may it subscribe.
+        let query = "subscription { dataChanged { dataVersion } }";
+        let _ = futures_util::SinkExt::send(
+            &mut ws,
+            tokio_tungstenite::tungstenite::Message::text(
+                json!({ "id": "1", "type": "subscribe", "payload": { "query": query } })
+                    .to_string(),
+            ),
+        )
+        .await;
+        assert!(next(&mut ws, 1.0).await.is_none());
+    }
+    // A valid token: a query is refused on the socket, a second socket is one too many.
+    let mut ws = subscribed(&app, &app.viewer).await;
+    send(
+        &mut ws,
+        json!({ "id": "2", "type": "subscribe", "payload": { "query": "{ __typename }" } }),
+    )
+    .await;
+    let answer = next(&mut ws, 5.0).await.expect("an answer");
+    let errors = if answer["type"] == "error" {
+        answer["payload"].clone()
+    } else {
+        answer["payload"]["errors"].clone()
+    };
+    assert_eq!(
+        errors[0]["extensions"]["code"], "NOT_A_SUBSCRIPTION",
+        "{answer}"
+    );
+    let mut second = socket(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", app.viewer) } });
+    send(&mut second, init).await;
+    let answer = next(&mut second, 5.0).await;
+    assert!(
+        answer
+            .as_ref()
+            .is_none_or(|a| a["type"] != "connection_ack"),
+        "{answer:?}"
+    );
+}
+
+/// A socket with nothing to say for longer than the request-head deadline (10 s) and
+/// the client's frames after the server's are not taken for a slow HTTP request.
+#[tokio::test]
+async fn a_quiet_socket_stays_open_past_the_header_deadline() {
+    let app = TestApp::spawn().await;
+    let mut ws = subscribed(&app, &app.viewer).await;
+    assert!(next(&mut ws, 11.0).await.is_none(), "nothing changed");
+    add_officer(&app, &unit_in(&app, crate::helpers::CITY).await).await;
+    let event = next(&mut ws, 5.0).await.expect("still open, and told");
+    assert_eq!(event["type"], "next", "{event}");
+}
