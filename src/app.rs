@@ -77,6 +77,7 @@ impl Application {
             },
         );
         let tokens = crate::service::token_cache::TokenCache::default();
+        let changes = crate::graphql::live::Changes::default();
         let state = AppState {
             schema: build_schema(
                 db.clone(),
@@ -86,6 +87,7 @@ impl Application {
                 analytics.clone(),
                 engine,
                 tokens.clone(),
+                changes.clone(),
             ),
             datasets,
             analytics,
@@ -98,6 +100,12 @@ impl Application {
             clock,
             today: settings.today,
             tokens,
+            cors: crate::http::cors::Origins::new(&settings.browser.cors_origins),
+            persisted: Arc::new(crate::http::persisted::PersistedQueries::new(
+                settings.limits.apq_max_bytes,
+            )),
+            sockets: Default::default(),
+            changes,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
@@ -151,6 +159,7 @@ impl Application {
                 self.state.today,
             ))
         });
+        let watcher = tokio::spawn(self.state.changes.clone().watch(self.state.db.clone()));
         let jobs = match self.scheduler.start().await {
             Ok(jobs) => jobs,
             Err(e) => {
@@ -185,6 +194,7 @@ impl Application {
         if let Some(task) = metrics_server {
             task.abort();
         }
+        watcher.abort();
         served
     }
 }

@@ -66,6 +66,9 @@ pub struct Settings {
     #[command(flatten)]
     pub connections: ConnectionLimits,
 
+    #[command(flatten)]
+    pub browser: Browser,
+
     /// Pins "today" (the default day of the API's `asOf` and `activeOn`, of the indicator
     /// snapshots and of the response cache) to a fixed day, `YYYY-MM-DD`: to check or
     /// show the figures of a past day as if it were today (the tests of the source
@@ -116,6 +119,16 @@ impl ConnectionLimits {
 
 fn secs(s: u64) -> Option<std::time::Duration> {
     (s > 0).then(|| std::time::Duration::from_secs(s))
+}
+
+/// What browser clients of other origins may do (see README "Browser clients").
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Browser {
+    /// Origins whose pages may call the API from a browser (CORS), comma-separated,
+    /// `scheme://host[:port]` each; empty (the default): none, and no CORS header at all.
+    #[arg(long, env = "COSO_CORS_ORIGINS", value_delimiter = ',',
+          value_parser = crate::http::cors::parse_origin)]
+    pub cors_origins: Vec<String>,
 }
 
 /// Metrics and request logging.
@@ -174,6 +187,16 @@ pub struct Limits {
     /// Requests a token may make at once before the per-minute rate applies.
     #[arg(long, env = "COSO_RATE_LIMIT_BURST", default_value_t = 60)]
     pub rate_limit_burst: u32,
+    /// Bytes of documents kept for automatic persisted queries (the oldest go first); 0
+    /// turns them off.
+    #[arg(long, env = "COSO_APQ_MAX_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub apq_max_bytes: usize,
+    /// Most subscription sockets open at once (`TOO_MANY_SUBSCRIBERS` past it).
+    #[arg(long, env = "COSO_WS_MAX_CONNECTIONS", default_value_t = 256)]
+    pub ws_max_connections: usize,
+    /// Most subscription sockets one token may hold open.
+    #[arg(long, env = "COSO_WS_MAX_PER_TOKEN", default_value_t = 4)]
+    pub ws_max_per_token: usize,
 }
 
 impl Settings {
@@ -214,6 +237,9 @@ impl Default for Limits {
             query_timeout_ms: 10_000,
             rate_limit_per_min: 600,
             rate_limit_burst: 60,
+            apq_max_bytes: 4 * 1024 * 1024,
+            ws_max_connections: 256,
+            ws_max_per_token: 4,
         }
     }
 }

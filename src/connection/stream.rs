@@ -100,7 +100,13 @@ impl<Io> HeaderDeadline<Io> {
     }
 
     /// A response (not an interim `100 Continue`) is being written: the request is over.
+    /// `101 Switching Protocols` (a WebSocket) ends HTTP on the connection: no more heads.
     fn wrote(&mut self, first: &[u8]) {
+        if first.starts_with(b"HTTP/1.1 101") {
+            self.phase = Phase::Off;
+            self.deadline = None;
+            return;
+        }
         if !first.is_empty() && !first.starts_with(b"HTTP/1.1 1") && self.phase != Phase::Off {
             self.phase = Phase::Idle;
             self.deadline = None;

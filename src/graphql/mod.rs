@@ -7,6 +7,7 @@ pub mod context;
 pub mod cost;
 pub mod error;
 pub mod guards;
+pub mod live;
 pub mod loaders;
 pub mod mutation;
 pub mod operation;
@@ -14,14 +15,14 @@ pub mod pagination;
 pub mod query;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Limits;
 use crate::dataset::DatasetCache;
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, live::Subscription>;
 
 /// Builds the schema with its limits; `db` and `limits` are shared by every request.
 pub fn build_schema(
@@ -32,12 +33,14 @@ pub fn build_schema(
     analytics: crate::analytics::runner::Runner,
     engine: crate::indicators::EngineConfig,
     tokens: crate::service::token_cache::TokenCache,
+    changes: live::Changes,
 ) -> AppSchema {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        live::Subscription,
     )
+    .data(changes)
     .data(db)
     .data(datasets)
     .data(scheduler)
@@ -56,7 +59,7 @@ pub fn sdl() -> String {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        live::Subscription,
     )
     .finish()
     .sdl()

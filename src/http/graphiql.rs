@@ -61,9 +61,8 @@ const ASSETS: [(&str, &str, &[u8]); 5] = [
     ),
 ];
 
-/// The GraphiQL page.
-#[handler]
-pub async fn page() -> Response {
+/// The GraphiQL page (`GET /graphql` without a query, from a browser).
+pub fn page_response() -> Response {
     Response::builder()
         .content_type("text/html; charset=utf-8")
         .header(header::CONTENT_SECURITY_POLICY, CSP)

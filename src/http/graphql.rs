@@ -1,20 +1,26 @@
-//! `POST /graphql`: authenticates and rate-limits the
-//! token, enforces the body-size and batch limits, runs each operation with the
+//! `POST /graphql` and `GET /graphql`: authenticates and rate-limits the
+//! token, enforces the body-size and batch limits, fills in persisted queries
+//! ([`super::persisted`]), runs each operation with the
 //! caller's context (queries under the timeout; mutations are never cut), gives every
-//! error a stable code and records each operation's metrics.
+//! error a stable code and records each operation's metrics. Both methods share every
+//! step after reading the request; GET answers carry an `ETag` ([`super::etag`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
-use poem::http::StatusCode;
+use async_graphql_poem::GraphQLProtocol;
+use poem::http::{StatusCode, header};
 use poem::web::Data;
+use poem::web::websocket::WebSocket;
 use poem::{Body, Request, Response, handler};
 
 use super::cache::{Cached, Key, ResponseCache};
+use super::media::Media;
+use super::persisted::Refused;
 use super::request_id::{OperationNames, RequestId};
-use super::{AppState, answer, auth, request_error};
+use super::{AppState, answer, auth, etag, request_error};
 use crate::auth::Principal;
 use crate::graphql::audit::{self, AuditState};
 use crate::graphql::context::{Budget, RequestData};
@@ -23,16 +29,216 @@ use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
 use crate::telemetry::metrics;
 
+/// `POST /graphql`.
 #[handler]
 pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) -> Response {
+    let media = Media::of(req);
     let principal = match auth::authorize(req, state, "/graphql").await {
         Ok(p) => p,
         Err(resp) => return resp,
     };
-    let (requests, single, raw) = match read_batch(body, state).await {
+    let (mut requests, single, raw) = match read_batch(body, state).await {
         Ok(r) => r,
         Err(resp) => return resp,
     };
+    for request in &mut requests {
+        if let Err(refused) = state.persisted.resolve(request) {
+            return refused_persisted(&refused, media);
+        }
+    }
+    let incoming = Incoming {
+        requests,
+        single,
+        raw,
+        media,
+        revalidate: None,
+    };
+    answer(req, state, &principal, incoming).await
+}
+
+/// `GET /graphql`: a subscription socket ([`super::subscriptions`]) when it asks for a
+/// WebSocket, else a query in the query string.
+#[handler]
+pub async fn get(
+    req: &Request,
+    ws: Option<WebSocket>,
+    protocol: Option<GraphQLProtocol>,
+    Data(state): Data<&AppState>,
+) -> Response {
+    match (ws, protocol) {
+        (Some(ws), Some(protocol)) => super::subscriptions::upgrade(ws, protocol, state),
+        (Some(_), None) => {
+            let msg = "a subscription socket needs Sec-WebSocket-Protocol: graphql-transport-ws";
+            request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg)
+        }
+        (None, _) => get_query(req, state).await,
+    }
+}
+
+/// A query in the query string (`query`, `variables`, `operationName`, `extensions`),
+/// answered like the same query by POST; only queries (a mutation: `405`). Without
+/// `query` or `extensions`, a browser asking for HTML gets GraphiQL.
+async fn get_query(req: &Request, state: &AppState) -> Response {
+    let media = Media::of(req);
+    let max = state.limits.max_body_bytes;
+    if req.uri().query().map_or(0, str::len) > max {
+        let msg = format!("the query string is larger than {max} bytes; send the query by POST");
+        return request_error(StatusCode::URI_TOO_LONG, "BODY_TOO_LARGE", &msg);
+    }
+    let Ok(params) = req.params::<GetParams>() else {
+        let msg = "the query string must be query=...&variables=...&operationName=...";
+        return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg);
+    };
+    if params.query.is_none() && params.extensions.is_none() {
+        if Media::wants_html(req) {
+            return super::graphiql::page_response();
+        }
+        let msg = "GET /graphql needs a query: /graphql?query={...}";
+        return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg);
+    }
+    let principal = match auth::authorize(req, state, "/graphql").await {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let mut request = match params.request() {
+        Ok(r) => r,
+        Err(msg) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &msg),
+    };
+    if let Err(refused) = state.persisted.resolve(&mut request) {
+        return refused_persisted(&refused, media);
+    }
+    if !is_query(&mut request) {
+        let msg = "only queries may be sent by GET; send mutations by POST";
+        let mut resp = request_error(StatusCode::METHOD_NOT_ALLOWED, "MUTATION_BY_GET", msg);
+        resp.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return resp;
+    }
+    // The same request in the POST body's form: the response cache key.
+    let raw = serde_json::to_vec(&serde_json::json!({
+        "query": request.query,
+        "operationName": request.operation_name,
+        "variables": request.variables,
+    }))
+    .unwrap_or_default();
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let incoming = Incoming {
+        requests: vec![request],
+        single: true,
+        raw,
+        media,
+        revalidate: Some(if_none_match),
+    };
+    answer(req, state, &principal, incoming).await
+}
+
+/// The query string of `GET /graphql`.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    extensions: Option<String>,
+}
+
+impl GetParams {
+    /// The GraphQL request (the variables and extensions are JSON objects).
+    fn request(self) -> Result<async_graphql::Request, String> {
+        let object = |what: &str, text: Option<String>| match text.filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(t) => serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&t)
+                .map(|m| Some(serde_json::Value::Object(m)))
+                .map_err(|_| format!("`{what}` must be a JSON object")),
+        };
+        let variables = object("variables", self.variables)?;
+        let extensions = object("extensions", self.extensions)?;
+        let mut request = async_graphql::Request::new(self.query.unwrap_or_default());
+        if let Some(name) = self.operation_name.filter(|n| !n.is_empty()) {
+            request = request.operation_name(name);
+        }
+        if let Some(v) = variables {
+            request = request.variables(async_graphql::Variables::from_json(v));
+        }
+        if let Some(serde_json::Value::Object(ext)) = extensions {
+            for (k, v) in ext {
+                if let Ok(v) = async_graphql::Value::from_json(v) {
+                    request.extensions.0.insert(k, v);
+                }
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// Whether the operation the request runs is a query (or the document does not parse
+/// or name one: GraphQL then answers why).
+fn is_query(request: &mut async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
+        return true;
+    };
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name.as_str()).map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    ty.is_none_or(|t| t == OperationType::Query)
+}
+
+/// The answer to a persisted query that could not be used: `200` for an unknown hash
+/// (Apollo clients then send the document), `400` otherwise.
+fn refused_persisted(refused: &Refused, media: Media) -> Response {
+    let status = match refused {
+        Refused::NotFound => StatusCode::OK,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let body = async_graphql::Response::from_errors(vec![refused.error()]);
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let mut resp = Response::builder()
+        .status(status)
+        .content_type(media.content_type())
+        .body(bytes);
+    resp.set_data(OperationNames("persisted".into()));
+    resp
+}
+
+/// A request to `/graphql`, read.
+struct Incoming {
+    requests: Vec<async_graphql::Request>,
+    /// One operation, not in a JSON array.
+    single: bool,
+    /// The request as sent (POST) or in the POST form (GET): the response cache key.
+    raw: Vec<u8>,
+    media: Media,
+    /// For GET: the `If-None-Match` header, if any.
+    revalidate: Option<Option<String>>,
+}
+
+/// Runs the operations of a request as `principal` and answers: from the response
+/// cache when it has the answer, else by running them (one at a time, sharing the
+/// budget and the deadline).
+async fn answer(
+    req: &Request,
+    state: &AppState,
+    principal: &Principal,
+    incoming: Incoming,
+) -> Response {
+    let Incoming {
+        requests,
+        single,
+        raw,
+        media,
+        revalidate,
+    } = incoming;
+    let shape = Shape { media, revalidate };
     let request_id = req
         .data::<RequestId>()
         .map(|r| r.0.clone())
@@ -42,7 +248,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     // operation of the request.
     let today = state.today();
     let cached = match single
-        .then(|| ResponseCache::key(&principal, today, &raw))
+        .then(|| ResponseCache::key(principal, today, &raw))
         .flatten()
     {
         Some(key) => match crate::service::version::current(&state.db).await {
@@ -55,7 +261,7 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
         let (key, version) = cached.as_ref()?;
         let hit = state.cache.get(key, *version)?;
         metrics::record_graphql_operation(&hit.name, "query", "ok", started.elapsed());
-        Some(json_body(hit.body, hit.name))
+        Some(shape.ok(principal, hit.body, hit.name, true))
     };
     if let Some(resp) = hit(&cached) {
         return resp;
@@ -73,17 +279,19 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
     let mut responses = Vec::with_capacity(requests.len());
     let mut names = Vec::with_capacity(requests.len());
     let mut all_queries = true;
+    let mut refused = false;
     let mut unreachable = false;
     for request in requests {
-        let (response, name, kind) =
-            execute(state, (&principal, &request_id), &batch, today, request).await;
-        all_queries &= kind == "query" && response.errors.is_empty();
-        unreachable |= response
+        let run = execute(state, (principal, &request_id), &batch, today, request).await;
+        all_queries &= run.kind == "query" && run.response.errors.is_empty();
+        refused |= run.refused;
+        unreachable |= run
+            .response
             .errors
             .iter()
             .any(|e| code_of(e) == "DATABASE_UNAVAILABLE");
-        responses.push(response);
-        names.push(name);
+        responses.push(run.response);
+        names.push(run.name);
     }
     let names = names.join(",");
     tracing::Span::current().record("graphql.operation", names.as_str());
@@ -114,11 +322,59 @@ pub async fn graphql(req: &Request, body: Body, Data(state): Data<&AppState>) ->
             },
         );
     }
-    let mut resp = json_body(bytes, names);
+    if single && refused && media == Media::GraphqlResponse {
+        let mut resp = shape.ok(principal, bytes, names, false);
+        resp.set_status(StatusCode::BAD_REQUEST);
+        return resp;
+    }
+    let mut resp = shape.ok(principal, bytes, names, all_queries);
     if unreachable {
         super::unavailable(&mut resp);
     }
     resp
+}
+
+/// How the answer is sent: its media type and, for GET, its HTTP caching.
+struct Shape {
+    media: Media,
+    revalidate: Option<Option<String>>,
+}
+
+impl Shape {
+    /// A `200` answer of `bytes` (tagged for GET when `clean`: every operation a query
+    /// without errors), or `304` when the client's `If-None-Match` holds its tag.
+    fn ok(
+        &self,
+        principal: &Principal,
+        bytes: bytes::Bytes,
+        names: String,
+        clean: bool,
+    ) -> Response {
+        let mut builder = Response::builder().content_type(self.media.content_type());
+        if let Some(if_none_match) = &self.revalidate {
+            builder = builder
+                .header(header::CACHE_CONTROL, "private, no-cache")
+                .header(header::VARY, "Authorization, Accept");
+            if clean {
+                let tag = etag::of(principal, self.media, &bytes);
+                if if_none_match
+                    .as_deref()
+                    .is_some_and(|h| etag::matches(h, &tag))
+                {
+                    let mut resp = builder
+                        .status(StatusCode::NOT_MODIFIED)
+                        .header(header::ETAG, tag)
+                        .finish();
+                    resp.set_data(OperationNames(names));
+                    return resp;
+                }
+                builder = builder.header(header::ETAG, tag);
+            }
+        }
+        let mut resp = builder.body(bytes);
+        resp.set_data(OperationNames(names));
+        resp
+    }
 }
 
 /// The answer to a request whose answer could not be sent: `RESPONSE_TOO_LARGE`, or
@@ -138,15 +394,6 @@ fn unsent_answer(unsent: answer::Unsent, max: usize, names: String) -> Response 
             request_error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", msg)
         }
     };
-    resp.set_data(OperationNames(names));
-    resp
-}
-
-/// A JSON answer carrying its operation names (for the request log).
-fn json_body(bytes: bytes::Bytes, names: String) -> Response {
-    let mut resp = Response::builder()
-        .content_type("application/json")
-        .body(bytes);
     resp.set_data(OperationNames(names));
     resp
 }
@@ -221,13 +468,23 @@ impl Batch {
     }
 }
 
+/// One operation's outcome.
+struct Run {
+    response: async_graphql::Response,
+    name: String,
+    kind: &'static str,
+    /// Refused before it ran: the document did not parse or validate (or was over a
+    /// limit); `400` in `application/graphql-response+json`.
+    refused: bool,
+}
+
 async fn execute(
     state: &AppState,
     (principal, request_id): (&Principal, &str),
     batch: &Batch,
     today: chrono::NaiveDate,
     request: async_graphql::Request,
-) -> (async_graphql::Response, String, &'static str) {
+) -> Run {
     let audit = AuditState::default();
     let data = RequestData {
         loader: DataLoader::with_cache(
@@ -271,7 +528,15 @@ async fn execute(
     let (name, kind) = info.get().unwrap_or(("invalid", "unknown"));
     let outcome = response.errors.first().map_or("ok".to_owned(), code_of);
     metrics::record_graphql_operation(name, kind, &outcome, started.elapsed());
-    (response, name.to_owned(), kind)
+    // The operation is chosen (and the slot filled) only once the document parsed and
+    // validated: errors without it are the request's.
+    let refused = info.get().is_none() && !response.errors.is_empty() && outcome != "TIMEOUT";
+    Run {
+        response,
+        name: name.to_owned(),
+        kind,
+        refused,
+    }
 }
 
 /// The `TIMEOUT` answer of a query; the audited fields it was running (analytics

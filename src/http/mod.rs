@@ -1,7 +1,8 @@
 //! HTTP surface (poem). Routes: the dashboard on `GET /` (its files under `/dashboard/`),
 //! `GET /health`, `GET /ready`, `GET /metrics` (admin
-//! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
-//! `GET /reports/files/{id}`. Every
+//! token), `GET /graphql` (queries; GraphiQL for a browser, its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
+//! `GET /reports/files/{id}`, all behind [`cors`]; subscriptions over WebSocket on
+//! `GET /graphql` ([`subscriptions`]). Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -11,12 +12,17 @@ mod answer;
 pub mod auth;
 pub mod cache;
 mod dashboard;
+pub mod cors;
+mod etag;
 mod graphiql;
 mod graphql;
 mod health;
+mod media;
 mod metrics;
+pub mod persisted;
 mod reports;
 pub mod request_id;
+pub mod subscriptions;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,6 +69,14 @@ pub struct AppState {
     /// Tokens verified from memory (at most a second; also in the schema's data, so a
     /// revocation forgets the token at once).
     pub tokens: crate::service::token_cache::TokenCache,
+    /// The origins allowed to call from a browser (`COSO_CORS_ORIGINS`).
+    pub cors: cors::Origins,
+    /// Documents of automatic persisted queries, by hash.
+    pub persisted: Arc<persisted::PersistedQueries>,
+    /// The open subscription sockets.
+    pub sockets: Arc<subscriptions::Sockets>,
+    /// The data version as the `dataChanged` subscribers follow it.
+    pub changes: crate::graphql::live::Changes,
 }
 
 impl AppState {
@@ -75,17 +89,19 @@ impl AppState {
 /// The routes of the service, inside [`stack`].
 pub fn routes(state: AppState) -> impl poem::Endpoint {
     let slow = state.slow_request;
+    let origins = state.cors.clone();
     let routes = Route::new()
         .at("/", get(dashboard::index))
         .at("/dashboard/:file", get(dashboard::asset))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
         .at("/metrics", get(metrics::scrape))
-        .at("/graphql", get(graphiql::page).post(graphql::graphql))
+        .at("/graphql", get(graphql::get).post(graphql::graphql))
         .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
-        .data(state);
+        .data(state)
+        .around(move |ep, req| cors::cors(ep, req, origins.clone()));
     stack(routes, slow)
 }
 

@@ -65,5 +65,7 @@ pub async fn serialise(db: &impl sea_orm::ConnectionTrait, class: i32, key: i32)
 /// Finishes a write: bumps the data version and commits.
 pub async fn commit(txn: sea_orm::DatabaseTransaction) -> Result<()> {
     version::bump(&txn).await?;
-    Ok(txn.commit().await?)
+    txn.commit().await?;
+    version::committed();
+    Ok(())
 }

@@ -39,6 +39,21 @@ impl DataAge {
     }
 }
 
+/// Writes of this process that committed (wakes the `dataChanged` watcher at once;
+/// writes of other replicas reach it by its poll).
+static WRITTEN: std::sync::LazyLock<tokio::sync::Notify> =
+    std::sync::LazyLock::new(tokio::sync::Notify::new);
+
+/// Says that a write committed.
+pub fn committed() {
+    WRITTEN.notify_one();
+}
+
+/// Waits for the next committed write of this process.
+pub async fn written() {
+    WRITTEN.notified().await;
+}
+
 /// Increments the data version (creating the row on first use); one UPDATE, so two
 /// concurrent writers cannot read the same version.
 pub async fn bump(db: &impl ConnectionTrait) -> Result<()> {

@@ -142,6 +142,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         log_format: "text".into(),
         observe: Default::default(),
         connections: Default::default(),
+        browser: Default::default(),
         // The demo reproduces the source report on its day; tests of today unpin it.
         today: Some(ARTICLE_DAY.parse().expect("date")),
     }

@@ -30,6 +30,7 @@ mod nesting;
 mod observability;
 mod paging;
 mod process;
+mod protocol;
 mod rebased;
 mod reports;
 mod restructure;
