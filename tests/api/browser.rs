@@ -550,8 +550,14 @@ async fn an_admin_opens_an_archived_report_in_a_sandboxed_frame() {
     let run = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
     assert_eq!(run["status"], "sent", "{run}");
     b.sign_in(&app.base, &app.admin).await;
-    // The overview refreshes by itself when the data changes (the poll of live.js).
+    // The overview refreshes by itself when the data changes: the page subscribes to
+    // `dataChanged` over the WebSocket (live.js), the poll being only its fallback.
     assert_eq!(b.text("[data-code=directives_issued] .value").await, "16");
+    b.until(
+        "the dashboard's subscription",
+        "return document.documentElement.dataset.live === 'socket'",
+    )
+    .await;
     let directive = json!({ "number": "99-KH/CAT", "kind": "PLAN", "issuer": "POLICE_DEPARTMENT",
                             "title": "Kế hoạch", "issuedOn": "2024-12-01" });
     app.data(
