@@ -174,6 +174,16 @@ pub struct Limits {
     /// Requests a token may make at once before the per-minute rate applies.
     #[arg(long, env = "COSO_RATE_LIMIT_BURST", default_value_t = 60)]
     pub rate_limit_burst: u32,
+    /// Largest spreadsheet upload (`POST /imports`, `coso import`), in bytes.
+    #[arg(long, env = "COSO_IMPORT_MAX_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub import_max_bytes: usize,
+    /// Most data rows an imported sheet may hold (`IMPORT_TOO_MANY_ROWS` beyond).
+    #[arg(long, env = "COSO_IMPORT_MAX_ROWS", default_value_t = 200_000)]
+    pub import_max_rows: usize,
+    /// Most bytes an uploaded workbook may unpack to (its zip parts together), checked
+    /// before it is read (`IMPORT_TOO_LARGE`: a zip bomb).
+    #[arg(long, env = "COSO_IMPORT_MAX_UNPACKED_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub import_max_unpacked_bytes: u64,
 }
 
 impl Settings {
@@ -214,6 +224,9 @@ impl Default for Limits {
             query_timeout_ms: 10_000,
             rate_limit_per_min: 600,
             rate_limit_burst: 60,
+            import_max_bytes: 16 * 1024 * 1024,
+            import_max_rows: 200_000,
+            import_max_unpacked_bytes: 256 * 1024 * 1024,
         }
     }
 }

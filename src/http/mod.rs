@@ -1,6 +1,7 @@
 //! HTTP surface (poem). Routes: `GET /health`, `GET /ready`, `GET /metrics` (admin
 //! token), GraphiQL on `GET /graphql` (its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
-//! `GET /reports/files/{id}`. Every
+//! `GET /reports/files/{id}`, and the spreadsheet routes (`POST /imports`,
+//! `GET /imports/templates/{kind}.xlsx`, `GET /exports/{kind}.xlsx`). Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -12,6 +13,7 @@ pub mod cache;
 mod graphiql;
 mod graphql;
 mod health;
+mod intake;
 mod metrics;
 mod reports;
 pub mod request_id;
@@ -78,6 +80,9 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
+        .at("/imports", poem::post(intake::import))
+        .at("/imports/templates/:file", get(intake::template))
+        .at("/exports/:file", get(intake::export))
         .data(state);
     stack(routes, slow)
 }
