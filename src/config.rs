@@ -182,7 +182,7 @@ pub struct Limits {
     pub import_max_rows: usize,
     /// Most bytes an uploaded workbook may unpack to (its zip parts together), checked
     /// before it is read (`IMPORT_TOO_LARGE`: a zip bomb).
-    #[arg(long, env = "COSO_IMPORT_MAX_UNPACKED_BYTES", default_value_t = 256 * 1024 * 1024)]
+    #[arg(long, env = "COSO_IMPORT_MAX_UNPACKED_BYTES", default_value_t = 128 * 1024 * 1024)]
     pub import_max_unpacked_bytes: u64,
 }
 
@@ -226,7 +226,7 @@ impl Default for Limits {
             rate_limit_burst: 60,
             import_max_bytes: 16 * 1024 * 1024,
             import_max_rows: 200_000,
-            import_max_unpacked_bytes: 256 * 1024 * 1024,
+            import_max_unpacked_bytes: 128 * 1024 * 1024,
         }
     }
 }
