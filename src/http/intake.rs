@@ -390,3 +390,76 @@ async fn refused(r: intake::Refusal, want_workbook: bool, english: bool) -> Resp
     });
     Json(body).with_status(status).into_response()
 }
+
+/// `GET /imports/files/{id}`: the file of an applied import, byte for byte as it was
+/// sent; admins (an area admin: its area's imports), audited as an export.
+#[handler]
+pub async fn import_file(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+) -> Response {
+    let principal = match auth::authorize(req, state, "/imports/files").await {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let request_id = req.data::<RequestId>().map(|r| r.0.as_str());
+    let entry = audit::Entry::by(
+        &principal,
+        request_id,
+        "export",
+        "imports.file",
+        json!({ "id": id }),
+    );
+    let (resp, outcome) = import_file_answer(state, &principal, &id).await;
+    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
+        tracing::error!(error = ?e, "could not write an audit row");
+        metrics::record_audit_failure("export");
+    }
+    resp
+}
+
+async fn import_file_answer(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    id: &str,
+) -> (Response, &'static str) {
+    use sea_orm::EntityTrait;
+    if !principal.is_admin() {
+        let msg = "imported files need an admin token";
+        return (
+            request_error(StatusCode::FORBIDDEN, "FORBIDDEN", msg),
+            "FORBIDDEN",
+        );
+    }
+    let missing = || {
+        let resp = request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such imported file");
+        (resp, "NOT_FOUND")
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return missing();
+    };
+    match entity::import_record::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(r)) => {
+            let visible = principal.scope.area.is_none() || principal.scope.area == r.area_code;
+            let Some(bytes) = r.file.filter(|_| visible) else {
+                return missing();
+            };
+            let disposition = format!(
+                "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                crate::mail::ascii_fallback(&r.file_name),
+                crate::mail::percent_encode(&r.file_name)
+            );
+            let resp = Response::builder()
+                .content_type("application/octet-stream")
+                .header(header::CONTENT_DISPOSITION, disposition)
+                .body(bytes);
+            (resp, "ok")
+        }
+        Ok(None) => missing(),
+        Err(e) => (internal(&e), "INTERNAL"),
+    }
+}

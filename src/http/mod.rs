@@ -82,6 +82,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/reports/files/:id", get(reports::report_file))
         .at("/imports", poem::post(intake::import))
         .at("/imports/templates/:file", get(intake::template))
+        .at("/imports/files/:id", get(intake::import_file))
         .at("/exports/:file", get(intake::export))
         .data(state);
     stack(routes, slow)
