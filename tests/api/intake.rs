@@ -735,3 +735,61 @@ async fn a_complete_file_ends_the_missing_postings_on_its_day_and_deletes_nothin
         .await;
     assert_eq!(now, in_post - 1);
 }
+
+/// The command line: a template, an export, the export imported back (dry), and a bad
+/// file refused with its code and nothing written.
+#[tokio::test]
+async fn the_command_line_writes_templates_exports_and_imports() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(dir.path()).await;
+    let coso = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_coso"))
+            .args(args)
+            .env("COSO_DATABASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(coso(&["seed", "--demo"]).status.success());
+    let out = coso(&[
+        "import", "template", "seats", "--lang", "en", "-o", "t.xlsx",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let template = std::fs::read(dir.path().join("t.xlsx")).unwrap();
+    assert_eq!(
+        first_sheet(&template)[0][0],
+        Data::String("Unit code".into())
+    );
+    let out = coso(&["export", "officers", "--as-of", ARTICLE_DAY, "-o", "e.xlsx"]);
+    assert!(out.status.success(), "{out:?}");
+    let out = coso(&["import", "e.xlsx", "--kind", "officers", "--dry-run"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.contains("dry run") && stdout.contains("0 created, 0 updated"),
+        "{stdout}"
+    );
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "unit_code,full_name,gender,birth_year,rank,position,posted_from\n\
+         99999,Vũ Văn Lạ,male,1990,trung_uy,officer,01/06/2024\n",
+    )
+    .unwrap();
+    let out = coso(&[
+        "import",
+        "bad.csv",
+        "--kind",
+        "officers",
+        "--errors-out",
+        "err.xlsx",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("IMPORT_UNKNOWN_UNIT") && stderr.contains("IMPORT_INVALID_ROWS"),
+        "{stderr}"
+    );
+    assert!(dir.path().join("err.xlsx").exists());
+}
