@@ -182,8 +182,16 @@ impl Application {
             .set_scheduler_running(jobs.is_some() || self.scheduler.settings().tick_secs == 0);
         let body_timeout = Duration::from_secs(self.connections.body_read_timeout_secs);
         let max_body = self.state.limits.max_body_bytes;
-        let app = routes(self.state)
-            .around(move |ep, req| body::read_within(ep, req, body_timeout, max_body));
+        // A spreadsheet upload has its own bound (and room for the multipart framing).
+        let max_upload = self.state.limits.import_max_bytes + 64 * 1024;
+        let app = routes(self.state).around(move |ep, req| {
+            let max = if req.uri().path() == "/imports" {
+                max_upload
+            } else {
+                max_body
+            };
+            body::read_within(ep, req, body_timeout, max)
+        });
         let served = server(self.acceptor, idle)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
             .await;

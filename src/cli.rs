@@ -1,5 +1,5 @@
 //! The command line: `coso` (serve), `coso migrate`, `coso seed`, `coso token create`,
-//! `coso restructure apply`, `coso schema`. Each command is a short function over the library.
+//! `coso restructure apply`, `coso import`, `coso export`, `coso schema`. Each command is a short function over the library.
 
 use clap::{Parser, Subcommand};
 
@@ -48,6 +48,11 @@ pub enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Import a spreadsheet (`coso import FILE --kind KIND [--dry-run]`), or write a
+    /// kind's template (`coso import template KIND`).
+    Import(crate::intake::command::ImportArgs),
+    /// Export a kind's records on a day as its template filled in.
+    Export(crate::intake::command::ExportArgs),
     /// Runs one analytics query from stdin (started by the server, not by hand).
     #[command(hide = true)]
     AnalyticsWorker {
@@ -77,6 +82,9 @@ pub enum BenchCommand {
     /// What an area scope costs at the dataset load and in the engine, against the
     /// unscoped admin in the same run (meant for the national tier on PostgreSQL).
     Scope(crate::bench::scope::Options),
+    /// A national-sized officer workbook: read, dry run and import on the configured
+    /// database, with rows per second and peak memory.
+    Import(crate::bench::import::Options),
 }
 
 /// Token commands.
@@ -142,6 +150,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo, synthetic } => seed_cmd(&settings, demo, synthetic).await,
+        Command::Import(args) => crate::intake::command::import(&settings, args).await,
+        Command::Export(args) => crate::intake::command::export(&settings, args).await,
         Command::Bench {
             which: BenchCommand::Indicators(opts),
         } => crate::bench::indicators::run(settings.database_url(), &opts).await,
@@ -159,6 +169,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Scope(opts),
         } => crate::bench::scope::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Import(opts),
+        } => crate::bench::import::run(&settings, &opts).await,
         Command::Restructure {
             action:
                 RestructureAction::Apply {

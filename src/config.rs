@@ -197,6 +197,16 @@ pub struct Limits {
     /// Most subscription sockets one token may hold open.
     #[arg(long, env = "COSO_WS_MAX_PER_TOKEN", default_value_t = 4)]
     pub ws_max_per_token: usize,
+    /// Largest spreadsheet upload (`POST /imports`, `coso import`), in bytes.
+    #[arg(long, env = "COSO_IMPORT_MAX_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub import_max_bytes: usize,
+    /// Most data rows an imported sheet may hold (`IMPORT_TOO_MANY_ROWS` beyond).
+    #[arg(long, env = "COSO_IMPORT_MAX_ROWS", default_value_t = 200_000)]
+    pub import_max_rows: usize,
+    /// Most bytes an uploaded workbook may unpack to (its zip parts together), checked
+    /// before it is read (`IMPORT_TOO_LARGE`: a zip bomb).
+    #[arg(long, env = "COSO_IMPORT_MAX_UNPACKED_BYTES", default_value_t = 128 * 1024 * 1024)]
+    pub import_max_unpacked_bytes: u64,
 }
 
 impl Settings {
@@ -240,6 +250,9 @@ impl Default for Limits {
             apq_max_bytes: 4 * 1024 * 1024,
             ws_max_connections: 256,
             ws_max_per_token: 4,
+            import_max_bytes: 16 * 1024 * 1024,
+            import_max_rows: 200_000,
+            import_max_unpacked_bytes: 128 * 1024 * 1024,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod format;
 pub mod graphql;
 pub mod http;
 pub mod indicators;
+pub mod intake;
 pub mod mail;
 pub mod report;
 pub mod restructure;

@@ -13,6 +13,7 @@ pub mod dialogue_session;
 pub mod directive;
 pub mod district;
 pub mod headquarters;
+pub mod import_record;
 pub mod indicator_value;
 pub mod officer;
 pub mod party_membership;

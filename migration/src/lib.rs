@@ -16,6 +16,7 @@ mod m20261202_000010_unit_history;
 mod m20261202_000011_unit_period_names;
 mod m20261202_000012_headquarters_holding;
 mod m20261202_000013_areas;
+mod m20261203_000014_imports;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_unit_period_names::Migration),
             Box::new(m20261202_000012_headquarters_holding::Migration),
             Box::new(m20261202_000013_areas::Migration),
+            Box::new(m20261203_000014_imports::Migration),
         ]
     }
 }

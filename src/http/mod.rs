@@ -2,7 +2,8 @@
 //! `GET /health`, `GET /ready`, `GET /metrics` (admin
 //! token), `GET /graphql` (queries; GraphiQL for a browser, its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
 //! `GET /reports/files/{id}`, all behind [`cors`]; subscriptions over WebSocket on
-//! `GET /graphql` ([`subscriptions`]). Every
+//! `GET /graphql` ([`subscriptions`]); the spreadsheet routes (`POST /imports`,
+//! `GET /imports/templates/{kind}.xlsx`, `GET /imports/files/{id}`, `GET /exports/{kind}.xlsx`). Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -18,6 +19,7 @@ mod graphiql;
 mod graphql;
 mod health;
 mod media;
+mod intake;
 mod metrics;
 pub mod persisted;
 mod reports;
@@ -100,6 +102,10 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/graphiql/:file", get(graphiql::asset))
         .at("/analytics.csv", poem::post(analytics::analytics_csv))
         .at("/reports/files/:id", get(reports::report_file))
+        .at("/imports", poem::post(intake::import))
+        .at("/imports/templates/:file", get(intake::template))
+        .at("/imports/files/:id", get(intake::import_file))
+        .at("/exports/:file", get(intake::export))
         .data(state)
         .around(move |ep, req| cors::cors(ep, req, origins.clone()));
     stack(routes, slow)

@@ -14,7 +14,7 @@ mod locale;
 mod sample;
 mod templates;
 mod view;
-mod workbook;
+pub(crate) mod workbook;
 
 #[cfg(test)]
 mod tests;

@@ -168,7 +168,7 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: impl AsRef<str>) -> Result<()
 /// Writes text as a text cell; text a spreadsheet would take as a formula (see
 /// [`crate::cells::looks_like_formula`]) also gets Excel's quote prefix, the stored form of
 /// a leading `'`: shown as typed, and kept as text even when the cell is edited.
-fn text_with(
+pub(crate) fn text_with(
     ws: &mut Worksheet,
     row: u32,
     col: u16,

@@ -580,10 +580,16 @@ async fn district_tokens_of_an_older_database_become_area_ones() {
     let db = Database::connect(&url).await.expect("connect");
     coso::db::migrate(&db).await.expect("migrate");
     coso::seed::seed_demo(&db).await.expect("seed");
-    // Back to the schema before areas, with a token scoped the old way.
-    migration::Migrator::down(&db, Some(1))
+    // Back to the schema before areas (the areas migration and the ones after it), with a
+    // token scoped the old way.
+    let after_areas = migration::Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name() == "m20261202_000013_areas")
+        .expect("the areas migration") as u32;
+    migration::Migrator::down(&db, Some(after_areas + 1))
         .await
-        .expect("down one");
+        .expect("down to before areas");
     let secret = "coso_an_old_district_token";
     let old = Query::insert()
         .into_table("api_token")

@@ -23,6 +23,7 @@ mod graphiql;
 mod helpers;
 mod history;
 mod indicators;
+mod intake;
 mod limits;
 mod listing;
 mod mail;

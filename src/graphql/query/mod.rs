@@ -5,6 +5,7 @@ mod areas;
 mod audit;
 mod facts;
 mod history;
+mod imports;
 mod indicators;
 mod people;
 pub(crate) mod schedules;
@@ -27,4 +28,5 @@ pub struct Query(
     audit::AuditQuery,
     history::HistoryQuery,
     areas::AreaQuery,
+    imports::ImportQuery,
 );

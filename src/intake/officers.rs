@@ -1,0 +1,457 @@
+//! Officers and their postings from a sheet (one row a posting): checked row by row and
+//! against the database (the unit on the posting's first day and in the caller's scope,
+//! the rank the position allows, one chief in post per unit), then compared with the
+//! postings already recorded by the natural key (unit, full name, birth year, first
+//! day): a new key is created, a known one updated where gender, rank, position or end
+//! differ, and with `complete` the postings of the caller's scope in post on the day
+//! and missing from the file are ended that day (never deleted).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, Utc};
+use entity::officer;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+use super::cell::Problem;
+use super::check::{Counts, Samples, Units, change, day_text};
+use super::errors::Errors;
+use super::kind::Kind;
+use super::parse::{Layout, Row};
+use crate::auth::Scope;
+use crate::domain::{Gender, Position, Rank};
+use crate::service::{Result, plausible, scope};
+use crate::text::fold;
+
+const KIND: Kind = Kind::Officers;
+
+/// One posting of the file.
+#[derive(Clone, Debug)]
+pub struct Posting {
+    line: u32,
+    unit: String,
+    name: String,
+    gender: &'static str,
+    birth_year: i32,
+    rank: Rank,
+    position: Position,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+}
+
+type Key = (String, String, i32, NaiveDate);
+
+impl Posting {
+    fn key(&self) -> Key {
+        (
+            self.unit.clone(),
+            self.name.clone(),
+            self.birth_year,
+            self.from,
+        )
+    }
+
+    fn label(&self) -> String {
+        format!(
+            "dòng {}: {} {} ({})",
+            self.line, self.unit, self.name, self.birth_year
+        )
+    }
+}
+
+fn key_of(o: &officer::Model) -> Key {
+    (
+        o.unit_code.clone(),
+        o.full_name.clone(),
+        o.birth_year,
+        o.posted_from,
+    )
+}
+
+/// What an import of officers does.
+#[derive(Debug, Default)]
+pub struct Changes {
+    create: Vec<Posting>,
+    update: Vec<(officer::Model, Posting)>,
+    end: Vec<officer::Model>,
+    day: Option<NaiveDate>,
+}
+
+/// Checks the rows and compares them with the database; errors go to `errors`.
+pub async fn plan(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    rows: &[Row],
+    layout: &Layout,
+    errors: &mut Errors,
+    complete: Option<NaiveDate>,
+) -> Result<(Changes, Counts, Samples)> {
+    let place = |key: &str| layout.place(KIND, key);
+    let postings = typed(rows, layout, errors);
+    let codes: Vec<String> = postings
+        .iter()
+        .map(|p| p.unit.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let units = Units::load(db, scope, &codes).await?;
+    let mut seen: HashMap<Key, u32> = HashMap::new();
+    let mut ok = Vec::with_capacity(postings.len());
+    for p in postings {
+        if let Err(problem) = units.check(&p.unit, Some(p.from)) {
+            errors.at(p.line, place("unit_code"), problem);
+            continue;
+        }
+        if let Some(first) = seen.insert(p.key(), p.line) {
+            errors.at(
+                p.line,
+                place("full_name"),
+                Problem::new(
+                    "IMPORT_DUPLICATE_ROW",
+                    format!(
+                        "trùng với dòng {first} (cùng đơn vị, họ tên, năm sinh, ngày nhận công tác)"
+                    ),
+                    format!("the same posting as row {first} (unit, name, birth year, first day)"),
+                ),
+            );
+            continue;
+        }
+        ok.push(p);
+    }
+    let existing = load(db, scope, &codes, complete.is_some()).await?;
+    let mut by_key: HashMap<Key, &officer::Model> = HashMap::with_capacity(existing.len());
+    for o in &existing {
+        by_key.entry(key_of(o)).or_insert(o);
+    }
+    let mut counts = Counts::default();
+    let mut samples = Samples::default();
+    let mut changes = Changes {
+        day: complete,
+        ..Default::default()
+    };
+    let mut matched: HashSet<i32> = HashSet::new();
+    for p in ok {
+        match by_key.get(&p.key()) {
+            None => {
+                counts.created += 1;
+                Samples::push(&mut samples.created, || p.label());
+                changes.create.push(p);
+            }
+            Some(o) => {
+                matched.insert(o.id);
+                let diffs = differences(o, &p);
+                if diffs.is_empty() {
+                    counts.unchanged += 1;
+                } else {
+                    counts.updated += 1;
+                    Samples::push(&mut samples.updated, || {
+                        format!("{} — {}", p.label(), diffs.join("; "))
+                    });
+                    changes.update.push(((*o).clone(), p));
+                }
+            }
+        }
+    }
+    if let Some(day) = complete {
+        for o in &existing {
+            let in_post = o.posted_from <= day && o.posted_to.is_none_or(|t| t > day);
+            if in_post && !matched.contains(&o.id) {
+                counts.ended += 1;
+                Samples::push(&mut samples.ended, || {
+                    format!(
+                        "{} {} ({}) — đến {}",
+                        o.unit_code,
+                        o.full_name,
+                        o.birth_year,
+                        crate::format::date_vi(day)
+                    )
+                });
+                changes.end.push(o.clone());
+            }
+        }
+    }
+    check_chiefs(&existing, &matched, &changes, layout, errors);
+    Ok((changes, counts, samples))
+}
+
+/// The rows with every required value, converted to postings; row-level checks
+/// (rank for the position, birth year, dates) recorded in `errors`.
+fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
+    let place = |key: &str| layout.place(KIND, key);
+    let latest_birth = Utc::now().year() - 18;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (
+            Some(unit),
+            Some(name),
+            Some(gender),
+            Some(birth_year),
+            Some(rank),
+            Some(position),
+            Some(from),
+        ) = (
+            r.text(KIND, "unit_code"),
+            r.text(KIND, "full_name"),
+            r.choice(KIND, "gender"),
+            r.int(KIND, "birth_year"),
+            r.choice(KIND, "rank").and_then(Rank::from_code),
+            r.choice(KIND, "position").and_then(Position::from_code),
+            r.date(KIND, "posted_from"),
+        )
+        else {
+            continue;
+        };
+        let to = r.date(KIND, "posted_to");
+        let mut fine = true;
+        if !(1940..=i64::from(latest_birth)).contains(&birth_year) {
+            errors.at(
+                r.line,
+                place("birth_year"),
+                Problem::new(
+                    "IMPORT_OUT_OF_RANGE",
+                    format!("năm sinh phải từ 1940 đến {latest_birth}"),
+                    format!("the birth year must be between 1940 and {latest_birth}"),
+                ),
+            );
+            fine = false;
+        }
+        if position == Position::Chief && rank < Rank::ThieuUy {
+            errors.at(
+                r.line,
+                place("rank"),
+                Problem::new(
+                    "IMPORT_RANK_NOT_ALLOWED",
+                    format!(
+                        "Trưởng Công an phải có cấp bậc từ {} trở lên, không phải {}",
+                        Rank::ThieuUy.label_vi(),
+                        rank.label_vi()
+                    ),
+                    format!(
+                        "a chief holds at least {}, not {}",
+                        Rank::ThieuUy.label_vi(),
+                        rank.label_vi()
+                    ),
+                ),
+            );
+            fine = false;
+        }
+        for (key, day) in [("posted_from", Some(from)), ("posted_to", to)] {
+            if let Some(day) = day
+                && plausible::date("date", day).is_err()
+            {
+                errors.at(r.line, place(key), out_of_range(day));
+                fine = false;
+            }
+        }
+        if let Some(to) = to
+            && to < from
+        {
+            errors.at(r.line, place("posted_to"), date_order(from, to));
+            fine = false;
+        }
+        if fine {
+            out.push(Posting {
+                line: r.line,
+                unit,
+                name,
+                gender,
+                birth_year: birth_year as i32,
+                rank,
+                position,
+                from,
+                to,
+            });
+        }
+    }
+    out
+}
+
+/// A date outside the window of plausible records.
+pub fn out_of_range(day: NaiveDate) -> Problem {
+    let d = crate::format::date_vi(day);
+    Problem::new(
+        "IMPORT_OUT_OF_RANGE",
+        format!("ngày {d} nằm ngoài khoảng 19/08/1945 đến 10 năm tới"),
+        format!("{d} is outside 19/08/1945 to ten years ahead"),
+    )
+}
+
+/// An end before its start.
+pub fn date_order(from: NaiveDate, to: NaiveDate) -> Problem {
+    let (f, t) = (crate::format::date_vi(from), crate::format::date_vi(to));
+    Problem::new(
+        "IMPORT_DATE_ORDER",
+        format!("ngày kết thúc {t} trước ngày bắt đầu {f}"),
+        format!("the end {t} is before the start {f}"),
+    )
+}
+
+fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {
+    let mut out = Vec::new();
+    if o.gender != p.gender {
+        out.push(change("giới tính", &o.gender, p.gender));
+    }
+    if o.rank != p.rank.ordinal() {
+        let was = Rank::from_ordinal(o.rank).map_or("?", Rank::label_vi);
+        out.push(change("cấp bậc", was, p.rank.label_vi()));
+    }
+    if o.position != p.position.code() {
+        let was = Position::from_code(&o.position).map_or("?", Position::label_vi);
+        out.push(change("chức vụ", was, p.position.label_vi()));
+    }
+    if o.posted_to != p.to {
+        out.push(change(
+            "thôi công tác",
+            day_text(o.posted_to),
+            day_text(p.to),
+        ));
+    }
+    out
+}
+
+/// One chief in post per unit, in the state the import would leave.
+fn check_chiefs(
+    existing: &[officer::Model],
+    matched: &HashSet<i32>,
+    changes: &Changes,
+    layout: &Layout,
+    errors: &mut Errors,
+) {
+    let ended: HashSet<i32> = changes.end.iter().map(|o| o.id).collect();
+    let mut chiefs: HashMap<&str, (usize, Vec<u32>)> = HashMap::new();
+    for o in existing {
+        if o.position == Position::Chief.code()
+            && o.posted_to.is_none()
+            && !matched.contains(&o.id)
+            && !ended.contains(&o.id)
+        {
+            chiefs.entry(o.unit_code.as_str()).or_default().0 += 1;
+        }
+    }
+    let from_file = changes
+        .create
+        .iter()
+        .chain(changes.update.iter().map(|(_, p)| p));
+    for p in from_file {
+        if p.position == Position::Chief && p.to.is_none() {
+            let entry = chiefs.entry(p.unit.as_str()).or_default();
+            entry.0 += 1;
+            entry.1.push(p.line);
+        }
+    }
+    let mut units: Vec<_> = chiefs.into_iter().filter(|(_, (n, _))| *n > 1).collect();
+    units.sort();
+    for (unit, (_, lines)) in units {
+        for line in lines {
+            errors.at(
+                line,
+                layout.place(KIND, "position"),
+                Problem::new(
+                    "IMPORT_SECOND_CHIEF",
+                    format!("đơn vị {unit} sẽ có hơn một Trưởng Công an đang công tác"),
+                    format!("unit {unit} would have more than one chief in post"),
+                ),
+            );
+        }
+    }
+}
+
+/// The postings the file is compared with: of its units, or of the whole scope for a
+/// complete file.
+async fn load(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    codes: &[String],
+    whole_scope: bool,
+) -> Result<Vec<officer::Model>> {
+    if whole_scope {
+        return Ok(scope::apply(officer::Entity::find(), scope).all(db).await?);
+    }
+    let mut out = Vec::new();
+    for chunk in codes.chunks(1_000) {
+        let select =
+            officer::Entity::find().filter(officer::Column::UnitCode.is_in(chunk.iter().cloned()));
+        out.extend(scope::apply(select, scope).all(db).await?);
+    }
+    Ok(out)
+}
+
+impl Changes {
+    /// Writes the changes (in the caller's transaction): ends first, then updates
+    /// (chiefs leaving before chiefs arriving), then new postings in batches. Returns the
+    /// units touched.
+    pub async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
+        let mut touched: HashSet<String> = HashSet::new();
+        if let Some(day) = self.day {
+            for chunk in self.end.chunks(1_000) {
+                officer::Entity::update_many()
+                    .col_expr(officer::Column::PostedTo, Expr::value(day))
+                    .filter(officer::Column::Id.is_in(chunk.iter().map(|o| o.id)))
+                    .exec(db)
+                    .await?;
+                touched.extend(chunk.iter().map(|o| o.unit_code.clone()));
+            }
+        }
+        let mut update = self.update;
+        update.sort_by_key(|(_, p)| p.position == Position::Chief && p.to.is_none());
+        for (o, p) in update {
+            touched.insert(o.unit_code.clone());
+            let mut row: officer::ActiveModel = o.into();
+            row.gender = Set(p.gender.to_owned());
+            row.rank = Set(p.rank.ordinal());
+            row.position = Set(p.position.code().to_owned());
+            row.posted_to = Set(p.to);
+            row.update(db).await?;
+        }
+        for chunk in self.create.chunks(1_000) {
+            let rows = chunk.iter().map(|p| officer::ActiveModel {
+                unit_code: Set(p.unit.clone()),
+                search_name: Set(fold(&p.name)),
+                full_name: Set(p.name.clone()),
+                gender: Set(p.gender.to_owned()),
+                birth_year: Set(p.birth_year),
+                rank: Set(p.rank.ordinal()),
+                position: Set(p.position.code().to_owned()),
+                posted_from: Set(p.from),
+                posted_to: Set(p.to),
+                ..Default::default()
+            });
+            officer::Entity::insert_many(rows)
+                .exec_without_returning(db)
+                .await?;
+            touched.extend(chunk.iter().map(|p| p.unit.clone()));
+        }
+        Ok(touched.into_iter().collect())
+    }
+}
+
+/// The rows of an export: officers of the scope in post on `day`, by unit and name.
+pub async fn export(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    day: NaiveDate,
+) -> Result<Vec<Vec<super::cell::Value>>> {
+    use super::cell::Value as V;
+    let mut rows = scope::apply(officer::Entity::find(), scope)
+        .filter(crate::service::officers::in_post_on(day))
+        .all(db)
+        .await?;
+    rows.sort_by(|a, b| (&a.unit_code, a.id).cmp(&(&b.unit_code, b.id)));
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            vec![
+                V::Text(o.unit_code),
+                V::Text(o.full_name),
+                Gender::from_code(&o.gender).map_or(V::None, |g| V::Choice(g.code())),
+                V::Int(i64::from(o.birth_year)),
+                Rank::from_ordinal(o.rank).map_or(V::None, |r| V::Choice(r.code())),
+                Position::from_code(&o.position).map_or(V::None, |p| V::Choice(p.code())),
+                V::Date(o.posted_from),
+                o.posted_to.map_or(V::None, V::Date),
+            ]
+        })
+        .collect())
+}
