@@ -439,13 +439,14 @@ async fn import_file_answer(
     let Ok(id) = id.parse::<i32>() else {
         return missing();
     };
-    match entity::import_record::Entity::find_by_id(id)
+    // The table's scope rule: an area admin finds only its own area's imports.
+    let find = entity::import_record::Entity::find_by_id(id);
+    match crate::service::scope::apply(find, &principal.scope)
         .one(&state.db)
         .await
     {
         Ok(Some(r)) => {
-            let visible = principal.scope.area.is_none() || principal.scope.area == r.area_code;
-            let Some(bytes) = r.file.filter(|_| visible) else {
+            let Some(bytes) = r.file else {
                 return missing();
             };
             let disposition = format!(

@@ -5,8 +5,7 @@
 use chrono::Utc;
 use entity::import_record;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -165,8 +164,6 @@ pub async fn list(db: &impl ConnectionTrait, scope: &Scope, limit: u64) -> Resul
         ])
         .order_by_desc(C::Id)
         .limit(limit);
-    if let Some(area) = &scope.area {
-        select = select.filter(C::AreaCode.eq(area.clone()));
-    }
+    select = crate::service::scope::apply(select, scope);
     Ok(select.into_model::<Listed>().all(db).await?)
 }

@@ -14,8 +14,8 @@
 
 use entity::{
     area, area_member, award, dialogue_question, dialogue_session, directive, district,
-    headquarters, indicator_value, officer, party_membership, province, union_activity, unit,
-    unit_edition, unit_lineage, unit_period,
+    headquarters, import_record, indicator_value, officer, party_membership, province,
+    union_activity, unit, unit_edition, unit_lineage, unit_period,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
@@ -135,6 +135,8 @@ scoped! {
     indicator_value => Rule::Groups { kind: GroupKind, code: GroupCode, on: AsOf };
     area => Rule::Own(Code);
     area_member => Rule::Own(AreaCode);
+    // An import is its caller's: an area admin sees its area's imports, the province all.
+    import_record => Rule::Own(AreaCode);
     directive => Rule::Everyone;
     dialogue_session => Rule::Everyone;
     province => Rule::Everyone;
