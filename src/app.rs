@@ -79,16 +79,16 @@ impl Application {
         let tokens = crate::service::token_cache::TokenCache::default();
         let changes = crate::graphql::live::Changes::default();
         let state = AppState {
-            schema: build_schema(
-                db.clone(),
-                settings.limits.clone(),
-                datasets.clone(),
-                scheduler.clone(),
-                analytics.clone(),
+            schema: build_schema(crate::graphql::Shared {
+                db: db.clone(),
+                limits: settings.limits.clone(),
+                datasets: datasets.clone(),
+                scheduler: scheduler.clone(),
+                analytics: analytics.clone(),
                 engine,
-                tokens.clone(),
-                changes.clone(),
-            ),
+                tokens: tokens.clone(),
+                changes: changes.clone(),
+            }),
             datasets,
             analytics,
             db,

@@ -24,17 +24,38 @@ use crate::dataset::DatasetCache;
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<query::Query, mutation::Mutation, live::Subscription>;
 
-/// Builds the schema with its limits; `db` and `limits` are shared by every request.
-pub fn build_schema(
-    db: DatabaseConnection,
-    limits: Limits,
-    datasets: DatasetCache,
-    scheduler: crate::scheduler::Scheduler,
-    analytics: crate::analytics::runner::Runner,
-    engine: crate::indicators::EngineConfig,
-    tokens: crate::service::token_cache::TokenCache,
-    changes: live::Changes,
-) -> AppSchema {
+/// What the resolvers share across requests (the schema's data).
+pub struct Shared {
+    /// The pool.
+    pub db: DatabaseConnection,
+    /// Request limits.
+    pub limits: Limits,
+    /// The province-wide dataset cache.
+    pub datasets: DatasetCache,
+    /// The report scheduler.
+    pub scheduler: crate::scheduler::Scheduler,
+    /// The analytics workers.
+    pub analytics: crate::analytics::runner::Runner,
+    /// The indicator engine's settings.
+    pub engine: crate::indicators::EngineConfig,
+    /// Tokens verified from memory (a revocation forgets its token here).
+    pub tokens: crate::service::token_cache::TokenCache,
+    /// The data version as `dataChanged` subscribers follow it.
+    pub changes: live::Changes,
+}
+
+/// Builds the schema with its limits; everything in `shared` is shared by every request.
+pub fn build_schema(shared: Shared) -> AppSchema {
+    let Shared {
+        db,
+        limits,
+        datasets,
+        scheduler,
+        analytics,
+        engine,
+        tokens,
+        changes,
+    } = shared;
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
