@@ -12,7 +12,6 @@ use super::{AppState, auth, request_error};
 use crate::analytics;
 use crate::auth::Principal;
 use crate::service::{self, audit};
-use crate::telemetry::metrics;
 
 /// The body of `POST /analytics.csv`.
 #[derive(serde::Deserialize)]
@@ -50,10 +49,7 @@ pub async fn analytics_csv(req: &Request, body: Body, Data(state): Data<&AppStat
     };
     let (resp, outcome) = answer(state, &principal, parsed).await;
     let entry = audit::Entry::by(&principal, request_id, "export", "analytics.csv", args);
-    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
-        tracing::error!(error = ?e, "could not write an audit row");
-        metrics::record_audit_failure("export");
-    }
+    crate::graphql::audit::append(&state.db, entry.outcome(outcome)).await;
     resp
 }
 

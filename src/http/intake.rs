@@ -19,7 +19,6 @@ use super::request_id::RequestId;
 use super::{AppState, auth, request_error};
 use crate::intake::{self, Caller, Encoding, Kind, Outcome};
 use crate::service::{ServiceError, audit};
-use crate::telemetry::metrics;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -127,10 +126,7 @@ pub async fn export(
         json!({ "file": file, "asOf": params.as_of }),
     );
     let (resp, outcome) = export_answer(state, &principal, &file, &params).await;
-    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
-        tracing::error!(error = ?e, "could not write an audit row");
-        metrics::record_audit_failure("export");
-    }
+    crate::graphql::audit::append(&state.db, entry.outcome(outcome)).await;
     resp
 }
 
@@ -359,10 +355,7 @@ pub async fn import(
 }
 
 async fn record_refusal(state: &AppState, entry: audit::Entry) {
-    if let Err(e) = audit::record(&state.db, entry).await {
-        tracing::error!(error = ?e, "could not write an audit row");
-        metrics::record_audit_failure("mutation");
-    }
+    crate::graphql::audit::append(&state.db, entry).await;
 }
 
 async fn refused(r: intake::Refusal, want_workbook: bool, english: bool) -> Response {
@@ -412,10 +405,7 @@ pub async fn import_file(
         json!({ "id": id }),
     );
     let (resp, outcome) = import_file_answer(state, &principal, &id).await;
-    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
-        tracing::error!(error = ?e, "could not write an audit row");
-        metrics::record_audit_failure("export");
-    }
+    crate::graphql::audit::append(&state.db, entry.outcome(outcome)).await;
     resp
 }
 

@@ -10,7 +10,6 @@ use serde_json::json;
 use super::request_id::RequestId;
 use super::{AppState, auth, request_error};
 use crate::service::audit;
-use crate::telemetry::metrics;
 
 #[handler]
 pub async fn report_file(
@@ -36,10 +35,7 @@ pub async fn report_file(
         "reports.file",
         json!({ "id": id }),
     );
-    if let Err(e) = audit::record(&state.db, entry.outcome(outcome)).await {
-        tracing::error!(error = ?e, "could not write an audit row");
-        metrics::record_audit_failure("export");
-    }
+    crate::graphql::audit::append(&state.db, entry.outcome(outcome)).await;
     resp
 }
 
