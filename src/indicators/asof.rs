@@ -13,7 +13,7 @@
 use polars::prelude::*;
 
 use super::frames::Frames;
-use super::index::{Days, Index};
+use super::index::{Days, Empty, Index};
 use super::params::StaffingFloor;
 use super::seats::seat_transitions;
 
@@ -97,18 +97,21 @@ fn sources(frames: &Frames, days: &Days) -> PolarsResult<Vec<Source>> {
         Some(UNIT),
         "posted_from",
         Some("posted_to"),
+        Empty::Drop,
     )?;
     let seats = ix.spans(
         &frames.memberships,
         Some(UNIT),
         "started_on",
         Some("ended_on"),
+        Empty::Drop,
     )?;
     let hq = ix.spans(
         &frames.headquarters,
         Some(UNIT),
         "in_use_on",
         Some("closed_on"),
+        Empty::Drop,
     )?;
     let new_in_use = col("model")
         .eq(lit("new"))
@@ -134,6 +137,7 @@ fn record_sources(frames: &Frames, ix: &Index<'_>, n: u32) -> PolarsResult<Vec<S
         Some(UNIT),
         "started_on",
         Some("ended_on"),
+        Empty::Keep,
     )?;
     let kind = |k: &str| col("kind").eq(lit(k));
     let count = |spans: LazyFrame, delta: &'static str| weighted(spans, &[(delta, lit(1i32))]);
@@ -142,17 +146,23 @@ fn record_sources(frames: &Frames, ix: &Index<'_>, n: u32) -> PolarsResult<Vec<S
         .filter(kind("volunteer_activity"))
         .with_column(lit(n).alias("_hi"));
     let works = activities.filter(kind("work_or_model").and(col("maintained")));
-    let questions = ix.spans(&frames.questions, Some("asker_unit_code"), "asked_on", None)?;
+    let questions = ix.spans(
+        &frames.questions,
+        Some("asker_unit_code"),
+        "asked_on",
+        None,
+        Empty::Drop,
+    )?;
     Ok(vec![
         count(volunteer, "volunteer"),
         count(works, "works"),
         count(questions, "questions"),
         count(
-            ix.spans(&frames.awards, Some(UNIT), "awarded_on", None)?,
+            ix.spans(&frames.awards, Some(UNIT), "awarded_on", None, Empty::Drop)?,
             "awards",
         ),
         count(
-            ix.spans(&frames.directives, None, "issued_on", None)?,
+            ix.spans(&frames.directives, None, "issued_on", None, Empty::Drop)?,
             "directives",
         ),
     ])

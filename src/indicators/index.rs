@@ -137,18 +137,33 @@ impl<'a> Index<'a> {
     /// `_lo`, `_hi` (UInt32): the record holds on `[from, to)` (`to` none or null: no
     /// end), that is on the days of indices `_lo.._hi`. A record at a code with several
     /// periods comes once per period it overlaps, its span cut to the period.
+    ///
+    /// With [`Empty::Drop`] the records that hold on no day evaluated are dropped here,
+    /// before any column is copied (on one day of a long history most rows are such:
+    /// postings ended before it or begun after it); [`Empty::Keep`] keeps them, for the
+    /// records whose span the caller widens (volunteer activities count to date).
     pub(crate) fn spans(
         &self,
         df: &DataFrame,
         unit: Option<&str>,
         from: &str,
         to: Option<&str>,
+        empty: Empty,
     ) -> PolarsResult<LazyFrame> {
         let days = self.days;
         let lo = days.first_on_or_after("_lo", df.column(from)?)?;
         let hi = match to {
             Some(to) => days.first_on_or_after("_hi", df.column(to)?)?,
             None => constant("_hi", days.len(), df.height()),
+        };
+        let holding;
+        let (df, lo, hi) = match empty {
+            Empty::Keep => (df, lo, hi),
+            Empty::Drop => {
+                let mask = lo.as_materialized_series().lt(hi.as_materialized_series())?;
+                holding = df.filter(&mask)?;
+                (&holding, lo.filter(&mask)?, hi.filter(&mask)?)
+            }
         };
         let Some(unit) = unit else {
             let u = constant(U, self.no_unit, df.height());
@@ -158,7 +173,7 @@ impl<'a> Index<'a> {
             let u = self.numbers(df.column(unit)?)?;
             return Ok(df.hstack(&[u, lo, hi])?.lazy());
         }
-        self.cut(df, df.column(unit)?, &lo, &hi)
+        self.cut(df, df.column(unit)?, &lo, &hi, empty)
     }
 
     /// The unit numbers of a column of unit codes (every code has one period).
@@ -183,6 +198,7 @@ impl<'a> Index<'a> {
         codes: &Column,
         lo: &Column,
         hi: &Column,
+        empty: Empty,
     ) -> PolarsResult<LazyFrame> {
         let (lo, hi) = (lo.u32()?, hi.u32()?);
         let n = df.height();
@@ -214,7 +230,7 @@ impl<'a> Index<'a> {
                                 any = true;
                             }
                         }
-                        if !any {
+                        if !any && empty == Empty::Keep {
                             // holds on no day evaluated (ended between two of them, or
                             // after the last): kept, unchanged, at the period of its
                             // start, for the records whose span is widened later (to date)
@@ -234,6 +250,15 @@ impl<'a> Index<'a> {
         ];
         Ok(cut.hstack(&extra)?.lazy())
     }
+}
+
+/// What [`Index::spans`] does with the records that hold on no day evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Empty {
+    /// Kept (the caller widens some spans).
+    Keep,
+    /// Dropped before anything is copied.
+    Drop,
 }
 
 /// A UInt32 column holding `value` on every row.

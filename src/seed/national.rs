@@ -113,7 +113,8 @@ async fn quang_ngai(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> 
 }
 
 /// Tier L: editions of 2024, the generated step of 1/1/2025 (Quảng Ngãi's real one),
-/// the officers of 1/3/2025, the national step of 1/7/2025, the district areas.
+/// the officers of 1/3/2025, the national step of 1/7/2025, the district areas, then
+/// the months since 1/7/2025 in every province as in the demo (up to [`UNTIL`]).
 async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
     let started = std::time::Instant::now();
     let stage = |name: &str| {
@@ -152,6 +153,10 @@ async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
     stage("1/7/2025 applied");
     crate::service::areas::ensure_district_areas(txn).await?;
     stage("district areas");
+    let mut report = report;
+    let units = in_force(txn, STEP_2025_07).await?;
+    report.absorb(present::since_july_2025_in(txn, &units, UNTIL).await?);
+    stage("months since 1/7/2025 written");
     Ok(report)
 }
 

@@ -8,7 +8,8 @@
 //!   unit periods) to 31 Dec 2024.
 //! - [`march_2025`]: on 1 Mar 2025 the district police end and the 170 units of Quảng
 //!   Ngãi and Kon Tum's 102 receive officers: most reach 12, a stated few stay below.
-//! - [`since_july_2025`]: the 96 units of 1 Jul 2025, month by month up to `today`.
+//! - [`since_july_2025`]: the 96 units of 1 Jul 2025, month by month up to `today`
+//!   ([`since_july_2025_in`]: the same for every province of the national tier).
 //!
 //! Determinism: every draw comes from ChaCha seeded by a constant of this module and a
 //! salt (a stage, a plan, or a month). The only input that depends on the day of the run
@@ -28,7 +29,7 @@ mod monthly;
 mod people;
 mod world;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sea_orm::DatabaseTransaction;
@@ -41,7 +42,7 @@ use super::insert;
 
 pub(crate) use kon_tum::kon_tum;
 pub(crate) use march::{march_2025, march_2025_units};
-pub(crate) use monthly::since_july_2025;
+pub(crate) use monthly::{since_july_2025, since_july_2025_in};
 
 /// Tỉnh Kon Tum (until 30 Jun 2025) and Tỉnh Quảng Ngãi.
 const KON_TUM: &str = "62";
@@ -69,11 +70,6 @@ fn rng(salt: &str) -> ChaCha8Rng {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     ChaCha8Rng::seed_from_u64(seed)
-}
-
-/// The generator of one month: its own seed, whatever came before or after.
-fn month_rng(month: NaiveDate) -> ChaCha8Rng {
-    rng(&format!("month {}-{:02}", month.year(), month.month()))
 }
 
 /// Writes a batch and counts its rows.

@@ -21,8 +21,6 @@ use crate::seed::questions::{QUESTIONS, Question};
 use crate::seed::quota::{pick, sample};
 use crate::text::fold;
 
-const PROVINCE_POLICE: &str = "Công an tỉnh Quảng Ngãi";
-
 /// Postings ending (plain officers posted for at least six months) and starting.
 pub(super) fn movement(rng: &mut impl Rng, days: Window, w: &mut World) {
     let first = days.from;
@@ -108,7 +106,7 @@ fn activity(
 
 fn scope(w: &World, unit: Option<usize>) -> String {
     unit.map_or_else(
-        || PROVINCE_POLICE.to_owned(),
+        || w.province.police(),
         |i| police_of(&w.units[i].name),
     )
 }
@@ -126,16 +124,17 @@ pub(super) fn dialogue(rng: &mut impl Rng, days: Window, w: &mut World) {
     )
     .pick(rng);
     let local = w.drafts.sessions.len() as i32 + 1;
+    let police = w.province.police();
     w.drafts.sessions.push(dialogue_session::Model {
         id: local,
         title: format!(
-            "Hội nghị đối thoại giữa lãnh đạo {PROVINCE_POLICE} với Trưởng Công an cấp xã, đoàn viên thanh niên, hội viên phụ nữ quý {}/{}",
+            "Hội nghị đối thoại giữa lãnh đạo {police} với Trưởng Công an cấp xã, đoàn viên thanh niên, hội viên phụ nữ quý {}/{}",
             days.from.month() / 3,
             held_on.year()
         ),
         held_on,
-        chaired_by: format!("Ban Giám đốc {PROVINCE_POLICE}"),
-        location: Some(format!("Hội trường {PROVINCE_POLICE}")),
+        chaired_by: format!("Ban Giám đốc {police}"),
+        location: Some(format!("Hội trường {police}")),
     });
     let askers = sample(rng, w.units.len(), 5);
     let mut askers = askers.into_iter();

@@ -16,7 +16,7 @@ use rand::seq::SliceRandom;
 use super::emit::Update;
 use super::kon_tum::address_row;
 use super::monthly::World;
-use super::{EDITION_2025_07, rng};
+use super::EDITION_2025_07;
 use crate::domain::HqModel;
 use crate::seed::dates::{Window, const_date};
 
@@ -37,7 +37,7 @@ fn new_in_use(h: &headquarters::Model, day: NaiveDate) -> bool {
 
 /// Drafts the plan of every unit not covered on 1 Jul 2025.
 pub(super) fn plan(w: &mut World, rows: &[headquarters::Model]) {
-    let mut rng = rng("buildings from 2025-07");
+    let mut rng = w.province.rng("buildings from 2025-07");
     let mut at: HashMap<&str, Vec<&headquarters::Model>> = HashMap::new();
     for h in rows {
         at.entry(h.unit_code.as_str()).or_default().push(h);
@@ -99,7 +99,7 @@ fn complete(
         }),
         None => {
             let u = &w.units[unit];
-            let address = format!("{}, Tỉnh Quảng Ngãi", u.name);
+            let address = format!("{}, {}", u.name, w.province.name);
             let mut new = address_row(rng, 0, &u.code, &address, HqModel::New);
             new.approved_on = Some(approved);
             new.construction_started_on = Some(started.max(approved));
@@ -122,7 +122,7 @@ fn complete(
     if !closed_any {
         // No premises on record (a unit new in 2025): temporary ones until the building.
         let u = &w.units[unit];
-        let address = format!("{}, Tỉnh Quảng Ngãi", u.name);
+        let address = format!("{}, {}", u.name, w.province.name);
         let mut temporary = address_row(rng, 0, &u.code, &address, HqModel::Temporary);
         temporary.in_use_on = Some(EDITION_2025_07);
         temporary.closed_on = Some(day);

@@ -6,12 +6,13 @@
 //! (read from the postings) takes the seats, and the seats of the earlier term still
 //! open at that code end.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use entity::{party_membership, unit_period};
 
 use super::emit::Update;
-use super::monthly::World;
-use super::rng;
+use super::monthly::{Province, World};
 use crate::domain::PartyBody;
 use crate::seed::dates::{Window, const_date};
 use crate::seed::quota::sample;
@@ -33,8 +34,8 @@ pub(super) struct Congress {
 }
 
 /// Draws the congress of every unit.
-pub(super) fn plan(units: &[unit_period::Model]) -> Vec<Congress> {
-    let mut rng = rng("commune party congresses 2025-2030");
+pub(super) fn plan(units: &[unit_period::Model], province: &Province) -> Vec<Congress> {
+    let mut rng = province.rng("commune party congresses 2025-2030");
     let n = units.len();
     let executive = sample(&mut rng, n, n * EXECUTIVE / 100);
     let standing: Vec<usize> = sample(&mut rng, executive.len(), n * STANDING / 100)
@@ -53,20 +54,20 @@ pub(super) fn plan(units: &[unit_period::Model]) -> Vec<Congress> {
         .collect()
 }
 
-/// Holds the congresses whose day falls in `days`.
+/// Holds the congresses whose day falls in `days` (`seats`: every seat by unit code).
 pub(super) fn hold(
     days: Window,
     plan: &[Congress],
-    seats: &[party_membership::Model],
+    seats: &HashMap<&str, Vec<&party_membership::Model>>,
     w: &mut World,
 ) {
     for c in plan
         .iter()
         .filter(|c| days.from <= c.day && c.day <= days.to)
     {
-        for s in seats.iter().filter(|s| {
-            s.unit_code == c.code
-                && s.term != TERM
+        let at = seats.get(c.code.as_str()).map_or(&[][..], Vec::as_slice);
+        for s in at.iter().filter(|s| {
+            s.term != TERM
                 && s.started_on < c.day
                 && s.ended_on.is_none_or(|e| e > c.day)
         }) {

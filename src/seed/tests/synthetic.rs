@@ -248,6 +248,20 @@ async fn timed(backend: &str, db: &DatabaseConnection) {
             "postings stranded on {day}"
         );
     }
+    // every unit in force on the last day has officers (the special zones made from
+    // commune-less districts included), and every province has its months since July
+    let unstaffed = format!(
+        "{} AND NOT EXISTS (SELECT 1 FROM officer o WHERE o.unit_code = unit_period.code \
+         AND o.posted_from <= '2026-11-30' AND (o.posted_to IS NULL OR o.posted_to > '2026-11-30'))",
+        in_force("2026-11-30")
+    );
+    assert_eq!(rows(db, &unstaffed).await, 0, "units without officers");
+    let active = "(SELECT DISTINCT p.province_code FROM award a JOIN unit_period p \
+                  ON p.code = a.unit_code AND p.valid_from = '2025-07-01' \
+                  WHERE a.awarded_on >= '2025-07-01') x";
+    assert_eq!(rows(db, active).await, 34, "provinces with awards since July 2025");
+    let congresses = "party_membership WHERE term = '2025-2030'";
+    assert!(rows(db, congresses).await > 3_000, "seats of the 2025 congresses");
     let err: Result<_, SeedError> = seed_synthetic(db, Tier::L).await;
     assert!(matches!(err, Err(SeedError::DatabaseNotEmpty)));
 }
