@@ -255,9 +255,9 @@ async fn union_activities_page_stably_while_activities_are_added_and_deleted() {
 #[tokio::test]
 async fn dialogue_questions_page_stably_while_questions_are_added_and_deleted() {
     let app = spawn().await;
-    let q = "{ dialogueQuestions(first: 1) { edges { node { session { id } } } } }";
+    let q = "{ dialogueQuestions(first: 1) { edges { node { session { dbId } } } } }";
     let data = app.data(&app.admin, q, json!({})).await;
-    let session = &data["dialogueQuestions"]["edges"][0]["node"]["session"]["id"];
+    let session = &data["dialogueQuestions"]["edges"][0]["node"]["session"]["dbId"];
     let session = session
         .as_i64()
         .or_else(|| session.as_str()?.parse().ok())
@@ -350,7 +350,7 @@ async fn a_district_token_pages_through_its_district_only() {
     let app = spawn().await;
     let doc = r#"query($after: String, $d: SortDirection!) {
       officers(first: 7, after: $after, orderBy: { field: UNIT, direction: $d }) {
-        totalCount edges { node { id unit { code district { code } } } }
+        totalCount edges { node { dbId unit { code district { code } } } }
         pageInfo { hasNextPage endCursor }
       }
     }"#;
