@@ -160,6 +160,11 @@ impl Application {
             ))
         });
         let watcher = tokio::spawn(self.state.changes.clone().watch(self.state.db.clone()));
+        let revocations = tokio::spawn(crate::http::subscriptions::watch_revocations(
+            self.state.sockets.clone(),
+            self.state.db.clone(),
+            self.state.tokens.clone(),
+        ));
         let jobs = match self.scheduler.start().await {
             Ok(jobs) => jobs,
             Err(e) => {
@@ -203,6 +208,7 @@ impl Application {
             task.abort();
         }
         watcher.abort();
+        revocations.abort();
         served
     }
 }

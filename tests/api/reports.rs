@@ -322,7 +322,7 @@ async fn reports_are_for_province_admins_only() {
     }
     assert!(outbox(&app).is_empty(), "nothing sent");
     let body = app.gql(&app.admin, RUN, json!({ "id": "abc" })).await;
-    assert_eq!(first_code(&body), "INVALID_INPUT", "{body}");
+    assert_eq!(first_code(&body), "INVALID_ID", "{body}");
     let body = app.gql(&app.admin, RUN, json!({ "id": "99999" })).await;
     assert_eq!(first_code(&body), "NOT_FOUND", "{body}");
 }
