@@ -106,6 +106,7 @@ impl Application {
             )),
             sockets: Default::default(),
             changes,
+            engine,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
@@ -160,6 +161,11 @@ impl Application {
             ))
         });
         let watcher = tokio::spawn(self.state.changes.clone().watch(self.state.db.clone()));
+        let revocations = tokio::spawn(crate::http::subscriptions::watch_revocations(
+            self.state.sockets.clone(),
+            self.state.db.clone(),
+            self.state.tokens.clone(),
+        ));
         let jobs = match self.scheduler.start().await {
             Ok(jobs) => jobs,
             Err(e) => {
@@ -203,6 +209,7 @@ impl Application {
             task.abort();
         }
         watcher.abort();
+        revocations.abort();
         served
     }
 }

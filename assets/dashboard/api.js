@@ -57,6 +57,14 @@ export async function analyticsCsv(sql, limit) {
   return resp.blob();
 }
 
+// GET /exports/breakdown.xlsx: the breakdown table as a workbook, made by the server.
+export async function breakdownXlsx(asOf, by, lang) {
+  const query = new URLSearchParams({ asOf, by, lang });
+  const resp = await fetch(`/exports/breakdown.xlsx?${query}`, { headers: { Authorization: `Bearer ${token()}` } });
+  if (!resp.ok) throw await errorOf(resp);
+  return resp.blob();
+}
+
 // GET /reports/files/{id}: an archived chart or attachment.
 export async function reportFile(id) {
   const resp = await fetch(`/reports/files/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${token()}` } });

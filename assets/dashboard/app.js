@@ -171,6 +171,8 @@ export async function route(opts = {}) {
     if (mine !== generation) return;
     const scrollY = window.scrollY;
     main.replaceChildren(node);
+    // When the page is on screen (`coso:drawn:<page>`): what the timing of the README reads.
+    requestAnimationFrame(() => performance.mark(`coso:drawn:${name}`));
     document.title = `${t(page[1])} — coso`;
     if (opts.quiet) window.scrollTo(0, scrollY);
     else main.focus({ preventScroll: true });

@@ -1,9 +1,10 @@
 // Breakdown: every indicator for each district (or area), kind of unit or unit of the
-// token's scope on a day, as one sortable, filterable table with a CSV download.
+// token's scope on a day, as one sortable, filterable table with a CSV download (made
+// here) and an XLSX one (made by the server: GET /exports/breakdown.xlsx).
 
-import { gql } from './api.js';
-import { t, day, display, nameOf } from './i18n.js';
-import { h, field, select, dataTable } from './ui.js';
+import { gql, breakdownXlsx } from './api.js';
+import { t, day, display, nameOf, lang } from './i18n.js';
+import { h, field, select, dataTable, download, errorBox } from './ui.js';
 import { route, setDay } from './app.js';
 
 export const refreshable = true;
@@ -53,9 +54,24 @@ export async function render(_args, state) {
       route();
     },
   }, field(t('day'), dayInput), field(t('groupBy'), bySel), h('button', { type: 'submit', class: 'primary' }, t('show')));
+  const failed = h('div', { role: 'alert' });
+  const shownBy = by;
+  const xlsx = h('button', {
+    type: 'button',
+    id: 'xlsx',
+    onclick: async () => {
+      try {
+        download(`coso-${shownBy.toLowerCase()}-${dayIso}.xlsx`, await breakdownXlsx(dayIso, shownBy, lang));
+      } catch (e) {
+        failed.replaceChildren(errorBox(e));
+      }
+    },
+  }, t('xlsx'));
   return h('section', { 'aria-labelledby': 'bd-h' },
     h('h2', { id: 'bd-h' }, `${t('breakdown')} — ${day(dayIso)}`),
     form,
+    h('p', { class: 'tools' }, xlsx),
+    failed,
     dataTable({
       columns, rows: [...rows.values()], caption: `${t(by)} — ${day(dayIso)}`,
       file: `coso-${by.toLowerCase()}-${dayIso}.csv`, filterKeys: ['name', 'code'],

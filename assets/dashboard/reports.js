@@ -9,16 +9,16 @@ import { h, errorBox, say } from './ui.js';
 
 export const refreshable = true;
 
-const QUERY = `{ reportSchedules { id name cron timeZone enabled language formats nextFireTimes(count: 3)
+const QUERY = `{ reportSchedules { id dbId name cron timeZone enabled language formats nextFireTimes(count: 3)
     recipients { address displayName areaCode } }
-  reportRuns(first: 20) { id scheduleId trigger status startedAt finishedAt durationSeconds error
+  reportRuns(first: 20) { id dbId scheduleId trigger status startedAt finishedAt durationSeconds error
     deliveries { address status attempts lastError sentAt archiveId }
     archives { id scopeName reportDate subject } } }`;
 
 const ARCHIVE = `query Archive($id: ID!) { reportArchive(id: $id) { id subject html verified reportDate scopeName
   files { id name role contentType size } } }`;
 const PREVIEW = `query Preview($id: ID!) { previewReport(scheduleId: $id) { subject html files { name role contentType base64 } } }`;
-const RUN_NOW = 'mutation RunNow($id: ID!) { runReportNow(scheduleId: $id) { id status } }';
+const RUN_NOW = 'mutation RunNow($id: ID!) { runReportNow(scheduleId: $id) { id dbId status } }';
 
 const STATUS_WORD = {
   sent: ['✓', 'GREEN'], partial: ['◐', 'AMBER'], failed: ['✗', 'RED'], running: ['…', 'NONE'],
@@ -52,7 +52,7 @@ function frame(title, html) {
 export async function render() {
   const data = await gql(QUERY);
   const viewer = h('div', { id: 'report-view', tabindex: '-1' });
-  const names = new Map(data.reportSchedules.map((s) => [s.id, s.name]));
+  const names = new Map(data.reportSchedules.map((s) => [s.dbId, s.name]));
 
   async function openArchive(id) {
     viewer.replaceChildren(h('p', { class: 'loading' }, t('loading')));
@@ -96,7 +96,7 @@ export async function render() {
     button.disabled = true;
     try {
       const r = (await gql(RUN_NOW, { id: String(id) })).runReportNow;
-      say(`${t('runs')} #${r.id}: ${r.status}`);
+      say(`${t('runs')} #${r.dbId}: ${r.status}`);
       (await import('./app.js')).route({ quiet: true });
     } catch (e) {
       viewer.replaceChildren(errorBox(e));
@@ -122,7 +122,7 @@ export async function render() {
     h('table', { id: 'runs' }, h('caption', {}, t('runs')),
       h('thead', {}, h('tr', {}, ['#', t('schedules'), t('status'), t('started'), t('deliveries'), t('archive')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, data.reportRuns.map((r) => h('tr', {},
-        h('th', { scope: 'row' }, String(r.id)),
+        h('th', { scope: 'row' }, String(r.dbId)),
         h('td', {}, names.get(r.scheduleId) ?? String(r.scheduleId), ` (${r.trigger})`),
         h('td', {}, runStatus(r.status), r.error ? h('div', { class: 'muted' }, r.error) : null),
         h('td', {}, time(r.startedAt), r.durationSeconds !== null ? ` (${num(r.durationSeconds, 1)} s)` : ''),

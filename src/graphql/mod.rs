@@ -10,6 +10,7 @@ pub mod guards;
 pub mod live;
 pub mod loaders;
 pub mod mutation;
+pub mod node;
 pub mod operation;
 pub mod pagination;
 pub mod query;

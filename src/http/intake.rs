@@ -50,7 +50,8 @@ fn kind_of_file(file: &str) -> Option<Kind> {
     Kind::from_code(file.strip_suffix(".xlsx")?)
 }
 
-fn xlsx(bytes: Vec<u8>, name: &str, status: StatusCode) -> Response {
+/// An XLSX answer, as a download named `name`.
+pub(super) fn xlsx(bytes: Vec<u8>, name: &str, status: StatusCode) -> Response {
     Response::builder()
         .status(status)
         .content_type(XLSX)

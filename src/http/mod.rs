@@ -25,6 +25,7 @@ pub mod persisted;
 mod reports;
 pub mod request_id;
 pub mod subscriptions;
+mod breakdown;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,6 +80,8 @@ pub struct AppState {
     pub sockets: Arc<subscriptions::Sockets>,
     /// The data version as the `dataChanged` subscribers follow it.
     pub changes: crate::graphql::live::Changes,
+    /// The indicator engine's settings (the breakdown workbook computes indicators).
+    pub engine: crate::indicators::EngineConfig,
 }
 
 impl AppState {
@@ -105,6 +108,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/imports", poem::post(intake::import))
         .at("/imports/templates/:file", get(intake::template))
         .at("/imports/files/:id", get(intake::import_file))
+        .at("/exports/breakdown.xlsx", get(breakdown::download))
         .at("/exports/:file", get(intake::export))
         .data(state)
         .around(move |ep, req| cors::cors(ep, req, origins.clone()));

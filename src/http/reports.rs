@@ -1,4 +1,4 @@
-//! `GET /reports/files/{id}`: a file of an archived report (a chart or an attachment),
+//! `GET /reports/files/{id}` (the file's global id or record id): a file of an archived report (a chart or an attachment),
 //! byte for byte as it was sent; province admins only, audited as an export.
 
 use poem::http::{StatusCode, header};
@@ -51,7 +51,10 @@ async fn answer(state: &AppState, allowed: bool, id: &str) -> (Response, &'stati
         let resp = request_error(StatusCode::NOT_FOUND, "NOT_FOUND", "no such report file");
         (resp, "NOT_FOUND")
     };
-    let Ok(id) = id.parse::<i32>() else {
+    // The file's global id (`ArchivedFile.id`) or its record id (`dbId`).
+    let id = async_graphql::ID::from(id);
+    let Ok(id) = crate::graphql::node::argument(crate::graphql::node::Kind::ArchivedFile, &id)
+    else {
         return not_found();
     };
     match entity::report_archive_file::Entity::find_by_id(id)

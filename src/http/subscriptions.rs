@@ -6,9 +6,14 @@
 //! `COSO_WS_MAX_PER_TOKEN` per token (the init is refused past it); a socket that does
 //! not authenticate within [`INIT_TIMEOUT`] is closed. Only subscriptions run here:
 //! queries and mutations go by HTTP, through its limits and audit.
+//!
+//! A revoked token's sockets are closed with [`REVOKED`] (4401) within about a second:
+//! at once when this process revokes it (the token cache announces it), and through
+//! [`watch_revocations`] (one lookup a second of the tokens holding sockets, only while
+//! some are open) when another replica or `coso token revoke` did.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,16 +26,24 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use poem::http::StatusCode;
 use poem::web::websocket::{Message, WebSocket, WebSocketStream};
 use poem::{IntoResponse, Response};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use tokio::sync::broadcast::error::RecvError;
 
 use super::{AppState, request_error};
 use crate::graphql::AppSchema;
 use crate::graphql::error::coded;
+use crate::service::token_cache::TokenCache;
 use crate::service::tokens;
 
 /// How long a socket may stay open without a successful `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often an open socket is pinged.
 pub const PING_EVERY: Duration = Duration::from_secs(20);
+/// How often [`watch_revocations`] looks for revoked tokens holding sockets.
+pub const REVOCATION_POLL: Duration = Duration::from_secs(1);
+/// The close code and reason of a socket whose token was revoked (4401 is
+/// `graphql-transport-ws`'s "Unauthorized").
+pub const REVOKED: (u16, &str) = (4401, "token revoked");
 
 /// The open sockets, in all and per token.
 #[derive(Default)]
@@ -80,6 +93,12 @@ impl Sockets {
         })
     }
 
+    /// The tokens holding sockets.
+    fn tokens(&self) -> Vec<i32> {
+        let counts = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        counts.per_token.keys().copied().collect()
+    }
+
     /// A place for one more socket of `token`, if fewer than `max` are open.
     fn for_token(self: &Arc<Self>, token: i32, max: usize) -> Option<Slot> {
         let mut counts = self.inner.lock().unwrap_or_else(|p| p.into_inner());
@@ -104,16 +123,18 @@ pub fn upgrade(ws: WebSocket, protocol: GraphQLProtocol, state: &AppState) -> Re
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let _slot = slot;
-            let ready = Arc::new(AtomicBool::new(false));
+            // The token once `connection_init` authenticated it (0 before).
+            let token = Arc::new(AtomicI32::new(0));
             let executor = SubscriptionsOnly(state.schema.clone());
+            let revoked = revoked(state.tokens.revocations(), state.db.clone(), token.clone());
             let init = {
-                let ready = ready.clone();
-                move |payload| connection_init(state, payload, ready)
+                let token = token.clone();
+                move |payload| connection_init(state, payload, token)
             };
-            let serve = serve(socket, executor, protocol, init);
+            let serve = serve(socket, executor, protocol, init, revoked);
             let unauthenticated = async {
                 tokio::time::sleep(INIT_TIMEOUT).await;
-                if ready.load(Ordering::Acquire) {
+                if token.load(Ordering::Acquire) != 0 {
                     std::future::pending::<()>().await;
                 }
             };
@@ -125,7 +146,61 @@ pub fn upgrade(ws: WebSocket, protocol: GraphQLProtocol, state: &AppState) -> Re
         .into_response()
 }
 
-/// Runs the protocol on `socket` until either side closes it, with a WebSocket ping
+/// Completes when the socket's token (once known) is revoked.
+async fn revoked(
+    mut forgotten: tokio::sync::broadcast::Receiver<i32>,
+    db: DatabaseConnection,
+    token: Arc<AtomicI32>,
+) {
+    loop {
+        let id = match forgotten.recv().await {
+            Ok(id) => id,
+            // Missed some: ask the database about this socket's token.
+            Err(RecvError::Lagged(_)) => token.load(Ordering::Acquire),
+            Err(RecvError::Closed) => std::future::pending().await,
+        };
+        let mine = token.load(Ordering::Acquire);
+        if mine != 0 && id == mine && !matches!(live(&db, &[mine]).await, Ok(l) if l == [mine]) {
+            return;
+        }
+    }
+}
+
+/// Which of `ids` are tokens not revoked.
+async fn live(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<i32>, sea_orm::DbErr> {
+    use entity::api_token::{Column, Entity};
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Follows revocations made elsewhere (another replica, the command line) while sockets
+/// are open: once every [`REVOCATION_POLL`], the tokens holding sockets that are no longer
+/// live are forgotten, which closes their sockets.
+pub async fn watch_revocations(sockets: Arc<Sockets>, db: DatabaseConnection, cache: TokenCache) {
+    loop {
+        tokio::time::sleep(REVOCATION_POLL).await;
+        let open = sockets.tokens();
+        if open.is_empty() {
+            continue;
+        }
+        match live(&db, &open).await {
+            Ok(live) => open
+                .into_iter()
+                .filter(|t| !live.contains(t))
+                .for_each(|t| cache.forget(t)),
+            Err(e) => tracing::warn!(error = ?e, "revocation watch: lookup failed"),
+        }
+    }
+}
+
+/// Runs the protocol on `socket` until either side closes it, or `close` completes (the
+/// token was revoked: the socket is closed with [`REVOKED`]), with a WebSocket ping
 /// every [`PING_EVERY`] (the browser answers with a pong), so that a socket waiting for
 /// changes is not closed as idle (`COSO_IDLE_TIMEOUT_SECS`) nor by a proxy.
 async fn serve<Init, InitFut>(
@@ -133,6 +208,7 @@ async fn serve<Init, InitFut>(
     executor: SubscriptionsOnly,
     protocol: GraphQLProtocol,
     init: Init,
+    close: impl std::future::Future<Output = ()>,
 ) where
     Init: FnOnce(serde_json::Value) -> InitFut + Send + 'static,
     InitFut: std::future::Future<Output = async_graphql::Result<Data>> + Send + 'static,
@@ -153,6 +229,7 @@ async fn serve<Init, InitFut>(
             WsMessage::Close(code, reason) => Message::close_with(code, reason),
         });
     futures_util::pin_mut!(outgoing);
+    futures_util::pin_mut!(close);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     loop {
@@ -162,6 +239,11 @@ async fn serve<Init, InitFut>(
                 None => break,
             },
             _ = ping.tick() => Message::Ping(Vec::new()),
+            () = &mut close => {
+                tracing::debug!("subscription socket closed: its token was revoked");
+                let _ = sink.send(Message::close_with(REVOKED.0, REVOKED.1)).await;
+                break;
+            }
         };
         if sink.send(message).await.is_err() {
             break;
@@ -174,7 +256,7 @@ async fn serve<Init, InitFut>(
 async fn connection_init(
     state: AppState,
     payload: serde_json::Value,
-    ready: Arc<AtomicBool>,
+    token: Arc<AtomicI32>,
 ) -> async_graphql::Result<Data> {
     let refused = || {
         coded(
@@ -202,7 +284,7 @@ async fn connection_init(
         let msg = format!("a token may hold {per_token} subscription sockets at once");
         return Err(coded("TOO_MANY_SUBSCRIBERS", msg));
     };
-    ready.store(true, Ordering::Release);
+    token.store(principal.token_id, Ordering::Release);
     let mut data = Data::default();
     data.insert(principal);
     data.insert(Arc::new(slot));

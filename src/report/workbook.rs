@@ -44,7 +44,7 @@ impl Styles {
 
 /// The number format of a value in `unit` with `decimals` (rates are stored as
 /// fractions: 32.9% as 0.329); `signed` for changes.
-fn number_format(unit: &str, decimals: u32, signed: bool) -> Format {
+pub(crate) fn number_format(unit: &str, decimals: u32, signed: bool) -> Format {
     let frac = if decimals > 0 {
         format!(".{}", "0".repeat(decimals as usize))
     } else {

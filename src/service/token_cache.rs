@@ -7,12 +7,16 @@
 //! within [`TOKEN_TTL`] (one second) on every replica. Unknown and revoked tokens are never
 //! kept (each costs a lookup, as before), and the cache holds at most [`MAX_TOKENS`]
 //! entries, so a flood of made-up secrets cannot grow it.
+//!
+//! A forgotten token is also announced ([`TokenCache::revocations`]): the subscription
+//! sockets of a revoked token listen and close (`http::subscriptions`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
+use tokio::sync::broadcast;
 
 use super::Result;
 use crate::auth::Principal;
@@ -25,9 +29,19 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(1);
 pub const MAX_TOKENS: usize = 10_000;
 
 /// The verified tokens of this process, by the hash of their secret.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TokenCache {
     inner: Arc<Mutex<HashMap<String, (Principal, Instant)>>>,
+    forgotten: broadcast::Sender<i32>,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            forgotten: broadcast::channel(256).0,
+        }
+    }
 }
 
 impl TokenCache {
@@ -49,11 +63,19 @@ impl TokenCache {
         Ok(found)
     }
 
-    /// Forgets a token (revoked or changed here: it must not be served from memory).
+    /// Forgets a token (revoked or changed: it must not be served from memory), and
+    /// tells whoever listens to [`Self::revocations`].
     pub fn forget(&self, token_id: i32) {
         if let Ok(mut map) = self.inner.lock() {
             map.retain(|_, (p, _)| p.token_id != token_id);
         }
+        // Nobody listening (no socket open) is fine.
+        let _ = self.forgotten.send(token_id);
+    }
+
+    /// The ids of the tokens forgotten from now on.
+    pub fn revocations(&self) -> broadcast::Receiver<i32> {
+        self.forgotten.subscribe()
     }
 
     fn fresh(&self, hash: &str) -> Option<Principal> {

@@ -46,7 +46,7 @@ async fn missing_or_wrong_tokens_get_401_without_detail() {
 async fn tokens_made_and_revoked_through_the_api_work_at_once() {
     let app = TestApp::spawn().await;
     let made = app
-        .data(&app.admin, r#"mutation { createApiToken(role: VIEWER, districtCode: "522", name: "chief 522") { token { id role districtCode } secret } }"#, json!({}))
+        .data(&app.admin, r#"mutation { createApiToken(role: VIEWER, districtCode: "522", name: "chief 522") { token { dbId role districtCode } secret } }"#, json!({}))
         .await;
     let secret = made["createApiToken"]["secret"].as_str().expect("secret");
     let me = app
@@ -57,17 +57,17 @@ async fn tokens_made_and_revoked_through_the_api_work_at_once() {
         json!({ "name": "chief 522", "role": "VIEWER", "districtCode": "522" })
     );
     let listed = app
-        .data(&app.admin, "{ apiTokens { id name } }", json!({}))
+        .data(&app.admin, "{ apiTokens { dbId name } }", json!({}))
         .await;
     assert!(listed.to_string().contains("chief 522"));
     assert!(
         !listed.to_string().contains(secret),
         "secrets are never listed"
     );
-    let id = made["createApiToken"]["token"]["id"].clone();
+    let id = made["createApiToken"]["token"]["dbId"].clone();
     app.data(
         &app.admin,
-        "mutation($id: Int!) { revokeApiToken(id: $id) { revokedAt } }",
+        "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }",
         json!({ "id": id }),
     )
     .await;
@@ -101,7 +101,7 @@ async fn a_viewer_reads_counts_but_not_personal_data() {
         .await;
     assert!(ok["officers"]["totalCount"].as_u64().expect("count") > 1000);
     for field in ["fullName", "birthYear"] {
-        let q = format!("{{ officers(first: 3) {{ edges {{ node {{ id {field} }} }} }} }}");
+        let q = format!("{{ officers(first: 3) {{ edges {{ node {{ dbId {field} }} }} }} }}");
         let body = app.gql(&app.viewer, &q, json!({})).await;
         assert_eq!(first_code(&body), "FORBIDDEN", "{field}: {body}");
         assert!(
@@ -139,7 +139,7 @@ async fn a_viewer_reads_counts_but_not_personal_data() {
     let write = app
         .gql(
             &app.analyst,
-            r#"mutation { deleteAward(id: 1) { id } }"#,
+            r#"mutation { deleteAward(id: 1) { dbId } }"#,
             json!({}),
         )
         .await;
@@ -252,7 +252,7 @@ async fn a_district_admin_cannot_write_outside_its_district() {
     let body = app
         .gql(
             &app.city_admin,
-            "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { id } }",
+            "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { dbId } }",
             json!({ "i": input }),
         )
         .await;
@@ -261,7 +261,7 @@ async fn a_district_admin_cannot_write_outside_its_district() {
     let body = app
         .gql(
             &app.city_admin,
-            "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }",
+            "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }",
             json!({ "i": directive }),
         )
         .await;
@@ -276,7 +276,7 @@ async fn a_district_admin_cannot_write_outside_its_district() {
     let input = json!({ "unitCode": mine["units"]["edges"][0]["node"]["code"], "model": "NEW", "targetDate": "2025-12-31" });
     app.data(
         &app.city_admin,
-        "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { id } }",
+        "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { dbId } }",
         json!({ "i": input }),
     )
     .await;

@@ -138,7 +138,7 @@ fn nodes(v: &Value) -> Vec<Value> {
 }
 
 fn ids(rows: &[Value]) -> BTreeSet<i64> {
-    rows.iter().map(|r| r["id"].as_i64().expect("id")).collect()
+    rows.iter().map(|r| r["dbId"].as_i64().expect("id")).collect()
 }
 
 async fn token(app: &TestApp, role: &str, area: &str) -> String {
@@ -162,7 +162,7 @@ async fn busy_unit(app: &TestApp, district: &str, min: usize) -> String {
     let data = app
         .data(
             &app.admin,
-            "query($d: String) { units(first: 100, filter: { districtCode: $d }) { edges { node { code officers { id } } } } }",
+            "query($d: String) { units(first: 100, filter: { districtCode: $d }) { edges { node { code officers { dbId } } } } }",
             json!({ "d": district }),
         )
         .await;
@@ -179,8 +179,8 @@ async fn busy_unit(app: &TestApp, district: &str, min: usize) -> String {
 }
 
 const FACTS: &str = r#"query($u: String) {
-  officers(first: 500, filter: { unitCode: $u }) { totalCount edges { node { id unitCode postedFrom postedTo } } }
-  awards(first: 500, filter: { unitCode: $u }) { totalCount edges { node { id unitCode awardedOn } } }
+  officers(first: 500, filter: { unitCode: $u }) { totalCount edges { node { dbId unitCode postedFrom postedTo } } }
+  awards(first: 500, filter: { unitCode: $u }) { totalCount edges { node { dbId unitCode awardedOn } } }
 }"#;
 
 #[tokio::test]
@@ -369,7 +369,7 @@ async fn a_custom_area_sees_its_members_on_their_days_and_follows_their_changes(
     let awards_b: BTreeSet<i64> = nodes(&all_b["awards"])
         .iter()
         .filter(|x| x["awardedOn"].as_str().expect("day") <= cut.as_str())
-        .map(|x| x["id"].as_i64().expect("id"))
+        .map(|x| x["dbId"].as_i64().expect("id"))
         .collect();
     let mut want_awards = ids(&nodes(&all_a["awards"]));
     want_awards.extend(awards_b);
@@ -392,13 +392,13 @@ async fn a_custom_area_sees_its_members_on_their_days_and_follows_their_changes(
     let officers_b: BTreeSet<i64> = nodes(&all_b["officers"])
         .iter()
         .filter(|o| o["postedTo"].as_str().is_none_or(|to| to > cut.as_str()))
-        .map(|o| o["id"].as_i64().expect("id"))
+        .map(|o| o["dbId"].as_i64().expect("id"))
         .collect();
     assert_eq!(ids(&nodes(&mine["officers"])), officers_b);
     let awards_b: BTreeSet<i64> = nodes(&all_b["awards"])
         .iter()
         .filter(|x| x["awardedOn"].as_str().expect("day") >= cut.as_str())
-        .map(|x| x["id"].as_i64().expect("id"))
+        .map(|x| x["dbId"].as_i64().expect("id"))
         .collect();
     assert_eq!(ids(&nodes(&mine["awards"])), awards_b);
     app.data(&app.admin, SET, json!({ "c": "cum-1", "m": members }))
@@ -637,7 +637,7 @@ async fn an_area_admin_cannot_write_a_fact_dated_outside_its_area() {
         .to_owned();
     assert_eq!(area, "21010@2025-01-01");
     let admin = token(&app, "ADMIN", &area).await;
-    let create = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id unitCode } }";
+    let create = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId unitCode } }";
     let officer = |from: &str| json!({ "i": { "unitCode": "21010", "fullName": "Phạm Văn An", "gender": "MALE", "birthYear": 1995, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": from } });
     let before = app
         .count(&app.admin, "officers", json!({ "unitCode": "21010" }))
@@ -656,7 +656,7 @@ async fn an_area_admin_cannot_write_a_fact_dated_outside_its_area() {
     let refused = app
         .gql(
             &admin,
-            "mutation($i: AwardInput!) { createAward(input: $i) { id } }",
+            "mutation($i: AwardInput!) { createAward(input: $i) { dbId } }",
             award,
         )
         .await;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, first_code};
 
-const LOG: &str = "query($f: AuditFilter) { auditLog(filter: $f, first: 50) { totalCount edges { node { id at requestId tokenId tokenName role kind operation arguments outcome } } } }";
+const LOG: &str = "query($f: AuditFilter) { auditLog(filter: $f, first: 50) { totalCount edges { node { dbId at requestId tokenId tokenName role kind operation arguments outcome } } } }";
 
 /// The audit rows matching `filter`, newest first.
 async fn rows(app: &TestApp, filter: Value) -> Vec<Value> {
@@ -19,7 +19,7 @@ async fn rows(app: &TestApp, filter: Value) -> Vec<Value> {
         .collect()
 }
 
-const DIRECTIVE: &str = "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }";
+const DIRECTIVE: &str = "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }";
 
 fn directive() -> Value {
     json!({ "i": { "number": "9-KH/CAT", "kind": "PLAN", "issuer": "POLICE_DEPARTMENT", "title": "Kế hoạch kiểm tra", "issuedOn": "2024-01-02" } })
@@ -34,7 +34,7 @@ async fn mutations_are_recorded_with_their_outcome() {
     let invalid = app
         .gql(
             &app.admin,
-            r#"mutation { endOfficerPosting(id: 999999, postedTo: "2025-01-01") { id } }"#,
+            r#"mutation { endOfficerPosting(id: 999999, postedTo: "2025-01-01") { dbId } }"#,
             json!({}),
         )
         .await;
@@ -59,16 +59,16 @@ async fn mutations_are_recorded_with_their_outcome() {
 async fn token_changes_are_recorded_without_the_secret() {
     let app = TestApp::spawn().await;
     let made = app
-        .data(&app.admin, r#"mutation { createApiToken(role: ANALYST, name: "audited") { token { id } secret } }"#, json!({}))
+        .data(&app.admin, r#"mutation { createApiToken(role: ANALYST, name: "audited") { token { dbId } secret } }"#, json!({}))
         .await;
     let secret = made["createApiToken"]["secret"]
         .as_str()
         .unwrap()
         .to_owned();
-    let id = made["createApiToken"]["token"]["id"].clone();
+    let id = made["createApiToken"]["token"]["dbId"].clone();
     app.data(
         &app.admin,
-        "mutation($id: Int!) { revokeApiToken(id: $id) { id } }",
+        "mutation($id: ID!) { revokeApiToken(id: $id) { dbId } }",
         json!({ "id": id }),
     )
     .await;

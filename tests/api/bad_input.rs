@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, first_code};
 
 const CREATE: &str =
-    "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id unitCode rank } }";
+    "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId unitCode rank } }";
 
 fn officer(overrides: Value) -> Value {
     let mut base = json!({
@@ -127,13 +127,13 @@ async fn malformed_documents_and_bodies_get_codes_too() {
 #[tokio::test]
 async fn updates_and_closures_are_validated_like_creations() {
     let app = TestApp::spawn().await;
-    let q = r#"{ officers(first: 1, filter: { position: OFFICER, unitCode: "21010" }) { edges { node { id postedFrom } } } }"#;
+    let q = r#"{ officers(first: 1, filter: { position: OFFICER, unitCode: "21010" }) { edges { node { dbId postedFrom } } } }"#;
     let node = app.data(&app.admin, q, json!({})).await["officers"]["edges"][0]["node"].clone();
-    let id = node["id"].clone();
+    let id = node["dbId"].clone();
     let body = app
         .gql(
             &app.admin,
-            "mutation($id: Int!) { updateOfficer(id: $id, input: { position: CHIEF, rank: THIEU_TA }) { id } }",
+            "mutation($id: ID!) { updateOfficer(id: $id, input: { position: CHIEF, rank: THIEU_TA }) { dbId } }",
             json!({ "id": id }),
         )
         .await;
@@ -141,7 +141,7 @@ async fn updates_and_closures_are_validated_like_creations() {
     let body = app
         .gql(
             &app.admin,
-            r#"mutation($id: Int!) { endOfficerPosting(id: $id, postedTo: "2000-01-01") { id } }"#,
+            r#"mutation($id: ID!) { endOfficerPosting(id: $id, postedTo: "2000-01-01") { dbId } }"#,
             json!({ "id": id }),
         )
         .await;
@@ -149,14 +149,14 @@ async fn updates_and_closures_are_validated_like_creations() {
     let body = app
         .gql(
             &app.admin,
-            r#"mutation { endOfficerPosting(id: 999999, postedTo: "2025-01-01") { id } }"#,
+            r#"mutation { endOfficerPosting(id: 999999, postedTo: "2025-01-01") { dbId } }"#,
             json!({}),
         )
         .await;
     assert_eq!(first_code(&body), "NOT_FOUND");
-    let ended = app.data(&app.admin, r#"mutation($id: Int!) { endOfficerPosting(id: $id, postedTo: "2025-06-30") { postedTo } }"#, json!({ "id": id })).await;
+    let ended = app.data(&app.admin, r#"mutation($id: ID!) { endOfficerPosting(id: $id, postedTo: "2025-06-30") { postedTo } }"#, json!({ "id": id })).await;
     assert_eq!(ended["endOfficerPosting"]["postedTo"], "2025-06-30");
-    let body = app.gql(&app.admin, r#"mutation { createAward(input: { form: CERTIFICATE_OF_MERIT, issuer: MINISTER, awardedOn: "2024-05-01", reason: "x" }) { id } }"#, json!({})).await;
+    let body = app.gql(&app.admin, r#"mutation { createAward(input: { form: CERTIFICATE_OF_MERIT, issuer: MINISTER, awardedOn: "2024-05-01", reason: "x" }) { dbId } }"#, json!({})).await;
     assert_eq!(first_code(&body), "INVALID_INPUT");
 }
 
@@ -180,7 +180,7 @@ async fn database_error_text_never_reaches_the_client() {
 }
 
 const CREATE_DIRECTIVE: &str =
-    "mutation($i: DirectiveInput!) { createDirective(input: $i) { id number } }";
+    "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId number } }";
 
 fn directive(number: &str, title: &str, issued_on: &str) -> Value {
     json!({ "number": number, "kind": "PLAN", "issuer": "POLICE_DEPARTMENT",
@@ -279,8 +279,8 @@ async fn identical_seats_and_repeated_directive_numbers_are_refused() {
     let made = app
         .data(&app.admin, CREATE, json!({ "i": officer(json!({})) }))
         .await;
-    let id = made["createOfficer"]["id"].clone();
-    let seat = "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { id } }";
+    let id = made["createOfficer"]["dbId"].clone();
+    let seat = "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { dbId } }";
     let input = json!({ "officerId": id, "body": "EXECUTIVE_COMMITTEE", "term": "2020-2025",
         "startedOn": "2024-04-01" });
     app.data(&app.admin, seat, json!({ "i": input })).await;
@@ -326,12 +326,12 @@ async fn identical_seats_and_repeated_directive_numbers_are_refused() {
         )
         .await;
     let update =
-        "mutation($id: Int!, $i: DirectiveInput!) { updateDirective(id: $id, input: $i) { id } }";
+        "mutation($id: ID!, $i: DirectiveInput!) { updateDirective(id: $id, input: $i) { dbId } }";
     let body = app
-        .gql(&app.admin, update, json!({ "id": other["createDirective"]["id"], "i": directive("45/KH-CAT", "Kế hoạch ba", "2024-05-01") }))
+        .gql(&app.admin, update, json!({ "id": other["createDirective"]["dbId"], "i": directive("45/KH-CAT", "Kế hoạch ba", "2024-05-01") }))
         .await;
     assert_eq!(first_code(&body), "DUPLICATE_DIRECTIVE_NUMBER", "{body}");
-    app.data(&app.admin, update, json!({ "id": first["createDirective"]["id"], "i": directive("45/KH-CAT", "Kế hoạch một (sửa)", "2024-05-01") }))
+    app.data(&app.admin, update, json!({ "id": first["createDirective"]["dbId"], "i": directive("45/KH-CAT", "Kế hoạch một (sửa)", "2024-05-01") }))
         .await;
     // An issuer numbers its documents afresh each year: the same number in 2025 is
     // another document.

@@ -421,6 +421,46 @@ async fn a_viewer_signs_in_and_reads_the_article_figures_on_every_page() {
     b.close().await;
 }
 
+/// The cells of the first sheet of the workbook downloaded under a name starting with
+/// `prefix` (waits for it), as JSON values (text or number).
+async fn xlsx_rows(b: &Browser, prefix: &str) -> Vec<Vec<Value>> {
+    use calamine::{Data, Reader, Xlsx};
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let file = loop {
+        let found = std::fs::read_dir(&b.downloads)
+            .expect("downloads")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.starts_with(prefix) && name.ends_with(".xlsx")
+            });
+        if let Some(f) = found {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "no XLSX downloaded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Chromium writes the file whole under its name once complete.
+    let bytes = std::fs::read(&file).expect("XLSX");
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("opens");
+    let sheet = book.worksheet_range_at(0).expect("a sheet").expect("reads");
+    sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => json!(s),
+                    Data::Float(f) => json!((f * 1e6).round() / 1e6),
+                    Data::Int(i) => json!(i),
+                    Data::Empty => Value::Null,
+                    other => json!(other.to_string()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn an_area_viewer_sees_only_its_area_on_a_phone() {
     let Some(b) = Browser::start(390).await else {
@@ -443,6 +483,30 @@ async fn an_area_viewer_sees_only_its_area_on_a_phone() {
             .starts_with("Thành phố Quảng Ngãi")
     );
     b.check("phone-2-breakdown").await;
+    // The XLSX download (made by the server) holds the rows shown, with the numbers.
+    b.client
+        .find(Locator::Id("xlsx"))
+        .await
+        .expect("xlsx")
+        .click()
+        .await
+        .expect("downloads");
+    let rows = xlsx_rows(&b, "coso-district-").await;
+    let names = app
+        .data(&app.viewer, "{ indicatorDefinitions { code name } }", json!({}))
+        .await;
+    let rate = names["indicatorDefinitions"]
+        .as_array()
+        .expect("definitions")
+        .iter()
+        .find(|d| d["code"] == "party_standing_committee_rate")
+        .expect("the rate")["name"]
+        .clone();
+    let column = rows[0].iter().position(|h| *h == rate).expect("its column");
+    assert_eq!(rows.len(), 2, "a header and the area's row: {rows:?}");
+    assert_eq!(rows[1][0], "Thành phố Quảng Ngãi");
+    assert_eq!(rows[1][1], "522");
+    assert_eq!(rows[1][column], json!(0.304), "30,4% as a fraction");
     // A unit of the area, then one of Huyện Bình Sơn (524): not shown.
     b.visit(&app.base, "unit/21010").await;
     assert!(b.text("#un-h").await.contains("Phường Lê Hồng Phong"));

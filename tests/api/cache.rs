@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::helpers::TestApp;
 
 const COUNT: &str = "{ directives { totalCount } }";
-const CREATE: &str = "mutation { createDirective(input: { number: \"99/CT-CAT\", title: \"Chỉ thị thử\", issuedOn: \"2026-11-27\", kind: DIRECTIVE, issuer: PROVINCIAL_PEOPLES_COMMITTEE }) { id } }";
+const CREATE: &str = "mutation { createDirective(input: { number: \"99/CT-CAT\", title: \"Chỉ thị thử\", issuedOn: \"2026-11-27\", kind: DIRECTIVE, issuer: PROVINCIAL_PEOPLES_COMMITTEE }) { dbId } }";
 
 #[tokio::test]
 async fn a_write_is_seen_by_the_next_viewer_query() {

@@ -120,3 +120,63 @@ async fn the_dashboard_is_served_from_the_binary_small_and_under_a_strict_policy
         assert_eq!(resp.status(), 404, "{missing}");
     }
 }
+
+/// `GET /exports/breakdown.xlsx` as `token`: status and body.
+async fn breakdown_xlsx(app: &TestApp, token: Option<&str>, query: &str) -> (u16, Vec<u8>) {
+    let mut req = app
+        .client
+        .get(format!("{}/exports/breakdown.xlsx?{query}", app.base));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.bytes().await.expect("body").to_vec())
+}
+
+/// The first sheet's first two columns (name, code) and its header row.
+fn sheet(bytes: &[u8]) -> (Vec<String>, Vec<(String, String)>) {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("opens");
+    let range = book.worksheet_range_at(0).expect("a sheet").expect("reads");
+    let mut rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let header = rows.next().expect("a header");
+    (header, rows.map(|r| (r[0].clone(), r[1].clone())).collect())
+}
+
+#[tokio::test]
+async fn the_breakdown_workbook_holds_what_the_indicators_query_answers_the_token() {
+    let app = TestApp::spawn().await;
+    let q = "{ indicators(asOf: \"2024-12-31\", groupBy: [DISTRICT], codes: [\"party_standing_committee_rate\"]) { group { kind code name } } }";
+    for token in [&app.viewer, &app.city_viewer] {
+        let data = app.data(token, q, serde_json::json!({})).await;
+        let groups: Vec<(String, String)> = data["indicators"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .filter(|v| v["group"]["kind"] == "district")
+            .map(|v| {
+                let g = &v["group"];
+                (g["name"].as_str().unwrap().to_owned(), g["code"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let (status, bytes) = breakdown_xlsx(&app, Some(token), "asOf=2024-12-31&by=DISTRICT&lang=en").await;
+        assert_eq!(status, 200);
+        let (header, rows) = sheet(&bytes);
+        assert_eq!(header[..2], ["Name", "Code"]);
+        assert!(header.len() > 5, "every indicator: {header:?}");
+        assert_eq!(rows, groups, "the rows the token may see");
+    }
+    let (_, bytes) = breakdown_xlsx(&app, Some(&app.city_viewer), "asOf=2024-12-31&by=UNIT").await;
+    let (header, rows) = sheet(&bytes);
+    assert_eq!(header[..2], ["Tên", "Mã"], "Vietnamese by default");
+    assert!(rows.iter().any(|(_, code)| code == "21010"));
+    assert!(!rows.iter().any(|(_, code)| code == "21040"), "not a unit of Bình Sơn");
+    let (status, _) = breakdown_xlsx(&app, None, "by=DISTRICT").await;
+    assert_eq!(status, 401);
+    for bad in ["by=PROVINCE", "asOf=31/12/2024"] {
+        let (status, body) = breakdown_xlsx(&app, Some(&app.viewer), bad).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(String::from_utf8_lossy(&body).contains("BAD_REQUEST"));
+    }
+}

@@ -238,7 +238,7 @@ async fn the_service_waits_for_its_database_and_survives_it_going_away() {
         assert!(!text.contains(leak), "`{leak}` reached the client: {body}");
     }
     // A write attempted meanwhile leaves nothing behind.
-    let write = json!({ "query": "mutation { createDirective(input: { number: \"99/CT-CAT\", title: \"Chỉ thị thử\", issuedOn: \"2026-11-27\", kind: DIRECTIVE, issuer: PROVINCIAL_PEOPLES_COMMITTEE }) { id } }" });
+    let write = json!({ "query": "mutation { createDirective(input: { number: \"99/CT-CAT\", title: \"Chỉ thị thử\", issuedOn: \"2026-11-27\", kind: DIRECTIVE, issuer: PROVINCIAL_PEOPLES_COMMITTEE }) { dbId } }" });
     let resp = client
         .post(format!("{base}/graphql"))
         .bearer_auth(&token)
@@ -309,7 +309,7 @@ async fn sigterm_hands_running_reports_over_and_exits_cleanly() {
         .find_map(|l| l.strip_prefix("coso listening on ").map(str::to_owned))
         .expect("listening");
     let client = reqwest::Client::new();
-    let run = json!({ "query": "mutation { runReportNow(scheduleId: 1) { id status } }" });
+    let run = json!({ "query": "mutation { runReportNow(scheduleId: 1) { dbId status } }" });
     let body: Value = client
         .post(format!("{base}/graphql"))
         .bearer_auth(&token)

@@ -30,6 +30,8 @@ const CODES: &[&str] = &[
     "RANK_NOT_ALLOWED",
     "INVALID_INPUT",
     "INVALID_CURSOR",
+    "INVALID_ID",
+    "TOO_MANY_IDS",
     "BAD_USER_INPUT",
     "GRAPHQL_VALIDATION_FAILED",
     "QUERY_TOO_DEEP",
@@ -338,8 +340,8 @@ const TEMPLATES: &[&str] = &[
     "{ directives(first: $INT, filter: { issuedOn: { from: $STR, to: $STR } }, orderBy: { field: $ENUM, direction: $ENUM }) { edges { node { title } } } }",
     "{ auditLog(first: $INT, after: $STR) { totalCount } }",
     "{ reportSchedules { name nextFireTimes(count: $INT) } }",
-    "mutation { createDirective(input: { number: $STR, kind: $ENUM, issuer: $ENUM, title: $STR, issuedOn: $STR }) { id } }",
-    "mutation { endOfficerPosting(id: $INT, postedTo: $STR) { id } }",
+    "mutation { createDirective(input: { number: $STR, kind: $ENUM, issuer: $ENUM, title: $STR, issuedOn: $STR }) { dbId } }",
+    "mutation { endOfficerPosting(id: $INT, postedTo: $STR) { dbId } }",
 ];
 
 fn templated() -> impl Strategy<Value = String> {
@@ -623,32 +625,32 @@ fn pick(values: &'static [&'static str]) -> impl Strategy<Value = Value> {
 fn admin_mutation() -> impl Strategy<Value = (String, Value)> {
     let officer = (unit_value(), text_value(), int_value(1990), pick(&["THIEU_UY", "TRUNG_UY", "DAI_TA"]), pick(&["OFFICER", "DEPUTY", "CHIEF"]), date_value(), date_value())
         .prop_map(|(u, n, y, r, p, f, t)| (
-            "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }".to_owned(),
+            "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId } }".to_owned(),
             json!({ "i": { "unitCode": u, "fullName": n, "gender": "MALE", "birthYear": y, "rank": r, "position": p, "postedFrom": f, "postedTo": t } }),
         ));
     let update = (int_value(1), text_value(), int_value(1985))
         .prop_map(|(id, n, y)| (
-            "mutation($id: Int!, $i: UpdateOfficerInput!) { updateOfficer(id: $id, input: $i) { id } }".to_owned(),
+            "mutation($id: ID!, $i: UpdateOfficerInput!) { updateOfficer(id: $id, input: $i) { dbId } }".to_owned(),
             json!({ "id": id, "i": { "fullName": n, "birthYear": y } }),
         ));
     let directive = (text_value(), text_value(), date_value(), pick(&["PLAN", "DIRECTIVE"]))
         .prop_map(|(num, t, d, k)| (
-            "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }".to_owned(),
+            "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }".to_owned(),
             json!({ "i": { "number": num, "title": t, "issuedOn": d, "kind": k, "issuer": "POLICE_DEPARTMENT" } }),
         ));
     let seat = (int_value(1), text_value(), date_value(), date_value(), pick(&["EXECUTIVE_COMMITTEE", "STANDING_COMMITTEE"]))
         .prop_map(|(id, term, s, e, b)| (
-            "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { id } }".to_owned(),
+            "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { dbId } }".to_owned(),
             json!({ "i": { "officerId": id, "body": b, "term": term, "startedOn": s, "endedOn": e } }),
         ));
     let award = (unit_value(), text_value(), date_value())
         .prop_map(|(u, r, d)| (
-            "mutation($i: AwardInput!) { createAward(input: $i) { id } }".to_owned(),
+            "mutation($i: AwardInput!) { createAward(input: $i) { dbId } }".to_owned(),
             json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "DIRECTOR", "unitCode": u, "reason": r, "awardedOn": d } }),
         ));
     let activity = (text_value(), text_value(), unit_value(), date_value(), date_value())
         .prop_map(|(n, p, u, s, e)| (
-            "mutation($i: ActivityInput!) { createUnionActivity(input: $i) { id } }".to_owned(),
+            "mutation($i: ActivityInput!) { createUnionActivity(input: $i) { dbId } }".to_owned(),
             json!({ "i": { "organisation": "YOUTH_UNION", "kind": "WORK_OR_MODEL", "name": n, "programme": p, "unitCode": u, "startedOn": s, "endedOn": e } }),
         ));
     prop_oneof![officer, update, directive, seat, award, activity]

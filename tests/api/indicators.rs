@@ -117,7 +117,7 @@ async fn effective_dates_are_respected_and_series_follow_them() {
     let officer = json!({ "unitCode": "21010", "fullName": "Lê Thị Hoa", "gender": "FEMALE", "birthYear": 1995, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2025-03-15" });
     app.data(
         &app.admin,
-        "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }",
+        "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId } }",
         json!({ "i": officer }),
     )
     .await;
@@ -298,7 +298,7 @@ async fn remembered_answers_never_outlive_a_write() {
     let officer = json!({ "unitCode": "21010", "fullName": "Trần Văn Nam", "gender": "MALE", "birthYear": 1996, "rank": "THIEU_UY", "position": "OFFICER", "postedFrom": "2024-01-05" });
     app.data(
         &app.admin,
-        "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }",
+        "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId } }",
         json!({ "i": officer }),
     )
     .await;

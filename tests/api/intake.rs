@@ -275,8 +275,8 @@ async fn exported_demo_officers_imported_into_an_empty_table_give_the_seeders_in
     // The stored file of an applied import, byte for byte; not for an area admin of
     // another area, nor for a viewer.
     let id = app
-        .data(&app.admin, "{ imports(limit: 1) { id } }", json!({}))
-        .await["imports"][0]["id"]
+        .data(&app.admin, "{ imports(limit: 1) { dbId } }", json!({}))
+        .await["imports"][0]["dbId"]
         .as_i64()
         .unwrap();
     let (status, stored) = download(&app, &app.admin, &format!("/imports/files/{id}")).await;
@@ -285,7 +285,7 @@ async fn exported_demo_officers_imported_into_an_empty_table_give_the_seeders_in
     assert_eq!(status, 404);
     let (status, _) = download(&app, &app.viewer, &format!("/imports/files/{id}")).await;
     assert_eq!(status, 403);
-    let denied = app.gql(&app.viewer, "{ imports { id } }", json!({})).await;
+    let denied = app.gql(&app.viewer, "{ imports { dbId } }", json!({})).await;
     assert_eq!(crate::helpers::first_code(&denied), "FORBIDDEN");
 }
 

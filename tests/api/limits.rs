@@ -26,7 +26,7 @@ async fn over_limit_queries_get_clear_coded_errors() {
         first_code(&app.gql(&app.admin, deep, json!({})).await),
         "QUERY_TOO_DEEP"
     );
-    let wide = "{ units(first: 100) { edges { node { code name officers { id rank } } } } }";
+    let wide = "{ units(first: 100) { edges { node { code name officers { dbId rank } } } } }";
     assert_eq!(
         first_code(&app.gql(&app.admin, wide, json!({})).await),
         "QUERY_TOO_COMPLEX"

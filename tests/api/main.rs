@@ -33,6 +33,7 @@ mod paging;
 mod process;
 mod protocol;
 mod rebased;
+mod relay;
 mod reports;
 mod restructure;
 mod run_outcomes;

@@ -9,7 +9,7 @@ const NESTED: &str = r#"query($n: Int) {
   units(first: $n) { edges { node {
     code district { name }
     chief { rank unit { code district { code } } partyMemberships { body unit { code } } }
-    officers { id position unit { district { name } } }
+    officers { dbId position unit { district { name } } }
     headquarters { model status unit { code } }
     partyMemberships { body officer { rank unit { code } } }
     awards { form officer { rank } unit { code } }

@@ -37,7 +37,7 @@ async fn metrics_need_an_admin_token_and_count_operations_by_name() {
     let bad = app
         .gql(
             &app.viewer,
-            "mutation MetricsRefused { deleteAward(id: 1) { id } }",
+            "mutation MetricsRefused { deleteAward(id: 1) { dbId } }",
             json!({}),
         )
         .await;

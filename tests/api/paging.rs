@@ -17,14 +17,14 @@ use walk::{List, check_every_order, directions, sorts};
 const LISTS: [(&str, &str, &str); 10] = [
     ("units", "code", "orderBy: { field: NAME }"),
     ("districts", "code", "orderBy: { field: NAME }"),
-    ("officers", "id", "orderBy: { field: UNIT }"),
-    ("partyMemberships", "id", "direction: DESC"),
-    ("headquarters", "id", "orderBy: { field: BUDGET }"),
-    ("directives", "id", "orderBy: { field: NUMBER }"),
-    ("unionActivities", "id", "direction: DESC"),
-    ("dialogueQuestions", "id", "direction: DESC"),
-    ("awards", "id", "direction: DESC"),
-    ("auditLog", "id", ""),
+    ("officers", "dbId", "orderBy: { field: UNIT }"),
+    ("partyMemberships", "dbId", "direction: DESC"),
+    ("headquarters", "dbId", "orderBy: { field: BUDGET }"),
+    ("directives", "dbId", "orderBy: { field: NUMBER }"),
+    ("unionActivities", "dbId", "direction: DESC"),
+    ("dialogueQuestions", "dbId", "direction: DESC"),
+    ("awards", "dbId", "direction: DESC"),
+    ("auditLog", "dbId", ""),
 ];
 
 /// The demo data, without the per-token rate limit (a walk sends hundreds of requests).
@@ -137,11 +137,11 @@ async fn crafted_and_foreign_cursors_answer_invalid_cursor_and_the_server_keeps_
 #[tokio::test]
 async fn numbers_out_of_range_in_a_cursor_key_are_refused() {
     let app = spawn().await;
-    let doc = |after: &str| page_doc("officers", "id", "", &json!(after).to_string());
+    let doc = |after: &str| page_doc("officers", "dbId", "", &json!(after).to_string());
     let body = app
         .data(
             &app.viewer,
-            &page_doc("officers", "id", "", "null"),
+            &page_doc("officers", "dbId", "", "null"),
             json!({}),
         )
         .await;
@@ -172,7 +172,7 @@ async fn officers_page_without_duplicates_or_skips_while_officers_are_posted_and
     let units = writes::edge_units(&app).await;
     let list = List {
         field: "officers",
-        id: "id",
+        id: "dbId",
         order: Some(("orderBy", "OfficerSort")),
         filter: format!("{{ activeOn: \"{}\" }}", writes::today()),
     };
@@ -190,7 +190,7 @@ async fn party_memberships_page_stably_while_seats_are_taken_and_ended() {
     let units = writes::edge_units(&app).await;
     let list = List {
         field: "partyMemberships",
-        id: "id",
+        id: "dbId",
         order: Some(("direction", "SortDirection!")),
         filter: format!("{{ activeOn: \"{}\" }}", writes::today()),
     };
@@ -207,7 +207,7 @@ async fn headquarters_page_stably_with_null_sort_keys_while_buildings_are_added(
     let units = writes::edge_units(&app).await;
     let list = List {
         field: "headquarters",
-        id: "id",
+        id: "dbId",
         order: Some(("orderBy", "HeadquartersSort")),
         filter: String::new(),
     };
@@ -223,7 +223,7 @@ async fn directives_page_stably_while_documents_are_added_and_deleted() {
     let app = spawn().await;
     let list = List {
         field: "directives",
-        id: "id",
+        id: "dbId",
         order: Some(("orderBy", "DirectiveSort")),
         filter: String::new(),
     };
@@ -241,7 +241,7 @@ async fn union_activities_page_stably_while_activities_are_added_and_deleted() {
     let units = writes::edge_units(&app).await;
     let list = List {
         field: "unionActivities",
-        id: "id",
+        id: "dbId",
         order: Some(("direction", "SortDirection!")),
         filter: String::new(),
     };
@@ -255,16 +255,16 @@ async fn union_activities_page_stably_while_activities_are_added_and_deleted() {
 #[tokio::test]
 async fn dialogue_questions_page_stably_while_questions_are_added_and_deleted() {
     let app = spawn().await;
-    let q = "{ dialogueQuestions(first: 1) { edges { node { session { id } } } } }";
+    let q = "{ dialogueQuestions(first: 1) { edges { node { session { dbId } } } } }";
     let data = app.data(&app.admin, q, json!({})).await;
-    let session = &data["dialogueQuestions"]["edges"][0]["node"]["session"]["id"];
+    let session = &data["dialogueQuestions"]["edges"][0]["node"]["session"]["dbId"];
     let session = session
         .as_i64()
         .or_else(|| session.as_str()?.parse().ok())
         .unwrap();
     let list = List {
         field: "dialogueQuestions",
-        id: "id",
+        id: "dbId",
         order: Some(("direction", "SortDirection!")),
         filter: String::new(),
     };
@@ -281,7 +281,7 @@ async fn awards_page_stably_while_awards_are_added_and_deleted() {
     let units = writes::edge_units(&app).await;
     let list = List {
         field: "awards",
-        id: "id",
+        id: "dbId",
         order: Some(("direction", "SortDirection!")),
         filter: String::new(),
     };
@@ -335,7 +335,7 @@ async fn the_audit_log_pages_stably_while_new_rows_arrive_before_the_position() 
     }
     let list = List {
         field: "auditLog",
-        id: "id",
+        id: "dbId",
         order: None,
         filter: String::new(),
     };
@@ -350,7 +350,7 @@ async fn a_district_token_pages_through_its_district_only() {
     let app = spawn().await;
     let doc = r#"query($after: String, $d: SortDirection!) {
       officers(first: 7, after: $after, orderBy: { field: UNIT, direction: $d }) {
-        totalCount edges { node { id unit { code district { code } } } }
+        totalCount edges { node { dbId unit { code district { code } } } }
         pageInfo { hasNextPage endCursor }
       }
     }"#;

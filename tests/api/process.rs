@@ -258,7 +258,7 @@ async fn the_worst_area_documents_are_refused_or_bounded_and_the_server_stays_up
     };
     let every_area = format!("{{ areas {{ {AREA_FIELDS} }} }}");
     let unit_page = "units(filter: { areaCode: \"522\" }, first: 500) { totalCount nodes { code name \
-        officers { id fullName } headquarters { id status } } }";
+        officers { dbId fullName } headquarters { dbId status } } }";
     let documents: [(&str, &str, String); 7] = [
         ("every area in full", &analyst, every_area.clone()),
         (

@@ -624,3 +624,72 @@ async fn a_quiet_socket_stays_open_past_the_header_deadline() {
     let event = next(&mut ws, 5.0).await.expect("still open, and told");
     assert_eq!(event["type"], "next", "{event}");
 }
+
+/// The close code of `ws` if the server closes it within `secs` seconds (`None`: still
+/// open then).
+async fn close_code(ws: &mut Socket, secs: f64) -> Option<u16> {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let wait = std::time::Duration::from_secs_f64(secs);
+    tokio::time::timeout(wait, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map_or(1005, |f| f.code.into()),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return 1006,
+            }
+        }
+    })
+    .await
+    .ok()
+}
+
+/// A new viewer token: (global id, secret).
+async fn new_token(app: &TestApp, name: &str) -> (Value, String) {
+    let m = "mutation($n: String!) { createApiToken(role: VIEWER, name: $n) { token { id } secret } }";
+    let made = app.data(&app.admin, m, json!({ "n": name })).await["createApiToken"].clone();
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    (made["token"]["id"].clone(), secret)
+}
+
+#[tokio::test]
+async fn a_revoked_token_loses_its_open_sockets_within_a_second() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::spawn().await;
+    let (here, here_secret) = new_token(&app, "revoked here").await;
+    let (_, elsewhere_secret) = new_token(&app, "revoked elsewhere").await;
+    let mut kept = subscribed(&app, &app.viewer).await;
+    let mut first = subscribed(&app, &here_secret).await;
+    let mut second = subscribed(&app, &elsewhere_secret).await;
+    // Revoked by this server: the socket closes at once, with 4401.
+    let revoke = "mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }";
+    let started = std::time::Instant::now();
+    app.data(&app.admin, revoke, json!({ "id": here })).await;
+    assert_eq!(close_code(&mut first, 1.0).await, Some(4401));
+    assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+    // Revoked in the database behind the server's back (another replica, the command
+    // line): within about a second.
+    let started = std::time::Instant::now();
+    entity::api_token::Entity::update_many()
+        .col_expr(
+            entity::api_token::Column::RevokedAt,
+            Expr::value(chrono::Utc::now()),
+        )
+        .filter(entity::api_token::Column::Name.eq("revoked elsewhere"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(close_code(&mut second, 3.0).await, Some(4401));
+    assert!(started.elapsed().as_secs_f64() < 2.5, "{:?}", started.elapsed());
+    // Another token's socket stays open and still hears of changes.
+    assert_eq!(close_code(&mut kept, 1.5).await, None, "still open");
+    add_officer(&app, &unit_in(&app, crate::helpers::CITY).await).await;
+    let event = next(&mut kept, 5.0).await.expect("an event");
+    assert_eq!(event["type"], "next", "{event}");
+    // And the revoked secret cannot open a new one.
+    let mut again = socket(&app).await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {here_secret}") } });
+    send(&mut again, init).await;
+    let answer = next(&mut again, 5.0).await;
+    assert!(answer.is_none_or(|a| a["type"] != "connection_ack"));
+}

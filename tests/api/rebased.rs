@@ -233,7 +233,7 @@ async fn an_area_token_breaks_down_into_its_own_area_only() {
 /// The text of the first archive of a run.
 async fn archived_text(app: &TestApp, run: &Value) -> String {
     let q = "query($id: ID!) { reportArchive(id: $id) { text html } }";
-    let id = run["archives"][0]["id"].to_string();
+    let id = run["archives"][0]["dbId"].to_string();
     let archive = app.data(&app.admin, q, json!({ "id": id })).await["reportArchive"].clone();
     let html = archive["html"].as_str().expect("html");
     let text = archive["text"].as_str().expect("text").to_owned();

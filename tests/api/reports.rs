@@ -22,14 +22,14 @@ use crate::helpers::{TestApp, first_code};
 use crate::smtp::{Behaviour, SmtpServer};
 
 pub(crate) const RUN: &str = "mutation($id: ID!) { runReportNow(scheduleId: $id) {
-    id status trigger error dataVersion
+    dbId status trigger error dataVersion
     deliveries { address status attempts lastError archiveId }
-    archives { id scopeCode scopeName subject contentHash verified values { code numerator denominator value }
-               files { id role name contentType size url } }
+    archives { dbId scopeCode scopeName subject contentHash verified values { code numerator denominator value }
+               files { dbId role name contentType size url } }
 } }";
 
 const CREATE: &str =
-    "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { id } }";
+    "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { dbId } }";
 
 pub(crate) const OWNER: &str = "owner@congan.quangngai.example";
 
@@ -41,7 +41,7 @@ pub(crate) async fn demo_schedules(app: &TestApp) -> (String, String) {
     let data = app
         .data(
             &app.admin,
-            "{ reportSchedules { id name recipients { districtCode } } }",
+            "{ reportSchedules { dbId name recipients { districtCode } } }",
             json!({}),
         )
         .await;
@@ -49,7 +49,7 @@ pub(crate) async fn demo_schedules(app: &TestApp) -> (String, String) {
     let find = |scoped: bool| {
         all.iter()
             .find(|s| s["recipients"][0]["districtCode"].is_string() == scoped)
-            .map(|s| s["id"].to_string())
+            .map(|s| s["dbId"].to_string())
             .expect("demo schedule")
     };
     (find(false), find(true))
@@ -106,7 +106,7 @@ pub(crate) async fn create(app: &TestApp, input: Value) -> i32 {
     let data = app
         .data(&app.admin, CREATE, json!({ "input": input }))
         .await;
-    data["createReportSchedule"]["id"].as_i64().expect("id") as i32
+    data["createReportSchedule"]["dbId"].as_i64().expect("id") as i32
 }
 
 /// Moves a schedule's creation back so that earlier due times belong to it.
@@ -317,12 +317,12 @@ async fn reports_are_for_province_admins_only() {
     for token in [&app.viewer, &app.analyst, &app.city_admin] {
         let body = app.gql(token, RUN, json!({ "id": province })).await;
         assert_eq!(first_code(&body), "FORBIDDEN", "{body}");
-        let body = app.gql(token, "{ reportRuns { id } }", json!({})).await;
+        let body = app.gql(token, "{ reportRuns { dbId } }", json!({})).await;
         assert_eq!(first_code(&body), "FORBIDDEN", "{body}");
     }
     assert!(outbox(&app).is_empty(), "nothing sent");
     let body = app.gql(&app.admin, RUN, json!({ "id": "abc" })).await;
-    assert_eq!(first_code(&body), "INVALID_INPUT", "{body}");
+    assert_eq!(first_code(&body), "INVALID_ID", "{body}");
     let body = app.gql(&app.admin, RUN, json!({ "id": "99999" })).await;
     assert_eq!(first_code(&body), "NOT_FOUND", "{body}");
 }
@@ -362,7 +362,7 @@ async fn preview_renders_without_sending() {
     );
     assert!(outbox(&app).is_empty(), "a preview sends nothing");
     let runs = app
-        .data(&app.admin, "{ reportRuns { id } }", json!({}))
+        .data(&app.admin, "{ reportRuns { dbId } }", json!({}))
         .await;
     assert_eq!(runs["reportRuns"], json!([]), "and records no run");
 }
@@ -559,7 +559,7 @@ async fn the_next_report_shows_the_change_since_the_previous_one() {
     assert_eq!(first["status"], "sent");
     let read = async |run: &Value| -> Value {
         let q = "query($id: ID!) { reportArchive(id: $id) { text html } }";
-        let id = run["archives"][0]["id"].to_string();
+        let id = run["archives"][0]["dbId"].to_string();
         app.data(&app.admin, q, json!({ "id": id })).await["reportArchive"].clone()
     };
     let before = read(&first).await;

@@ -584,7 +584,7 @@ async fn the_command_applies_a_plan_file_to_a_real_database() {
 /// The ids of `headquarters` of `code` held on `on`, and each row's holding.
 async fn held(app: &TestApp, code: &str, on: &str) -> Vec<(i64, Value, Value)> {
     let q = r#"query($f: HeadquartersFilter) { headquarters(filter: $f, first: 100) {
-        totalCount nodes { id unitCode heldFrom heldTo } } }"#;
+        totalCount nodes { dbId unitCode heldFrom heldTo } } }"#;
     let data = app
         .data(
             &app.viewer,
@@ -599,7 +599,7 @@ async fn held(app: &TestApp, code: &str, on: &str) -> Vec<(i64, Value, Value)> {
         .map(|n| {
             assert_eq!(n["unitCode"], code);
             (
-                n["id"].as_i64().unwrap(),
+                n["dbId"].as_i64().unwrap(),
                 n["heldFrom"].clone(),
                 n["heldTo"].clone(),
             )
@@ -635,7 +635,7 @@ async fn a_building_passed_on_shows_at_its_holder_of_the_day() {
 
     // Nested: a unit period shows what it held (now, or on its last day).
     let q = r#"query($c: String!, $on: NaiveDate) { unit(code: $c, on: $on) {
-        validTo headquarters { id heldFrom heldTo } } }"#;
+        validTo headquarters { dbId heldFrom heldTo } } }"#;
     let old = app
         .data(&app.viewer, q, json!({ "c": "21010", "on": "2025-03-01" }))
         .await;
@@ -644,7 +644,7 @@ async fn a_building_passed_on_shows_at_its_holder_of_the_day() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| h["id"].as_i64().unwrap())
+        .map(|h| h["dbId"].as_i64().unwrap())
         .collect();
     ids.sort();
     let mut want: Vec<i64> = before.iter().map(|b| b.0).collect();
@@ -656,12 +656,12 @@ async fn a_building_passed_on_shows_at_its_holder_of_the_day() {
     let nested = now["unit"]["headquarters"].as_array().unwrap();
     assert!(nested.iter().all(|h| h["heldTo"].is_null()));
     for (id, _, _) in &passed_in {
-        assert!(nested.iter().any(|h| h["id"] == *id), "{id} at 21028 now");
+        assert!(nested.iter().any(|h| h["dbId"] == *id), "{id} at 21028 now");
     }
     assert!(
         nested
             .iter()
-            .all(|h| !want.contains(&h["id"].as_i64().unwrap())),
+            .all(|h| !want.contains(&h["dbId"].as_i64().unwrap())),
         "the predecessor's rows stay with it"
     );
 }

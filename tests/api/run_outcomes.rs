@@ -246,7 +246,7 @@ async fn a_stored_recipient_the_rules_refuse_fails_the_run_and_tells_the_owner()
         "{headers}"
     );
     // Nothing renews its lease, and a restarted replica finds nothing to take over.
-    let run_id = run["id"].as_i64().expect("id") as i32;
+    let run_id = run["dbId"].as_i64().expect("id") as i32;
     let read = async || {
         entity::report_run::Entity::find_by_id(run_id)
             .one(&app.db)
@@ -370,7 +370,7 @@ async fn a_tampered_archive_is_no_longer_verified() {
     let other = app.data(&app.admin, RUN, json!({ "id": city })).await["runReportNow"].clone();
     let q = "query($id: ID!) { reportArchive(id: $id) { verified contentHash } }";
     let verified = async |run: &Value| -> Value {
-        let id = run["archives"][0]["id"].to_string();
+        let id = run["archives"][0]["dbId"].to_string();
         app.data(&app.admin, q, json!({ "id": id })).await["reportArchive"].clone()
     };
     assert_eq!(verified(&one).await["verified"], true);
@@ -379,7 +379,7 @@ async fn a_tampered_archive_is_no_longer_verified() {
         .expect("files")
         .iter()
         .find(|f| f["name"].as_str().is_some_and(|n| n.ends_with(".xlsx")))
-        .and_then(|f| f["id"].as_i64())
+        .and_then(|f| f["dbId"].as_i64())
         .expect("workbook") as i32;
     entity::report_archive_file::Entity::update_many()
         .col_expr(
@@ -399,7 +399,7 @@ async fn a_tampered_archive_is_no_longer_verified() {
         "the other is intact"
     );
     // A changed body is caught too.
-    let archive_id = other["archives"][0]["id"].as_i64().expect("id") as i32;
+    let archive_id = other["archives"][0]["dbId"].as_i64().expect("id") as i32;
     entity::report_archive::Entity::update_many()
         .col_expr(
             entity::report_archive::Column::Html,

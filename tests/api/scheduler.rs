@@ -149,7 +149,7 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
         "ownerAddress": "owner@congan.quangngai.example", "ownerName": "Phòng Tham mưu",
         "recipients": recipients,
     });
-    let create = "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { id } }";
+    let create = "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { dbId } }";
     let (status, body) = first
         .post_json(
             "/graphql",
@@ -158,7 +158,7 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let id = body["data"]["createReportSchedule"]["id"]
+    let id = body["data"]["createReportSchedule"]["dbId"]
         .as_i64()
         .expect("id") as i32;
     let mut second = ServerProcess::start_on(&first.database_url, &env("second")).await;
@@ -305,7 +305,7 @@ async fn a_monthly_run_on_1_december_is_about_november() {
     });
     let id = create(&app, input).await;
     let zone = app
-        .data(&app.admin, "{ reportSchedules { id timeZone } }", json!({}))
+        .data(&app.admin, "{ reportSchedules { dbId timeZone } }", json!({}))
         .await;
     assert_eq!(zone["reportSchedules"][0]["timeZone"], "Asia/Ho_Chi_Minh");
     let created = Utc
@@ -341,7 +341,7 @@ async fn a_monthly_run_on_1_december_is_about_november() {
         "title": "Kế hoạch tháng 11", "issuedOn": "2026-11-15" });
     app.data(
         &app.admin,
-        "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }",
+        "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }",
         json!({ "i": directive }),
     )
     .await;

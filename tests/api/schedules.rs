@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, first_code};
 
-const LIST: &str = "{ reportSchedules { id name cron timeZone enabled missedPolicy formats nextFireTimes(count: 3) recipients { address displayName districtCode } } }";
-const CREATE: &str = "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { id timeZone nextFireTimes(count: 2) } }";
+const LIST: &str = "{ reportSchedules { dbId name cron timeZone enabled missedPolicy formats nextFireTimes(count: 3) recipients { address displayName districtCode } } }";
+const CREATE: &str = "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { dbId timeZone nextFireTimes(count: 2) } }";
 
 fn input(overrides: Value) -> Value {
     let mut base = json!({
@@ -123,14 +123,14 @@ async fn schedules_are_created_paused_resumed_and_deleted() {
             json!({ "i": input(json!({ "timeZone": "Europe/Berlin" })) }),
         )
         .await;
-    let id = made["createReportSchedule"]["id"].clone();
+    let id = made["createReportSchedule"]["dbId"].clone();
     assert_eq!(
         made["createReportSchedule"]["nextFireTimes"]
             .as_array()
             .map(Vec::len),
         Some(2)
     );
-    let pause = "mutation($id: Int!, $on: Boolean!) { setReportScheduleEnabled(id: $id, enabled: $on) { enabled nextFireTimes } }";
+    let pause = "mutation($id: ID!, $on: Boolean!) { setReportScheduleEnabled(id: $id, enabled: $on) { enabled nextFireTimes } }";
     let paused = app
         .data(&app.admin, pause, json!({ "id": id, "on": false }))
         .await;
@@ -149,7 +149,7 @@ async fn schedules_are_created_paused_resumed_and_deleted() {
     );
     app.data(
         &app.admin,
-        "mutation($id: Int!) { deleteReportSchedule(id: $id) { id } }",
+        "mutation($id: ID!) { deleteReportSchedule(id: $id) { dbId } }",
         json!({ "id": id }),
     )
     .await;
@@ -159,7 +159,7 @@ async fn schedules_are_created_paused_resumed_and_deleted() {
     );
 }
 
-const UPDATE: &str = "mutation($id: Int!, $i: ScheduleInput!) { updateReportSchedule(id: $id, input: $i) { id recipients { address displayName } } }";
+const UPDATE: &str = "mutation($id: ID!, $i: ScheduleInput!) { updateReportSchedule(id: $id, input: $i) { dbId recipients { address displayName } } }";
 
 fn people(list: Value) -> Value {
     input(json!({ "recipients": list }))
@@ -171,7 +171,7 @@ async fn recipients_are_checked_normalised_and_de_duplicated_on_create_and_updat
     let made = app
         .data(
             &app.admin,
-            "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { id recipients { address displayName } } }",
+            "mutation($i: ScheduleInput!) { createReportSchedule(input: $i) { dbId recipients { address displayName } } }",
             json!({ "i": people(json!([
                 { "address": " lanhdao@CôngAn.VN ", "displayName": "  Đại tá Phan Công Bình " },
                 { "address": "phogiamdoc@example.org", "displayName": "" },
@@ -187,7 +187,7 @@ async fn recipients_are_checked_normalised_and_de_duplicated_on_create_and_updat
         ]),
         "IDN domains are stored as punycode"
     );
-    let id = made["id"].clone();
+    let id = made["dbId"].clone();
     let long = "Đ".repeat(101);
     let refused = [
         (

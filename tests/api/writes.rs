@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use crate::helpers::{CITY, OTHER, TestApp};
 
 const CREATE_OFFICER: &str =
-    "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id unitCode } }";
+    "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId unitCode } }";
 const CREATE_DIRECTIVE: &str =
-    "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }";
+    "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }";
 
 /// The first unit of `district`.
 async fn unit_of(app: &TestApp, district: &str) -> String {

@@ -1,6 +1,7 @@
 //! Mutations on headquarters, directives, union activities, dialogue questions and awards.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, argument};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 
 use super::in_txn;
@@ -39,9 +40,10 @@ impl FactMutation {
     async fn update_headquarters(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         input: UpdateHeadquartersInput,
     ) -> Result<Headquarters> {
+        let id = argument(Kind::Headquarters, &id)?;
         Ok(Headquarters(in_txn!(ctx, |txn| headquarters::update(
             &txn,
             ctx.scope(),
@@ -55,9 +57,10 @@ impl FactMutation {
     async fn close_headquarters(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         closed_on: NaiveDate,
     ) -> Result<Headquarters> {
+        let id = argument(Kind::Headquarters, &id)?;
         Ok(Headquarters(in_txn!(ctx, |txn| headquarters::close(
             &txn,
             ctx.scope(),
@@ -85,9 +88,10 @@ impl FactMutation {
     async fn update_directive(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         input: DirectiveInput,
     ) -> Result<Directive> {
+        let id = argument(Kind::Directive, &id)?;
         Ok(Directive(in_txn!(ctx, |txn| directives::update(
             &txn,
             ctx.scope(),
@@ -98,7 +102,8 @@ impl FactMutation {
 
     /// Deletes a document recorded by mistake (province admins only).
     #[graphql(guard = "AdminGuard")]
-    async fn delete_directive(&self, ctx: &Context<'_>, id: i32) -> Result<Directive> {
+    async fn delete_directive(&self, ctx: &Context<'_>, id: ID) -> Result<Directive> {
+        let id = argument(Kind::Directive, &id)?;
         Ok(Directive(in_txn!(ctx, |txn| directives::delete(
             &txn,
             ctx.scope(),
@@ -125,9 +130,10 @@ impl FactMutation {
     async fn update_union_activity(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         input: ActivityInput,
     ) -> Result<UnionActivity> {
+        let id = argument(Kind::UnionActivity, &id)?;
         Ok(UnionActivity(in_txn!(ctx, |txn| activities::update(
             &txn,
             ctx.scope(),
@@ -138,7 +144,8 @@ impl FactMutation {
 
     /// Deletes an activity recorded by mistake.
     #[graphql(guard = "AdminGuard")]
-    async fn delete_union_activity(&self, ctx: &Context<'_>, id: i32) -> Result<UnionActivity> {
+    async fn delete_union_activity(&self, ctx: &Context<'_>, id: ID) -> Result<UnionActivity> {
+        let id = argument(Kind::UnionActivity, &id)?;
         Ok(UnionActivity(in_txn!(ctx, |txn| activities::delete(
             &txn,
             ctx.scope(),
@@ -165,10 +172,11 @@ impl FactMutation {
     async fn answer_dialogue_question(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         answer: String,
         answered_on: NaiveDate,
     ) -> Result<DialogueQuestion> {
+        let id = argument(Kind::DialogueQuestion, &id)?;
         Ok(DialogueQuestion(in_txn!(ctx, |txn| dialogue::answer(
             &txn,
             ctx.scope(),
@@ -183,8 +191,9 @@ impl FactMutation {
     async fn delete_dialogue_question(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
     ) -> Result<DialogueQuestion> {
+        let id = argument(Kind::DialogueQuestion, &id)?;
         Ok(DialogueQuestion(in_txn!(ctx, |txn| dialogue::delete(
             &txn,
             ctx.scope(),
@@ -204,7 +213,8 @@ impl FactMutation {
 
     /// Deletes an award recorded by mistake.
     #[graphql(guard = "AdminGuard")]
-    async fn delete_award(&self, ctx: &Context<'_>, id: i32) -> Result<Award> {
+    async fn delete_award(&self, ctx: &Context<'_>, id: ID) -> Result<Award> {
+        let id = argument(Kind::Award, &id)?;
         Ok(Award(in_txn!(ctx, |txn| awards::delete(
             &txn,
             ctx.scope(),

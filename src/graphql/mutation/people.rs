@@ -1,6 +1,7 @@
 //! Mutations on officers and their committee seats.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, argument};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 
 use super::in_txn;
@@ -33,9 +34,10 @@ impl PeopleMutation {
     async fn update_officer(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         input: UpdateOfficerInput,
     ) -> Result<Officer> {
+        let id = argument(Kind::Officer, &id)?;
         let row = in_txn!(ctx, |txn| officers::update(&txn, ctx.scope(), id, input));
         Ok(Officer(row))
     }
@@ -45,9 +47,10 @@ impl PeopleMutation {
     async fn end_officer_posting(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         posted_to: NaiveDate,
     ) -> Result<Officer> {
+        let id = argument(Kind::Officer, &id)?;
         let row = in_txn!(ctx, |txn| officers::end_posting(
             &txn,
             ctx.scope(),
@@ -73,9 +76,10 @@ impl PeopleMutation {
     async fn end_party_membership(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         ended_on: NaiveDate,
     ) -> Result<PartyMembership> {
+        let id = argument(Kind::PartyMembership, &id)?;
         let row = in_txn!(ctx, |txn| memberships::end(&txn, ctx.scope(), id, ended_on));
         Ok(PartyMembership(row))
     }

@@ -1,12 +1,12 @@
 //! Schedule management (province admins): create, update, pause or resume, delete.
 
+use crate::graphql::node::{Kind, argument};
 use async_graphql::{Context, ID, Object, Result};
 
 use super::in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
-use crate::graphql::query::schedules::id_number;
 use crate::graphql::types::{ReportRun, ReportSchedule};
 use crate::scheduler::Scheduler;
 use crate::service::schedules::{self, ScheduleInput};
@@ -51,9 +51,10 @@ impl ScheduleMutation {
     async fn update_report_schedule(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         input: ScheduleInput,
     ) -> Result<ReportSchedule> {
+        let id = argument(Kind::ReportSchedule, &id)?;
         let input = zoned(ctx, input);
         Ok(wrap(in_txn!(ctx, |txn| schedules::update(&txn, id, input))))
     }
@@ -63,9 +64,10 @@ impl ScheduleMutation {
     async fn set_report_schedule_enabled(
         &self,
         ctx: &Context<'_>,
-        id: i32,
+        id: ID,
         enabled: bool,
     ) -> Result<ReportSchedule> {
+        let id = argument(Kind::ReportSchedule, &id)?;
         Ok(wrap(in_txn!(ctx, |txn| schedules::set_enabled(
             &txn, id, enabled
         ))))
@@ -76,14 +78,15 @@ impl ScheduleMutation {
     /// retried in the background (see `reportRuns`).
     #[graphql(guard = "ProvinceAdminGuard")]
     async fn run_report_now(&self, ctx: &Context<'_>, schedule_id: ID) -> Result<ReportRun> {
-        let id = id_number("scheduleId", &schedule_id)?;
+        let id = argument(Kind::ReportSchedule, &schedule_id)?;
         let scheduler = ctx.data_unchecked::<Scheduler>();
         Ok(ReportRun(scheduler.run_now(id).await.gql()?))
     }
 
     /// Deletes a schedule that never ran.
     #[graphql(guard = "ProvinceAdminGuard")]
-    async fn delete_report_schedule(&self, ctx: &Context<'_>, id: i32) -> Result<ReportSchedule> {
+    async fn delete_report_schedule(&self, ctx: &Context<'_>, id: ID) -> Result<ReportSchedule> {
+        let id = argument(Kind::ReportSchedule, &id)?;
         Ok(wrap(in_txn!(ctx, |txn| schedules::delete(&txn, id))))
     }
 }

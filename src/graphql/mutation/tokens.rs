@@ -1,6 +1,7 @@
 //! Token management (province admins only): create and revoke.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, argument};
+use async_graphql::{Context, Object, Result, ID};
 
 use crate::domain::Role;
 use crate::graphql::audit::{committed, record_in_txn};
@@ -44,7 +45,8 @@ impl TokenMutation {
 
     /// Revokes a token: it stops working at once.
     #[graphql(guard = "ProvinceAdminGuard")]
-    async fn revoke_api_token(&self, ctx: &Context<'_>, id: i32) -> Result<ApiToken> {
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> Result<ApiToken> {
+        let id = argument(Kind::ApiToken, &id)?;
         let txn = crate::service::begin(ctx.db()).await.gql()?;
         let row = tokens::revoke(&txn, id).await.gql()?;
         record_in_txn(ctx, &txn).await.gql()?;

@@ -1,7 +1,9 @@
 //! `imports`: the record of spreadsheet imports (`POST /imports`, `coso import`), newest
 //! first; admins only, an area admin its own area's.
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+
+use crate::graphql::node::{Kind, global};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::context::Ctx;
@@ -14,9 +16,10 @@ const MAX_IMPORTS: i32 = 200;
 
 /// One spreadsheet import (the file's bytes stay on the server).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ImportRecord {
     /// Record id (increasing).
-    pub id: i32,
+    pub db_id: i32,
     /// When.
     pub at: DateTime<Utc>,
     /// The token (null for the command line).
@@ -53,10 +56,18 @@ pub struct ImportRecord {
     pub outcome: String,
 }
 
+#[ComplexObject]
+impl ImportRecord {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ImportRecord, self.db_id)
+    }
+}
+
 impl From<Listed> for ImportRecord {
     fn from(r: Listed) -> Self {
         Self {
-            id: r.id,
+            db_id: r.id,
             at: r.at,
             token_id: r.token_id,
             token_name: r.token_name,

@@ -8,11 +8,13 @@ mod history;
 mod imports;
 mod indicators;
 mod people;
-pub(crate) mod schedules;
+mod schedules;
 mod tokens;
 mod units;
 
 use async_graphql::MergedObject;
+
+pub use imports::ImportRecord;
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -29,4 +31,5 @@ pub struct Query(
     history::HistoryQuery,
     areas::AreaQuery,
     imports::ImportQuery,
+    crate::graphql::node::NodeQuery,
 );

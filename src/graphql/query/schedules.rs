@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::{GqlResult, coded};
 use crate::graphql::guards::ProvinceAdminGuard;
+use crate::graphql::node::{Kind, argument};
 use crate::graphql::types::{ReportArchive, ReportPreview, ReportRun, ReportSchedule};
 use crate::scheduler::Scheduler;
 use crate::service::{ServiceError, schedules};
@@ -17,13 +18,6 @@ use sea_orm::EntityTrait;
 /// Schedule queries.
 #[derive(Default)]
 pub struct ScheduleQuery;
-
-/// The number in an `ID` argument.
-pub(crate) fn id_number(field: &'static str, id: &ID) -> Result<i32> {
-    id.parse::<i32>()
-        .map_err(|_| ServiceError::invalid(field, format!("`{}` is not a record id", id.as_str())))
-        .gql()
-}
 
 #[Object]
 impl ScheduleQuery {
@@ -46,7 +40,7 @@ impl ScheduleQuery {
     ) -> Result<Vec<ReportRun>> {
         let schedule = schedule_id
             .as_ref()
-            .map(|id| id_number("scheduleId", id))
+            .map(|id| argument(Kind::ReportSchedule, id))
             .transpose()?;
         let runs = schedules::runs(ctx.db(), schedule, status, first as u64)
             .await
@@ -57,7 +51,7 @@ impl ScheduleQuery {
     /// A report as it was sent.
     #[graphql(guard = "ProvinceAdminGuard")]
     async fn report_archive(&self, ctx: &Context<'_>, id: ID) -> Result<ReportArchive> {
-        let id = id_number("id", &id)?;
+        let id = argument(Kind::ReportArchive, &id)?;
         report_archive::Entity::find_by_id(id)
             .one(ctx.db())
             .await
@@ -78,7 +72,7 @@ impl ScheduleQuery {
         district_code: Option<String>,
         as_of: Option<NaiveDate>,
     ) -> Result<ReportPreview> {
-        let id = id_number("scheduleId", &schedule_id)?;
+        let id = argument(Kind::ReportSchedule, &schedule_id)?;
         let scheduler = ctx.data_unchecked::<Scheduler>();
         let report = scheduler.preview(id, district_code, as_of).await.gql()?;
         Ok(report.into())

@@ -1,7 +1,8 @@
 //! `Area`: the scope of a token or report recipient, with its member rows and the unit
 //! periods it holds on a day (`service::areas`).
 
-use async_graphql::{Context, Enum, Object, Result, SimpleObject};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{area, area_member};
 
@@ -61,6 +62,10 @@ pub struct Area(pub area::Model);
 
 #[Object]
 impl Area {
+    /// Global id (`node(id:)` fetches the area by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Area, &self.0.code)
+    }
     /// Code (a district area has the 2024 district's code, e.g. "522"; a unit area
     /// `<unit code>@<first day of the period>`).
     async fn code(&self) -> &str {

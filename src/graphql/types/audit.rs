@@ -1,6 +1,7 @@
 //! `AuditEntry`: one row of the audit log, as admins read it.
 
-use async_graphql::{Json, Object};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Json, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 
@@ -10,8 +11,12 @@ pub struct AuditEntry(pub audit_log::Model);
 
 #[Object]
 impl AuditEntry {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::AuditEntry, self.0.id)
+    }
     /// Record id (increasing).
-    async fn id(&self) -> i64 {
+    async fn db_id(&self) -> i64 {
         self.0.id
     }
     /// When.

@@ -1,6 +1,7 @@
 //! `Award`: a Certificate of Merit or of Commendation to a unit or an officer.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::award;
 
@@ -12,8 +13,12 @@ pub struct Award(pub award::Model);
 
 #[Object]
 impl Award {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Award, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Form.

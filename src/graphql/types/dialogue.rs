@@ -1,6 +1,7 @@
 //! `DialogueSession` and `DialogueQuestion`: the dialogue conference and what was asked.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::{dialogue_question, dialogue_session};
 
@@ -15,8 +16,12 @@ pub struct DialogueSession(pub dialogue_session::Model);
 
 #[Object]
 impl DialogueSession {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::DialogueSession, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Title.
@@ -42,8 +47,12 @@ pub struct DialogueQuestion(pub dialogue_question::Model);
 
 #[Object]
 impl DialogueQuestion {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::DialogueQuestion, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// The session.

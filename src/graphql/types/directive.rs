@@ -1,6 +1,7 @@
 //! `Directive`: a leadership or direction document.
 
-use async_graphql::{Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Object, Result, ID};
 use chrono::NaiveDate;
 use entity::directive;
 
@@ -12,8 +13,12 @@ pub struct Directive(pub directive::Model);
 
 #[Object]
 impl Directive {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Directive, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Number and symbol, e.g. "15-CT/TU".

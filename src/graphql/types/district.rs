@@ -1,14 +1,20 @@
 //! `District`: a district of the province.
 
-use async_graphql::Object;
+use async_graphql::{ID, Object};
 use chrono::NaiveDate;
 use entity::district;
+
+use crate::graphql::node::{Kind, global};
 
 /// A district (huyện, thị xã, thành phố thuộc tỉnh, quận).
 pub struct District(pub district::Model);
 
 #[Object]
 impl District {
+    /// Global id (`node(id:)` fetches the district by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::District, &self.0.code)
+    }
     /// District code, e.g. "522".
     async fn code(&self) -> &str {
         &self.0.code

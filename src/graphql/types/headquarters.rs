@@ -1,6 +1,7 @@
 //! `Headquarters`: a unit's building, with its status derived from its dates.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::headquarters;
 
@@ -14,8 +15,12 @@ pub struct Headquarters(pub headquarters::Model);
 
 #[Object]
 impl Headquarters {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Headquarters, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Unit code.

@@ -1,6 +1,7 @@
 //! `PartyMembership`: an officer's seat on a commune Party committee.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::party_membership;
 
@@ -12,8 +13,12 @@ pub struct PartyMembership(pub party_membership::Model);
 
 #[Object]
 impl PartyMembership {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::PartyMembership, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Executive or standing committee.

@@ -1,7 +1,8 @@
 //! `Officer`: an officer of a commune police unit. Name and birth year are personal
 //! data, guarded: a viewer gets an authorization error for them.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::officer;
 
@@ -18,8 +19,12 @@ pub struct Officer(pub officer::Model);
 
 #[Object]
 impl Officer {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Officer, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Full name (personal data: analysts and admins only).

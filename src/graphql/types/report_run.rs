@@ -2,7 +2,8 @@
 //! was sent (with its files and the values it showed); `ReportPreview` for a report
 //! rendered without sending.
 
-use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{report_archive, report_archive_file, report_delivery, report_run};
@@ -17,8 +18,12 @@ pub struct ReportRun(pub report_run::Model);
 
 #[Object]
 impl ReportRun {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ReportRun, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// The schedule.
@@ -77,9 +82,10 @@ impl ReportRun {
 
 /// The delivery of a run to one recipient.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ReportDelivery {
     /// Record id.
-    pub id: i32,
+    pub db_id: i32,
     /// The recipient.
     pub recipient_id: i32,
     /// Address.
@@ -98,10 +104,18 @@ pub struct ReportDelivery {
     pub archive_id: Option<i32>,
 }
 
+#[ComplexObject]
+impl ReportDelivery {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ReportDelivery, self.db_id)
+    }
+}
+
 impl From<report_delivery::Model> for ReportDelivery {
     fn from(d: report_delivery::Model) -> Self {
         Self {
-            id: d.id,
+            db_id: d.id,
             recipient_id: d.recipient_id,
             address: d.address,
             status: d.status,
@@ -119,8 +133,12 @@ pub struct ReportArchive(pub report_archive::Model);
 
 #[Object]
 impl ReportArchive {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ReportArchive, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// The run.
@@ -207,9 +225,10 @@ pub struct ShownValue {
 
 /// A file of an archived report.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ArchivedFile {
-    /// Record id (`GET /reports/files/{id}`).
-    pub id: i32,
+    /// Record id (`GET /reports/files/{dbId}`).
+    pub db_id: i32,
     /// `inline` (a chart) or `attachment`.
     pub role: String,
     /// Content-ID of a chart, file name of an attachment.
@@ -222,11 +241,19 @@ pub struct ArchivedFile {
     pub url: String,
 }
 
+#[ComplexObject]
+impl ArchivedFile {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ArchivedFile, self.db_id)
+    }
+}
+
 impl From<report_archive_file::Model> for ArchivedFile {
     fn from(f: report_archive_file::Model) -> Self {
         Self {
             url: format!("/reports/files/{}", f.id),
-            id: f.id,
+            db_id: f.id,
             size: i32::try_from(f.bytes.len()).unwrap_or(i32::MAX),
             role: f.role,
             name: f.name,

@@ -1,6 +1,7 @@
 //! `ReportSchedule`: a schedule, its recipients and its next fire times.
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{report_recipient, report_schedule};
 
@@ -11,9 +12,10 @@ use crate::scheduler::timing::Timing;
 
 /// A recipient of a schedule.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ReportRecipient {
     /// Record id.
-    pub id: i32,
+    pub db_id: i32,
     /// E-mail address.
     pub address: String,
     /// Display name.
@@ -25,13 +27,37 @@ pub struct ReportRecipient {
     pub district_code: Option<String>,
 }
 
+#[ComplexObject]
+impl ReportRecipient {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ReportRecipient, self.db_id)
+    }
+}
+
+impl From<&report_recipient::Model> for ReportRecipient {
+    fn from(r: &report_recipient::Model) -> Self {
+        Self {
+            db_id: r.id,
+            address: r.address.clone(),
+            display_name: r.display_name.clone(),
+            area_code: r.area_code.clone(),
+            district_code: r.area_code.clone(),
+        }
+    }
+}
+
 /// A report schedule.
 pub struct ReportSchedule(pub report_schedule::Model, pub Vec<report_recipient::Model>);
 
 #[Object]
 impl ReportSchedule {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ReportSchedule, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Name.
@@ -96,16 +122,7 @@ impl ReportSchedule {
     }
     /// Recipients.
     async fn recipients(&self) -> Vec<ReportRecipient> {
-        self.1
-            .iter()
-            .map(|r| ReportRecipient {
-                id: r.id,
-                address: r.address.clone(),
-                display_name: r.display_name.clone(),
-                area_code: r.area_code.clone(),
-                district_code: r.area_code.clone(),
-            })
-            .collect()
+        self.1.iter().map(ReportRecipient::from).collect()
     }
     /// The next `count` fire times (UTC), within the start and end dates (days of the
     /// schedule's zone); none when paused.

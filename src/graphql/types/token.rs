@@ -1,6 +1,7 @@
 //! `ApiToken` and `CreatedToken`: tokens as admins see them (never the hash).
 
-use async_graphql::{Object, Result, SimpleObject};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::api_token;
 
@@ -12,8 +13,12 @@ pub struct ApiToken(pub api_token::Model);
 
 #[Object]
 impl ApiToken {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::ApiToken, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Name.

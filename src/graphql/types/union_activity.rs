@@ -1,6 +1,7 @@
 //! `UnionActivity`: a youth union or women's association activity, work or model.
 
-use async_graphql::{Context, Object, Result};
+use crate::graphql::node::{Kind, global};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::union_activity;
 
@@ -12,8 +13,12 @@ pub struct UnionActivity(pub union_activity::Model);
 
 #[Object]
 impl UnionActivity {
+    /// Global id (`node(id:)` fetches the record by it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::UnionActivity, self.0.id)
+    }
     /// Record id.
-    async fn id(&self) -> i32 {
+    async fn db_id(&self) -> i32 {
         self.0.id
     }
     /// Organisation.

@@ -3,7 +3,7 @@
 //! awards. A unit still in force shows its officers and seats now; one that ended, those
 //! of its last day.
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
 
@@ -11,6 +11,7 @@ use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
 use crate::domain::{Position, UnitKind};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
+use crate::graphql::node::{Kind, global};
 use crate::graphql::loaders::{
     AwardsOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
     OfficersOfUnit,
@@ -41,6 +42,10 @@ impl Unit {
 
 #[Object]
 impl Unit {
+    /// Global id (of this period of the code: `node(id:)` fetches it).
+    pub(crate) async fn id(&self) -> ID {
+        global(Kind::Unit, format!("{}:{}", self.0.code, self.0.valid_from))
+    }
     /// Commune code from the statistics office, e.g. "21010".
     async fn code(&self) -> &str {
         &self.0.code

@@ -50,7 +50,7 @@ pub async fn officers(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }";
+    let doc = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId } }";
     for (unit, rank, from) in [
         (&units.0, "BINH_NHI", EARLY.to_owned()),
         (&units.1, "TRUNG_TA", today()),
@@ -63,7 +63,7 @@ pub async fn officers(
         return vec![];
     };
     let end =
-        "mutation($id: Int!, $d: NaiveDate!) { endOfficerPosting(id: $id, postedTo: $d) { id } }";
+        "mutation($id: ID!, $d: NaiveDate!) { endOfficerPosting(id: $id, postedTo: $d) { dbId } }";
     mutate(
         app,
         end,
@@ -80,11 +80,11 @@ pub async fn memberships(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { id } }";
+    let doc = "mutation($i: CreateOfficerInput!) { createOfficer(input: $i) { dbId } }";
     let i = json!({ "unitCode": unit, "fullName": "Lê Văn Phân Trang", "gender": "MALE",
         "birthYear": 1990, "rank": "THIEU_TA", "position": "OFFICER", "postedFrom": EARLY });
-    let officer = mutate(app, doc, json!({ "i": i })).await["createOfficer"]["id"].clone();
-    let doc = "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { id } }";
+    let officer = mutate(app, doc, json!({ "i": i })).await["createOfficer"]["dbId"].clone();
+    let doc = "mutation($i: CreateMembershipInput!) { createPartyMembership(input: $i) { dbId } }";
     let i = json!({ "officerId": officer, "body": "EXECUTIVE_COMMITTEE",
         "term": "2020-2025", "startedOn": "2021-01-04" });
     mutate(app, doc, json!({ "i": i })).await;
@@ -92,7 +92,7 @@ pub async fn memberships(
         return vec![];
     };
     let end =
-        "mutation($id: Int!, $d: NaiveDate!) { endPartyMembership(id: $id, endedOn: $d) { id } }";
+        "mutation($id: ID!, $d: NaiveDate!) { endPartyMembership(id: $id, endedOn: $d) { dbId } }";
     mutate(
         app,
         end,
@@ -104,7 +104,7 @@ pub async fn memberships(
 
 /// Two buildings: one without dates or budget (NULL sort keys), one with the smallest.
 pub async fn headquarters(app: &TestApp, units: &(String, String)) -> Vec<String> {
-    let doc = "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { id } }";
+    let doc = "mutation($i: CreateHeadquartersInput!) { createHeadquarters(input: $i) { dbId } }";
     let bare = json!({ "unitCode": units.1, "model": "NEW" });
     let small = json!({ "unitCode": units.0, "model": "NEW", "budgetMillionVnd": 1,
         "targetDate": EARLY, "approvedOn": EARLY, "constructionStartedOn": EARLY, "inUseOn": EARLY });
@@ -124,7 +124,7 @@ async fn delete_seen(
     let Some(id) = first_initial(page, initial) else {
         return vec![];
     };
-    let doc = format!("mutation($id: Int!) {{ {mutation}(id: $id) {{ id }} }}");
+    let doc = format!("mutation($id: ID!) {{ {mutation}(id: $id) {{ dbId }} }}");
     mutate(app, &doc, json!({ "id": id.parse::<i64>().unwrap() })).await;
     vec![id]
 }
@@ -136,7 +136,7 @@ pub async fn directives(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: DirectiveInput!) { createDirective(input: $i) { id } }";
+    let doc = "mutation($i: DirectiveInput!) { createDirective(input: $i) { dbId } }";
     let n = rand::random::<u32>();
     for (number, on) in [
         (format!("0{n}-KH/A{step}"), today()),
@@ -156,7 +156,7 @@ pub async fn activities(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: ActivityInput!) { createUnionActivity(input: $i) { id } }";
+    let doc = "mutation($i: ActivityInput!) { createUnionActivity(input: $i) { dbId } }";
     for (unit, on) in [(json!(units.0), EARLY.to_owned()), (Value::Null, today())] {
         let i = json!({ "organisation": "YOUTH_UNION", "kind": "VOLUNTEER_ACTIVITY",
             "name": "Hoạt động phân trang", "unitCode": unit, "startedOn": on });
@@ -172,7 +172,7 @@ pub async fn questions(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: QuestionInput!) { createDialogueQuestion(input: $i) { id } }";
+    let doc = "mutation($i: QuestionInput!) { createDialogueQuestion(input: $i) { dbId } }";
     let i = json!({ "sessionId": session, "topic": "GRASSROOTS_SECURITY", "askerGroup": "YOUTH",
         "question": "Câu hỏi phân trang?", "answeringDepartment": "Phòng Tham mưu", "askedOn": EARLY });
     mutate(app, doc, json!({ "i": i })).await;
@@ -186,7 +186,7 @@ pub async fn awards(
     page: &[String],
     initial: &[String],
 ) -> Vec<String> {
-    let doc = "mutation($i: AwardInput!) { createAward(input: $i) { id } }";
+    let doc = "mutation($i: AwardInput!) { createAward(input: $i) { dbId } }";
     for (unit, on) in [(&units.0, EARLY.to_owned()), (&units.1, today())] {
         let i = json!({ "form": "CERTIFICATE_OF_MERIT", "issuer": "DIRECTOR", "unitCode": unit,
             "awardedOn": on, "reason": "Phân trang" });
