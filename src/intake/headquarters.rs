@@ -6,8 +6,6 @@
 //! `complete`, buildings of the scope in use on the day and missing from the file are
 //! closed that day (a building not yet in use is left as it is).
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 use entity::headquarters as hq;
 use sea_orm::sea_query::Expr;
@@ -16,7 +14,8 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Counts, Samples, Units, change, day_text};
+use super::check::{Units, change, day_text};
+use super::keyed::{Keyed, distinct};
 use super::errors::Errors;
 use super::kind::Kind;
 use super::officers::{date_order, out_of_range};
@@ -27,8 +26,9 @@ use crate::service::{Result, plausible, scope};
 
 const KIND: Kind = Kind::Headquarters;
 
+/// One building of the file.
 #[derive(Clone, Debug, PartialEq)]
-struct Building {
+pub struct Building {
     line: u32,
     unit: String,
     model: &'static str,
@@ -48,15 +48,6 @@ type Key = (String, &'static str, Option<NaiveDate>);
 
 fn model_code(code: &str) -> &'static str {
     HqModel::from_code(code).map_or("", HqModel::code)
-}
-
-/// What an import of headquarters does.
-#[derive(Debug, Default)]
-pub struct Changes {
-    create: Vec<Building>,
-    update: Vec<(hq::Model, Building)>,
-    end: Vec<hq::Model>,
-    day: Option<NaiveDate>,
 }
 
 fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
@@ -97,24 +88,19 @@ fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
     out
 }
 
-/// Checks the rows and compares them with the database; errors go to `errors`.
-pub async fn plan(
+/// Checks the rows (dates in order, figures in range, the unit on the first date) and
+/// loads the buildings they are compared with.
+async fn check(
     db: &impl ConnectionTrait,
     scope: &Scope,
     rows: &[Row],
     layout: &Layout,
     errors: &mut Errors,
     complete: Option<NaiveDate>,
-) -> Result<(Changes, Counts, Samples)> {
+) -> Result<(Vec<Building>, Vec<hq::Model>)> {
     let place = |key: &str| layout.place(KIND, key);
-    let codes: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.text(KIND, "unit_code"))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
     let units = Units::load(db, scope, &codes).await?;
-    let mut seen: HashMap<Key, u32> = HashMap::new();
     let mut buildings = Vec::new();
     for r in rows {
         let (Some(unit), Some(model)) = (r.text(KIND, "unit_code"), r.choice(KIND, "model")) else {
@@ -200,18 +186,6 @@ pub async fn plan(
             errors.at(r.line, place("unit_code"), p);
             fine = false;
         }
-        if let Some(first) = seen.insert((b.unit.clone(), b.model, b.held_from), r.line) {
-            errors.at(
-                r.line,
-                place("model"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    format!("trùng với dòng {first} (cùng đơn vị, mô hình, ngày bắt đầu quản lý)"),
-                    format!("the same building as row {first} (unit, model, held from)"),
-                ),
-            );
-            fine = false;
-        }
         if fine {
             buildings.push(b);
         }
@@ -226,59 +200,7 @@ pub async fn plan(
             existing.extend(scope::apply(select, scope).all(db).await?);
         }
     }
-    let by_key: HashMap<Key, &hq::Model> = existing
-        .iter()
-        .map(|h| ((h.unit_code.clone(), model_code(&h.model), h.held_from), h))
-        .collect();
-    let mut counts = Counts::default();
-    let mut samples = Samples::default();
-    let mut changes = Changes {
-        day: complete,
-        ..Default::default()
-    };
-    let mut matched = HashSet::new();
-    for b in buildings {
-        let label = format!("dòng {}: {} {}", b.line, b.unit, b.model);
-        match by_key.get(&(b.unit.clone(), b.model, b.held_from)) {
-            Some(h) => {
-                matched.insert(h.id);
-                let diffs = differences(h, &b);
-                if diffs.is_empty() {
-                    counts.unchanged += 1;
-                } else {
-                    counts.updated += 1;
-                    Samples::push(&mut samples.updated, || {
-                        format!("{label} — {}", diffs.join("; "))
-                    });
-                    changes.update.push(((*h).clone(), b));
-                }
-            }
-            None => {
-                counts.created += 1;
-                Samples::push(&mut samples.created, || label);
-                changes.create.push(b);
-            }
-        }
-    }
-    if let Some(day) = complete {
-        for h in &existing {
-            let held = h.held_from.is_none_or(|f| f <= day) && h.held_to.is_none_or(|t| t > day);
-            let in_use = h.in_use_on.is_some_and(|d| d <= day) && h.closed_on.is_none();
-            if held && in_use && !matched.contains(&h.id) {
-                counts.ended += 1;
-                Samples::push(&mut samples.ended, || {
-                    format!(
-                        "{} {} — ngừng {}",
-                        h.unit_code,
-                        h.model,
-                        crate::format::date_vi(day)
-                    )
-                });
-                changes.end.push(h.clone());
-            }
-        }
-    }
-    Ok((changes, counts, samples))
+    Ok((buildings, existing))
 }
 
 fn fill(row: &mut hq::ActiveModel, b: &Building) {
@@ -293,48 +215,122 @@ fn fill(row: &mut hq::ActiveModel, b: &Building) {
     row.held_to = Set(b.held_to);
 }
 
-impl Changes {
-    /// Writes the changes in the caller's transaction; returns the units touched.
-    pub async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
-        let mut touched: HashSet<String> = HashSet::new();
-        if let Some(day) = self.day {
-            for chunk in self.end.chunks(1_000) {
-                hq::Entity::update_many()
-                    .col_expr(hq::Column::ClosedOn, Expr::value(day))
-                    .filter(hq::Column::Id.is_in(chunk.iter().map(|h| h.id)))
-                    .exec(db)
-                    .await?;
-                touched.extend(chunk.iter().map(|h| h.unit_code.clone()));
-            }
-        }
-        for (current, b) in self.update {
-            touched.insert(current.unit_code.clone());
-            let mut row: hq::ActiveModel = current.into();
-            fill(&mut row, &b);
-            row.update(db).await?;
-        }
-        for chunk in self.create.chunks(500) {
-            let rows = chunk.iter().map(|b| {
-                let mut row = hq::ActiveModel {
-                    unit_code: Set(b.unit.clone()),
-                    model: Set(b.model.to_owned()),
-                    held_from: Set(b.held_from),
-                    ..Default::default()
-                };
-                fill(&mut row, b);
-                row
-            });
-            hq::Entity::insert_many(rows)
-                .exec_without_returning(db)
-                .await?;
-            touched.extend(chunk.iter().map(|b| b.unit.clone()));
-        }
-        Ok(touched.into_iter().collect())
+/// Headquarters buildings.
+pub struct Headquarters;
+
+impl Keyed for Headquarters {
+    const KIND: Kind = KIND;
+    const DUPLICATE_AT: &'static str = "model";
+    type Item = Building;
+    type Model = hq::Model;
+    type Key = Key;
+
+    async fn check(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        rows: &[Row],
+        layout: &Layout,
+        errors: &mut Errors,
+        complete: Option<NaiveDate>,
+    ) -> Result<(Vec<Building>, Vec<hq::Model>)> {
+        check(db, scope, rows, layout, errors, complete).await
+    }
+
+    fn line(b: &Building) -> u32 {
+        b.line
+    }
+
+    fn key(b: &Building) -> Key {
+        (b.unit.clone(), b.model, b.held_from)
+    }
+
+    fn stored_key(h: &hq::Model) -> Key {
+        (h.unit_code.clone(), model_code(&h.model), h.held_from)
+    }
+
+    fn id(h: &hq::Model) -> i32 {
+        h.id
+    }
+
+    fn duplicate(first: u32) -> Problem {
+        Problem::new(
+            "IMPORT_DUPLICATE_ROW",
+            format!("trùng với dòng {first} (cùng đơn vị, mô hình, ngày bắt đầu quản lý)"),
+            format!("the same building as row {first} (unit, model, held from)"),
+        )
+    }
+
+    fn label(b: &Building) -> String {
+        format!("dòng {}: {} {}", b.line, b.unit, b.model)
+    }
+
+    fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
+        differences(h, b)
+    }
+
+    fn unit(h: &hq::Model) -> Option<String> {
+        Some(h.unit_code.clone())
+    }
+
+    fn item_unit(b: &Building) -> Option<String> {
+        Some(b.unit.clone())
+    }
+
+    /// Held on the day and in use (a building not yet in use is left as it is).
+    fn ends(h: &hq::Model, day: NaiveDate) -> bool {
+        let held = h.held_from.is_none_or(|f| f <= day) && h.held_to.is_none_or(|t| t > day);
+        held && h.in_use_on.is_some_and(|d| d <= day) && h.closed_on.is_none()
+    }
+
+    fn ended_label(h: &hq::Model, day: NaiveDate) -> String {
+        format!(
+            "{} {} — ngừng {}",
+            h.unit_code,
+            h.model,
+            crate::format::date_vi(day)
+        )
+    }
+
+    async fn end(db: &impl ConnectionTrait, stored: &[hq::Model], day: NaiveDate) -> Result<()> {
+        hq::Entity::update_many()
+            .col_expr(hq::Column::ClosedOn, Expr::value(day))
+            .filter(hq::Column::Id.is_in(stored.iter().map(|h| h.id)))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn update(db: &impl ConnectionTrait, current: hq::Model, b: Building) -> Result<()> {
+        let mut row: hq::ActiveModel = current.into();
+        fill(&mut row, &b);
+        row.update(db).await?;
+        Ok(())
+    }
+
+    async fn insert(db: &impl ConnectionTrait, items: &[Building]) -> Result<()> {
+        let rows = items.iter().map(|b| {
+            let mut row = hq::ActiveModel {
+                unit_code: Set(b.unit.clone()),
+                model: Set(b.model.to_owned()),
+                held_from: Set(b.held_from),
+                ..Default::default()
+            };
+            fill(&mut row, b);
+            row
+        });
+        hq::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn export(db: &impl ConnectionTrait, scope: &Scope, day: NaiveDate) -> Result<Vec<Vec<Value>>> {
+        export(db, scope, day).await
     }
 }
 
 /// The rows of an export: buildings the scope's units hold on `day`.
-pub async fn export(
+async fn export(
     db: &impl ConnectionTrait,
     scope: &Scope,
     day: NaiveDate,
