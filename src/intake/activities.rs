@@ -48,6 +48,10 @@ pub struct Activities;
 impl Keyed for Activities {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "name";
+    const KEY: (&'static str, &'static str) = (
+        "cùng tổ chức, tên, đơn vị, ngày bắt đầu",
+        "organisation, name, unit, first day",
+    );
     type Item = Activity;
     type Model = activity::Model;
     type Key = Key;
@@ -150,14 +154,6 @@ impl Keyed for Activities {
 
     fn id(a: &activity::Model) -> i32 {
         a.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng tổ chức, tên, đơn vị, ngày bắt đầu)"),
-            format!("the same activity as row {first} (organisation, name, unit, first day)"),
-        )
     }
 
     fn label(a: &Activity) -> String {

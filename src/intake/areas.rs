@@ -81,6 +81,10 @@ pub struct Areas;
 impl Keyed for Areas {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "unit_code";
+    const KEY: (&'static str, &'static str) = (
+        "cùng địa bàn, đơn vị, từ ngày",
+        "area, unit, from",
+    );
     type Item = Member;
     type Model = Stored;
     type Key = Key;
@@ -183,14 +187,6 @@ impl Keyed for Areas {
 
     fn id(s: &Stored) -> i32 {
         s.m.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng địa bàn, đơn vị, từ ngày)"),
-            format!("the same member as row {first} (area, unit, from)"),
-        )
     }
 
     fn label(m: &Member) -> String {

@@ -48,6 +48,10 @@ pub struct Awards;
 impl Keyed for Awards {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "awarded_on";
+    const KEY: (&'static str, &'static str) = (
+        "cùng đơn vị, người nhận, hình thức, cấp khen, ngày",
+        "unit, recipient, form, issuer, day",
+    );
     type Item = Award;
     type Model = award::Model;
     type Key = Key;
@@ -170,14 +174,6 @@ impl Keyed for Awards {
 
     fn id(a: &award::Model) -> i32 {
         a.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng đơn vị, người nhận, hình thức, cấp khen, ngày)"),
-            format!("the same award as row {first} (unit, recipient, form, issuer, day)"),
-        )
     }
 
     fn label(a: &Award) -> String {

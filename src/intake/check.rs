@@ -154,7 +154,7 @@ pub fn dates(
         if let Some(day) = day
             && crate::service::plausible::date("date", *day).is_err()
         {
-            errors.at(line, layout.place(kind, key), super::officers::out_of_range(*day));
+            errors.at(line, layout.place(kind, key), out_of_range(*day));
             fine = false;
         }
     }
@@ -162,7 +162,7 @@ pub fn dates(
         if let (Some(a), Some(b)) = (day_of(start), day_of(end))
             && b < a
         {
-            errors.at(line, layout.place(kind, end), super::officers::date_order(a, b));
+            errors.at(line, layout.place(kind, end), date_order(a, b));
             fine = false;
         }
     }
@@ -180,5 +180,27 @@ pub fn province_only() -> Problem {
         "IMPORT_OUT_OF_SCOPE",
         "tài khoản địa bàn chỉ ghi được bản ghi của đơn vị trong địa bàn",
         "an area token writes only records of its area's units",
+    )
+}
+
+
+
+/// A date outside the window of plausible records.
+pub fn out_of_range(day: NaiveDate) -> Problem {
+    let d = crate::format::date_vi(day);
+    Problem::new(
+        "IMPORT_OUT_OF_RANGE",
+        format!("ngày {d} nằm ngoài khoảng 19/08/1945 đến 10 năm tới"),
+        format!("{d} is outside 19/08/1945 to ten years ahead"),
+    )
+}
+
+/// An end before its start.
+pub fn date_order(from: NaiveDate, to: NaiveDate) -> Problem {
+    let (f, t) = (crate::format::date_vi(from), crate::format::date_vi(to));
+    Problem::new(
+        "IMPORT_DATE_ORDER",
+        format!("ngày kết thúc {t} trước ngày bắt đầu {f}"),
+        format!("the end {t} is before the start {f}"),
     )
 }

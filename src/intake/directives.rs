@@ -41,6 +41,10 @@ pub struct Directives;
 impl Keyed for Directives {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "number";
+    const KEY: (&'static str, &'static str) = (
+        "cùng cơ quan ban hành, số hiệu, năm",
+        "issuer, number, year",
+    );
     type Item = Directive;
     type Model = directive::Model;
     type Key = Key;
@@ -103,14 +107,6 @@ impl Keyed for Directives {
 
     fn id(d: &directive::Model) -> i32 {
         d.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng cơ quan ban hành, số hiệu, năm)"),
-            format!("the same document as row {first} (issuer, number, year)"),
-        )
     }
 
     fn label(d: &Directive) -> String {

@@ -14,15 +14,14 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Units, change, day_text};
+use super::check::{Units, change, dates, day_text};
 use super::keyed::{Keyed, distinct};
 use super::errors::Errors;
 use super::kind::Kind;
-use super::officers::{date_order, out_of_range};
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::HqModel;
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 
 const KIND: Kind = Kind::Headquarters;
 
@@ -121,7 +120,6 @@ async fn check(
             held_from: r.date(KIND, "held_from"),
             held_to: r.date(KIND, "held_to"),
         };
-        let mut fine = true;
         let dated = [
             ("target_date", b.target),
             ("approved_on", b.approved),
@@ -131,29 +129,14 @@ async fn check(
             ("held_from", b.held_from),
             ("held_to", b.held_to),
         ];
-        for (key, day) in dated {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
-            }
-        }
         let steps = [
-            ("construction_started_on", b.approved, b.started),
-            ("in_use_on", b.started, b.in_use),
-            ("in_use_on", b.approved, b.in_use),
-            ("closed_on", b.in_use, b.closed),
-            ("held_to", b.held_from, b.held_to),
+            ("approved_on", "construction_started_on"),
+            ("construction_started_on", "in_use_on"),
+            ("approved_on", "in_use_on"),
+            ("in_use_on", "closed_on"),
+            ("held_from", "held_to"),
         ];
-        for (key, start, end) in steps {
-            if let (Some(start), Some(end)) = (start, end)
-                && end < start
-            {
-                errors.at(r.line, place(key), date_order(start, end));
-                fine = false;
-            }
-        }
+        let mut fine = dates(errors, r.line, layout, KIND, &dated, &steps);
         if b.budget.is_some_and(|v| v < 0) {
             errors.at(
                 r.line,
@@ -221,6 +204,10 @@ pub struct Headquarters;
 impl Keyed for Headquarters {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "model";
+    const KEY: (&'static str, &'static str) = (
+        "cùng đơn vị, mô hình, ngày bắt đầu quản lý",
+        "unit, model, held from",
+    );
     type Item = Building;
     type Model = hq::Model;
     type Key = Key;
@@ -250,14 +237,6 @@ impl Keyed for Headquarters {
 
     fn id(h: &hq::Model) -> i32 {
         h.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng đơn vị, mô hình, ngày bắt đầu quản lý)"),
-            format!("the same building as row {first} (unit, model, held from)"),
-        )
     }
 
     fn label(b: &Building) -> String {

@@ -31,6 +31,8 @@ pub trait Keyed {
     const KIND: Kind;
     /// The column a duplicate row is marked on.
     const DUPLICATE_AT: &'static str;
+    /// What the natural key is, in Vietnamese and English (for a duplicate row).
+    const KEY: (&'static str, &'static str);
     /// A checked row of the file.
     type Item: Send + Sync;
     /// A stored record.
@@ -57,8 +59,6 @@ pub trait Keyed {
     fn stored_key(m: &Self::Model) -> Self::Key;
     /// A stored record's id.
     fn id(m: &Self::Model) -> i32;
-    /// The second row of a key already seen on row `first`.
-    fn duplicate(first: u32) -> Problem;
     /// A line naming an item, for the samples.
     fn label(item: &Self::Item) -> String;
     /// What updating `m` to `item` changes, a line each (empty: unchanged).
@@ -129,6 +129,15 @@ pub struct Plan<K: Keyed> {
     pub day: Option<NaiveDate>,
 }
 
+/// The second row of a key already seen on row `first`.
+fn duplicate(first: u32, (vi, en): (&str, &str)) -> Problem {
+    Problem::new(
+        "IMPORT_DUPLICATE_ROW",
+        format!("trùng với dòng {first} ({vi})"),
+        format!("the same record as row {first} (same {en})"),
+    )
+}
+
 /// Compares the checked items with the stored records by key.
 pub fn compare<K: Keyed>(
     items: Vec<K::Item>,
@@ -157,7 +166,7 @@ pub fn compare<K: Keyed>(
             errors.at(
                 K::line(&item),
                 layout.place(K::KIND, K::DUPLICATE_AT),
-                K::duplicate(first),
+                duplicate(first, K::KEY),
             );
             continue;
         }

@@ -16,14 +16,14 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Units, change, day_text};
+use super::check::{Units, change, dates, day_text};
 use super::keyed::{Keyed, Plan};
 use super::errors::Errors;
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::{Gender, Position, Rank};
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 use crate::text::fold;
 
 const KIND: Kind = Kind::Officers;
@@ -50,6 +50,10 @@ pub struct Officers;
 impl Keyed for Officers {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "full_name";
+    const KEY: (&'static str, &'static str) = (
+        "cùng đơn vị, họ tên, năm sinh, ngày nhận công tác",
+        "unit, name, birth year, first day",
+    );
     type Item = Posting;
     type Model = officer::Model;
     type Key = Key;
@@ -101,14 +105,6 @@ impl Keyed for Officers {
 
     fn id(o: &officer::Model) -> i32 {
         o.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng đơn vị, họ tên, năm sinh, ngày nhận công tác)"),
-            format!("the same posting as row {first} (unit, name, birth year, first day)"),
-        )
     }
 
     fn label(p: &Posting) -> String {
@@ -257,20 +253,8 @@ fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
             );
             fine = false;
         }
-        for (key, day) in [("posted_from", Some(from)), ("posted_to", to)] {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
-            }
-        }
-        if let Some(to) = to
-            && to < from
-        {
-            errors.at(r.line, place("posted_to"), date_order(from, to));
-            fine = false;
-        }
+        let days = [("posted_from", Some(from)), ("posted_to", to)];
+        fine &= dates(errors, r.line, layout, KIND, &days, &[("posted_from", "posted_to")]);
         if fine {
             out.push(Posting {
                 line: r.line,
@@ -286,26 +270,6 @@ fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
         }
     }
     out
-}
-
-/// A date outside the window of plausible records.
-pub fn out_of_range(day: NaiveDate) -> Problem {
-    let d = crate::format::date_vi(day);
-    Problem::new(
-        "IMPORT_OUT_OF_RANGE",
-        format!("ngày {d} nằm ngoài khoảng 19/08/1945 đến 10 năm tới"),
-        format!("{d} is outside 19/08/1945 to ten years ahead"),
-    )
-}
-
-/// An end before its start.
-pub fn date_order(from: NaiveDate, to: NaiveDate) -> Problem {
-    let (f, t) = (crate::format::date_vi(from), crate::format::date_vi(to));
-    Problem::new(
-        "IMPORT_DATE_ORDER",
-        format!("ngày kết thúc {t} trước ngày bắt đầu {f}"),
-        format!("the end {t} is before the start {f}"),
-    )
 }
 
 fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {

@@ -78,6 +78,10 @@ pub struct Questions;
 impl Keyed for Questions {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "question";
+    const KEY: (&'static str, &'static str) = (
+        "cùng hội nghị, đơn vị hỏi, câu hỏi",
+        "session, asking unit, question",
+    );
     type Item = Question;
     type Model = Stored;
     type Key = Key;
@@ -235,14 +239,6 @@ impl Keyed for Questions {
 
     fn id(s: &Stored) -> i32 {
         s.q.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng hội nghị, đơn vị hỏi, câu hỏi)"),
-            format!("the same question as row {first} (session, asking unit, question)"),
-        )
     }
 
     fn label(q: &Question) -> String {

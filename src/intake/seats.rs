@@ -15,15 +15,14 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Units, change, day_text};
+use super::check::{Units, change, dates, day_text};
 use super::keyed::{Keyed, distinct};
 use super::errors::Errors;
 use super::kind::Kind;
-use super::officers::{date_order, out_of_range};
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::PartyBody;
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 
 const KIND: Kind = Kind::Seats;
 
@@ -94,21 +93,8 @@ async fn check(
             );
             continue;
         }
-        let mut fine = true;
-        for (key, day) in [("started_on", Some(started)), ("ended_on", ended)] {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
-            }
-        }
-        if let Some(end) = ended
-            && end < started
-        {
-            errors.at(r.line, place("ended_on"), date_order(started, end));
-            fine = false;
-        }
+        let days = [("started_on", Some(started)), ("ended_on", ended)];
+        let fine = dates(errors, r.line, layout, KIND, &days, &[("started_on", "ended_on")]);
         let year = i32::try_from(year).unwrap_or(0);
         let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started) else {
             errors.at(
@@ -243,6 +229,10 @@ pub struct Seats;
 impl Keyed for Seats {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "started_on";
+    const KEY: (&'static str, &'static str) = (
+        "cùng cán bộ, cấp ủy, nhiệm kỳ, ngày bắt đầu",
+        "officer, committee, term, first day",
+    );
     type Item = Seat;
     type Model = seat::Model;
     type Key = Key;
@@ -272,14 +262,6 @@ impl Keyed for Seats {
 
     fn id(s: &seat::Model) -> i32 {
         s.id
-    }
-
-    fn duplicate(first: u32) -> Problem {
-        Problem::new(
-            "IMPORT_DUPLICATE_ROW",
-            format!("trùng với dòng {first} (cùng cán bộ, cấp ủy, nhiệm kỳ, ngày bắt đầu)"),
-            format!("the same seat as row {first} (officer, committee, term, first day)"),
-        )
     }
 
     fn label(s: &Seat) -> String {
