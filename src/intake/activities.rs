@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::cell::{Problem, Value};
+use super::cell::Value;
 use super::check::{Units, change, dates, day_text, province_only};
 use super::directives::choice;
 use super::errors::Errors;
@@ -115,7 +115,9 @@ impl Keyed for Activities {
         }
         let mut stored = Vec::new();
         if complete.is_some() {
-            stored = scope::apply(activity::Entity::find(), scope).all(db).await?;
+            stored = scope::apply(activity::Entity::find(), scope)
+                .all(db)
+                .await?;
         } else {
             let names = distinct(rows, |r| r.text(KIND, "name"));
             for chunk in names.chunks(1_000) {
@@ -172,7 +174,11 @@ impl Keyed for Activities {
         }
         if m.programme != a.programme {
             let show = |p: &Option<String>| p.clone().unwrap_or_else(|| "—".into());
-            out.push(change("chương trình", show(&m.programme), show(&a.programme)));
+            out.push(change(
+                "chương trình",
+                show(&m.programme),
+                show(&a.programme),
+            ));
         }
         if m.ended_on != a.ended {
             out.push(change("kết thúc", day_text(m.ended_on), day_text(a.ended)));
@@ -204,7 +210,11 @@ impl Keyed for Activities {
         )
     }
 
-    async fn end(db: &impl ConnectionTrait, stored: &[activity::Model], day: NaiveDate) -> Result<()> {
+    async fn end(
+        db: &impl ConnectionTrait,
+        stored: &[activity::Model],
+        day: NaiveDate,
+    ) -> Result<()> {
         activity::Entity::update_many()
             .col_expr(activity::Column::EndedOn, Expr::value(day))
             .filter(activity::Column::Id.is_in(stored.iter().map(|a| a.id)))
@@ -253,7 +263,9 @@ impl Keyed for Activities {
             .all(db)
             .await?;
         rows.retain(|a| Self::ends(a, day) && (scope.is_all() || a.unit_code.is_some()));
-        rows.sort_by(|a, b| (&a.unit_code, a.started_on, a.id).cmp(&(&b.unit_code, b.started_on, b.id)));
+        rows.sort_by(|a, b| {
+            (&a.unit_code, a.started_on, a.id).cmp(&(&b.unit_code, b.started_on, b.id))
+        });
         Ok(rows
             .into_iter()
             .map(|a| {

@@ -17,7 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::cell::{Problem, Value};
+use super::cell::Value;
 use super::check::{Units, bad_value, change, dates, day_text};
 use super::errors::Errors;
 use super::keyed::{Keyed, distinct};
@@ -56,7 +56,10 @@ fn valid_code(code: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
 }
 
-async fn load_areas(db: &impl ConnectionTrait, codes: &[String]) -> Result<HashMap<String, area::Model>> {
+async fn load_areas(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<HashMap<String, area::Model>> {
     let mut out = HashMap::new();
     for chunk in codes.chunks(1_000) {
         for a in area::Entity::find()
@@ -81,10 +84,7 @@ pub struct Areas;
 impl Keyed for Areas {
     const KIND: Kind = KIND;
     const DUPLICATE_AT: &'static str = "unit_code";
-    const KEY: (&'static str, &'static str) = (
-        "cùng địa bàn, đơn vị, từ ngày",
-        "area, unit, from",
-    );
+    const KEY: (&'static str, &'static str) = ("cùng địa bàn, đơn vị, từ ngày", "area, unit, from");
     type Item = Member;
     type Model = Stored;
     type Key = Key;
@@ -115,9 +115,16 @@ impl Keyed for Areas {
             };
             let (from, to) = (r.date(KIND, "valid_from"), r.date(KIND, "valid_to"));
             let days = [("valid_from", from), ("valid_to", to)];
-            let mut fine = dates(errors, r.line, layout, KIND, &days, &[("valid_from", "valid_to")]);
-            let custom = kind == areas::CUSTOM
-                && known.get(&area).is_none_or(|a| a.kind == areas::CUSTOM);
+            let mut fine = dates(
+                errors,
+                r.line,
+                layout,
+                KIND,
+                &days,
+                &[("valid_from", "valid_to")],
+            );
+            let custom =
+                kind == areas::CUSTOM && known.get(&area).is_none_or(|a| a.kind == areas::CUSTOM);
             if !valid_code(&area) || !custom {
                 errors.at(
                     r.line,
@@ -166,7 +173,10 @@ impl Keyed for Areas {
                 .all(db)
                 .await?
             {
-                let name = known.get(&m.area_code).map(|a| a.name.clone()).unwrap_or_default();
+                let name = known
+                    .get(&m.area_code)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default();
                 stored.push(Stored { m, name });
             }
         }
@@ -260,7 +270,10 @@ impl Keyed for Areas {
         let known = load_areas(db, &codes).await?;
         for code in &codes {
             if !known.contains_key(code) {
-                let name = items.iter().find(|m| &m.area == code).map_or("", |m| &m.name);
+                let name = items
+                    .iter()
+                    .find(|m| &m.area == code)
+                    .map_or("", |m| &m.name);
                 areas::create(db, code, name).await?;
             }
         }
@@ -303,7 +316,9 @@ impl Keyed for Areas {
                     && m.valid_to.is_none_or(|t| t >= day)
             })
             .collect();
-        rows.sort_by(|a, b| (&a.area_code, &a.unit_code, a.id).cmp(&(&b.area_code, &b.unit_code, b.id)));
+        rows.sort_by(|a, b| {
+            (&a.area_code, &a.unit_code, a.id).cmp(&(&b.area_code, &b.unit_code, b.id))
+        });
         Ok(rows
             .into_iter()
             .map(|m| {

@@ -13,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::cell::{Problem, Value};
+use super::cell::Value;
 use super::check::{Units, bad_value, change, dates};
 use super::directives::choice;
 use super::errors::Errors;
@@ -81,7 +81,14 @@ impl Keyed for Awards {
             ) else {
                 continue;
             };
-            if !dates(errors, r.line, layout, KIND, &[("awarded_on", Some(day))], &[]) {
+            if !dates(
+                errors,
+                r.line,
+                layout,
+                KIND,
+                &[("awarded_on", Some(day))],
+                &[],
+            ) {
                 continue;
             }
             if let Err(p) = units.check(&unit, Some(day)) {
@@ -230,7 +237,9 @@ impl Keyed for Awards {
             .filter(award::Column::AwardedOn.lte(day))
             .all(db)
             .await?;
-        rows.sort_by(|a, b| (&a.unit_code, a.awarded_on, a.id).cmp(&(&b.unit_code, b.awarded_on, b.id)));
+        rows.sort_by(|a, b| {
+            (&a.unit_code, a.awarded_on, a.id).cmp(&(&b.unit_code, b.awarded_on, b.id))
+        });
         let ids: Vec<i32> = rows.iter().filter_map(|a| a.officer_id).collect();
         let mut officers: HashMap<i32, officer::Model> = HashMap::new();
         for chunk in ids.chunks(1_000) {

@@ -183,8 +183,6 @@ pub fn province_only() -> Problem {
     )
 }
 
-
-
 /// A date outside the window of plausible records.
 pub fn out_of_range(day: NaiveDate) -> Problem {
     let d = crate::format::date_vi(day);

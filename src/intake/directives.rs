@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::cell::{Problem, Value};
+use super::cell::Value;
 use super::check::{change, dates};
 use super::errors::Errors;
 use super::keyed::{Keyed, distinct};
@@ -69,7 +69,14 @@ impl Keyed for Directives {
             ) else {
                 continue;
             };
-            if dates(errors, r.line, layout, KIND, &[("issued_on", Some(issued_on))], &[]) {
+            if dates(
+                errors,
+                r.line,
+                layout,
+                KIND,
+                &[("issued_on", Some(issued_on))],
+                &[],
+            ) {
                 items.push(Directive {
                     line: r.line,
                     number,

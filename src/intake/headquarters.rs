@@ -15,8 +15,8 @@ use sea_orm::{
 
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
-use super::keyed::{Keyed, distinct};
 use super::errors::Errors;
+use super::keyed::{Keyed, distinct};
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
@@ -303,7 +303,11 @@ impl Keyed for Headquarters {
         Ok(())
     }
 
-    async fn export(db: &impl ConnectionTrait, scope: &Scope, day: NaiveDate) -> Result<Vec<Vec<Value>>> {
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
         export(db, scope, day).await
     }
 }

@@ -17,8 +17,8 @@ use sea_orm::{
 
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
-use super::keyed::{Keyed, Plan};
 use super::errors::Errors;
+use super::keyed::{Keyed, Plan};
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
@@ -108,10 +108,7 @@ impl Keyed for Officers {
     }
 
     fn label(p: &Posting) -> String {
-        format!(
-            "dòng {}: {} {} ({})",
-            p.line, p.unit, p.name, p.birth_year
-        )
+        format!("dòng {}: {} {} ({})", p.line, p.unit, p.name, p.birth_year)
     }
 
     fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {
@@ -149,7 +146,11 @@ impl Keyed for Officers {
         updates.sort_by_key(|(_, p)| p.position == Position::Chief && p.to.is_none());
     }
 
-    async fn end(db: &impl ConnectionTrait, stored: &[officer::Model], day: NaiveDate) -> Result<()> {
+    async fn end(
+        db: &impl ConnectionTrait,
+        stored: &[officer::Model],
+        day: NaiveDate,
+    ) -> Result<()> {
         officer::Entity::update_many()
             .col_expr(officer::Column::PostedTo, Expr::value(day))
             .filter(officer::Column::Id.is_in(stored.iter().map(|o| o.id)))
@@ -187,7 +188,11 @@ impl Keyed for Officers {
         Ok(())
     }
 
-    async fn export(db: &impl ConnectionTrait, scope: &Scope, day: NaiveDate) -> Result<Vec<Vec<Value>>> {
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
         export(db, scope, day).await
     }
 }
@@ -254,7 +259,14 @@ fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
             fine = false;
         }
         let days = [("posted_from", Some(from)), ("posted_to", to)];
-        fine &= dates(errors, r.line, layout, KIND, &days, &[("posted_from", "posted_to")]);
+        fine &= dates(
+            errors,
+            r.line,
+            layout,
+            KIND,
+            &days,
+            &[("posted_from", "posted_to")],
+        );
         if fine {
             out.push(Posting {
                 line: r.line,

@@ -114,7 +114,8 @@ impl Keyed for Questions {
                 r.text(KIND, "session_title"),
                 r.date(KIND, "held_on"),
                 r.choice(KIND, "topic").and_then(DialogueTopic::from_code),
-                r.choice(KIND, "asker_group").and_then(AskerGroup::from_code),
+                r.choice(KIND, "asker_group")
+                    .and_then(AskerGroup::from_code),
                 r.text(KIND, "question"),
                 r.text(KIND, "answering_department"),
                 r.choice(KIND, "status").and_then(QuestionStatus::from_code),
@@ -258,7 +259,11 @@ impl Keyed for Questions {
         for (field, was, now) in [
             ("lĩnh vực", m.topic.as_str(), q.topic),
             ("người hỏi", m.asker_group.as_str(), q.group),
-            ("đơn vị trả lời", m.answering_department.as_str(), q.department.as_str()),
+            (
+                "đơn vị trả lời",
+                m.answering_department.as_str(),
+                q.department.as_str(),
+            ),
             ("tình trạng", m.status.as_str(), q.status),
         ] {
             if was != now {
@@ -269,10 +274,18 @@ impl Keyed for Questions {
             out.push(change("trả lời", show(&m.answer), show(&q.answer)));
         }
         if m.asked_on != q.asked_on {
-            out.push(change("ngày hỏi", day_text(Some(m.asked_on)), day_text(Some(q.asked_on))));
+            out.push(change(
+                "ngày hỏi",
+                day_text(Some(m.asked_on)),
+                day_text(Some(q.asked_on)),
+            ));
         }
         if m.answered_on != q.answered_on {
-            out.push(change("ngày trả lời", day_text(m.answered_on), day_text(q.answered_on)));
+            out.push(change(
+                "ngày trả lời",
+                day_text(m.answered_on),
+                day_text(q.answered_on),
+            ));
         }
         out
     }
@@ -354,7 +367,13 @@ impl Keyed for Questions {
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
-        rows.sort_by_key(|q| (by_id.get(&q.session_id).map(|s| s.held_on), q.session_id, q.id));
+        rows.sort_by_key(|q| {
+            (
+                by_id.get(&q.session_id).map(|s| s.held_on),
+                q.session_id,
+                q.id,
+            )
+        });
         Ok(rows
             .into_iter()
             .filter_map(|q| {

@@ -124,7 +124,10 @@ pub async fn drop_old_files(db: &impl ConnectionTrait, keep_days: u32) -> Result
     }
     let before = Utc::now() - chrono::Duration::days(i64::from(keep_days));
     let done = import_record::Entity::update_many()
-        .col_expr(import_record::Column::File, Expr::value(Option::<Vec<u8>>::None))
+        .col_expr(
+            import_record::Column::File,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
         .filter(import_record::Column::At.lt(before))
         .filter(import_record::Column::File.is_not_null())
         .exec(db)

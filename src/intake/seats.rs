@@ -16,8 +16,8 @@ use sea_orm::{
 
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
-use super::keyed::{Keyed, distinct};
 use super::errors::Errors;
+use super::keyed::{Keyed, distinct};
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
@@ -94,7 +94,14 @@ async fn check(
             continue;
         }
         let days = [("started_on", Some(started)), ("ended_on", ended)];
-        let fine = dates(errors, r.line, layout, KIND, &days, &[("started_on", "ended_on")]);
+        let fine = dates(
+            errors,
+            r.line,
+            layout,
+            KIND,
+            &days,
+            &[("started_on", "ended_on")],
+        );
         let year = i32::try_from(year).unwrap_or(0);
         let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started) else {
             errors.at(
@@ -331,7 +338,11 @@ impl Keyed for Seats {
         Ok(())
     }
 
-    async fn export(db: &impl ConnectionTrait, scope: &Scope, day: NaiveDate) -> Result<Vec<Vec<Value>>> {
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
         export(db, scope, day).await
     }
 }
@@ -342,7 +353,10 @@ fn overlaps(a0: NaiveDate, a1: Option<NaiveDate>, b0: NaiveDate, b1: Option<Naiv
 
 /// The posting a seat belongs to: in post on `day`, else the latest begun before it,
 /// else the first.
-pub(super) fn pick(postings: Option<&Vec<officer::Model>>, day: NaiveDate) -> Option<&officer::Model> {
+pub(super) fn pick(
+    postings: Option<&Vec<officer::Model>>,
+    day: NaiveDate,
+) -> Option<&officer::Model> {
     let postings = postings?;
     postings
         .iter()

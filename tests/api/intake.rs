@@ -12,7 +12,11 @@ use serde_json::{Value, json};
 use crate::helpers::{ARTICLE_DAY, TestApp};
 
 /// A multipart body with `file` and text fields, by hand (reqwest has no multipart here).
-pub(crate) fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> (String, Vec<u8>) {
     let boundary = "coso-test-boundary-7d1f";
     let mut body = Vec::new();
     for (k, v) in fields {

@@ -65,7 +65,11 @@ async fn created_then_unchanged(app: &TestApp, token: &str, kind: &str, file: &[
 /// Uploads a file that must be refused for its rows; returns the first row error.
 async fn refused_row(app: &TestApp, token: &str, kind: &str, file: &[u8]) -> Value {
     let (status, body) = upload(app, token, kind, "bad.csv", file, &[]).await;
-    assert_eq!((status, code(&body)), (422, "IMPORT_INVALID_ROWS"), "{kind}: {body}");
+    assert_eq!(
+        (status, code(&body)),
+        (422, "IMPORT_INVALID_ROWS"),
+        "{kind}: {body}"
+    );
     body["rowErrors"][0].clone()
 }
 
@@ -101,14 +105,33 @@ async fn directives_round_trip_and_are_a_province_admins() {
         ],
     );
     let error = refused_row(&app, &app.admin, "directives", &twice).await;
-    assert_eq!((error["code"].as_str(), error["row"].as_u64()), (Some("IMPORT_DUPLICATE_ROW"), Some(3)));
+    assert_eq!(
+        (error["code"].as_str(), error["row"].as_u64()),
+        (Some("IMPORT_DUPLICATE_ROW"), Some(3))
+    );
     // Complete means nothing for directives: none is ever ended.
-    let (status, body) = upload(&app, &app.admin, "directives", "c.csv", &new, &[("complete", "true")]).await;
-    assert_eq!((status, &body["counts"]["ended"]), (200, &json!(0)), "{body}");
+    let (status, body) = upload(
+        &app,
+        &app.admin,
+        "directives",
+        "c.csv",
+        &new,
+        &[("complete", "true")],
+    )
+    .await;
+    assert_eq!(
+        (status, &body["counts"]["ended"]),
+        (200, &json!(0)),
+        "{body}"
+    );
     assert_eq!(total(&app, "directives").await, before + 1);
     // An area admin neither imports nor exports province-level documents.
     let (status, body) = upload(&app, &app.city_admin, "directives", "a.csv", &twice, &[]).await;
-    assert_eq!((status, code(&body)), (403, "IMPORT_OUT_OF_SCOPE"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (403, "IMPORT_OUT_OF_SCOPE"),
+        "{body}"
+    );
     let (status, _) = download(&app, &app.city_admin, "/exports/directives.xlsx").await;
     assert_eq!(status, 403);
 }
@@ -126,7 +149,9 @@ async fn activities_round_trip_end_when_complete_and_stay_in_the_area() {
     // An end before the start, and (for an area admin) a province-wide row: refused.
     let bad = csv(
         "activities",
-        &["\"Đoàn Thanh niên\",\"hoạt động tình nguyện\",\"Sai\",,21010,26/03/2024,01/03/2024,\"Có\""],
+        &[
+            "\"Đoàn Thanh niên\",\"hoạt động tình nguyện\",\"Sai\",,21010,26/03/2024,01/03/2024,\"Có\"",
+        ],
     );
     let error = refused_row(&app, &app.admin, "activities", &bad).await;
     assert_eq!(error["code"], "IMPORT_DATE_ORDER");
@@ -150,7 +175,11 @@ async fn activities_round_trip_end_when_complete_and_stay_in_the_area() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["counts"]["ended"], mine, "{body}");
-    assert_eq!(total(&app, "unionActivities").await, before + 1, "nothing deleted");
+    assert_eq!(
+        total(&app, "unionActivities").await,
+        before + 1,
+        "nothing deleted"
+    );
     assert_eq!(round_trip(&app, &app.city_admin, "activities").await, 1);
 }
 
@@ -173,16 +202,23 @@ async fn questions_round_trip_and_create_their_session() {
     // Now the session exists, the area admin adds to it.
     let third = csv(
         "questions",
-        &["\"Hội nghị đối thoại nhập thử\",20/11/2024,\"Đề án 06\",21010,\"Trưởng Công an cấp xã\",\"Đề nghị thêm\",\"Phòng Hậu cần\",,\"chưa trả lời\",20/11/2024,"],
+        &[
+            "\"Hội nghị đối thoại nhập thử\",20/11/2024,\"Đề án 06\",21010,\"Trưởng Công an cấp xã\",\"Đề nghị thêm\",\"Phòng Hậu cần\",,\"chưa trả lời\",20/11/2024,",
+        ],
     );
     created_then_unchanged(&app, &app.city_admin, "questions", &third, 1).await;
     // Answered without an answer day: refused.
     let bad = csv(
         "questions",
-        &["\"Hội nghị đối thoại nhập thử\",20/11/2024,\"Đề án 06\",21010,\"Trưởng Công an cấp xã\",\"Sai\",\"Phòng Hậu cần\",\"Có\",\"đã trả lời\",20/11/2024,"],
+        &[
+            "\"Hội nghị đối thoại nhập thử\",20/11/2024,\"Đề án 06\",21010,\"Trưởng Công an cấp xã\",\"Sai\",\"Phòng Hậu cần\",\"Có\",\"đã trả lời\",20/11/2024,",
+        ],
     );
     let error = refused_row(&app, &app.admin, "questions", &bad).await;
-    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("IMPORT_BAD_VALUE"), Some("status")));
+    assert_eq!(
+        (error["code"].as_str(), error["field"].as_str()),
+        (Some("IMPORT_BAD_VALUE"), Some("status"))
+    );
     assert_eq!(total(&app, "dialogueQuestions").await, before + 3);
 }
 
@@ -194,7 +230,9 @@ async fn awards_round_trip_name_their_officer_and_stay_in_the_area() {
     let before = total(&app, "awards").await;
     let new = csv(
         "awards",
-        &["\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"tập thể\",21010,,,19/08/2024,\"Có thành tích xuất sắc (nhập)\""],
+        &[
+            "\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"tập thể\",21010,,,19/08/2024,\"Có thành tích xuất sắc (nhập)\"",
+        ],
     );
     created_then_unchanged(&app, &app.city_admin, "awards", &new, 1).await;
     assert_eq!(total(&app, "awards").await, before + 1);
@@ -207,13 +245,17 @@ async fn awards_round_trip_name_their_officer_and_stay_in_the_area() {
     assert_eq!(error["code"], "IMPORT_BAD_VALUE");
     let unknown = csv(
         "awards",
-        &["\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"cá nhân\",21010,\"Không Có Ai\",1980,19/08/2024,\"Không ai\""],
+        &[
+            "\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"cá nhân\",21010,\"Không Có Ai\",1980,19/08/2024,\"Không ai\"",
+        ],
     );
     let error = refused_row(&app, &app.admin, "awards", &unknown).await;
     assert_eq!(error["code"], "IMPORT_UNKNOWN_OFFICER");
     let theirs = csv(
         "awards",
-        &["\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"tập thể\",21043,,,19/08/2024,\"Ngoài địa bàn\""],
+        &[
+            "\"Bằng khen\",\"Giám đốc Công an tỉnh\",\"tập thể\",21043,,,19/08/2024,\"Ngoài địa bàn\"",
+        ],
     );
     let error = refused_row(&app, &app.city_admin, "awards", &theirs).await;
     assert_eq!(error["code"], "IMPORT_OUT_OF_SCOPE");
@@ -236,7 +278,10 @@ async fn areas_are_imported_by_a_province_admin_and_end_missing_members_when_com
     let exported = round_trip(&app, &app.admin, "areas").await;
     assert!(exported >= 2);
     // Its complete list on the day holds 21010 only: 21043 leaves the area the day before.
-    let one = csv("areas", &["NHAP,\"Cụm nhập thử\",\"tự định nghĩa\",21010,,"]);
+    let one = csv(
+        "areas",
+        &["NHAP,\"Cụm nhập thử\",\"tự định nghĩa\",21010,,"],
+    );
     let (status, body) = upload(
         &app,
         &app.admin,
@@ -261,9 +306,16 @@ async fn areas_are_imported_by_a_province_admin_and_end_missing_members_when_com
         ],
     );
     let error = refused_row(&app, &app.admin, "areas", &two_names).await;
-    assert_eq!((error["code"].as_str(), error["row"].as_u64()), (Some("IMPORT_BAD_VALUE"), Some(3)));
+    assert_eq!(
+        (error["code"].as_str(), error["row"].as_u64()),
+        (Some("IMPORT_BAD_VALUE"), Some(3))
+    );
     let (status, body) = upload(&app, &app.city_admin, "areas", "a.csv", &one, &[]).await;
-    assert_eq!((status, code(&body)), (403, "IMPORT_OUT_OF_SCOPE"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (403, "IMPORT_OUT_OF_SCOPE"),
+        "{body}"
+    );
     let (status, _) = download(&app, &app.city_admin, "/exports/areas.xlsx").await;
     assert_eq!(status, 403);
     assert_eq!(areas(&app).await, before + 1);
@@ -314,8 +366,18 @@ async fn merged_cells_hidden_sheets_and_a_real_encrypted_workbook_are_refused() 
             .unwrap();
     });
     let (status, body) = upload(&app, &app.admin, "officers", "m.xlsx", &merged, &[]).await;
-    assert_eq!((status, code(&body)), (422, "IMPORT_MERGED_CELLS"), "{body}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("A3:A4"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (422, "IMPORT_MERGED_CELLS"),
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("A3:A4"),
+        "{body}"
+    );
 
     let hidden = officers_xlsx(1, |book| {
         let ws = book.add_worksheet();
@@ -324,13 +386,25 @@ async fn merged_cells_hidden_sheets_and_a_real_encrypted_workbook_are_refused() 
         ws.set_hidden(true);
     });
     let (status, body) = upload(&app, &app.admin, "officers", "h.xlsx", &hidden, &[]).await;
-    assert_eq!((status, code(&body)), (422, "IMPORT_HIDDEN_SHEET"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (422, "IMPORT_HIDDEN_SHEET"),
+        "{body}"
+    );
     // A hidden sheet with nothing in it is harmless.
     let empty_hidden = officers_xlsx(1, |book| {
         let ws = book.add_worksheet();
         ws.set_hidden(true);
     });
-    let (status, body) = upload(&app, &app.admin, "officers", "e.xlsx", &empty_hidden, &[("dryRun", "true")]).await;
+    let (status, body) = upload(
+        &app,
+        &app.admin,
+        "officers",
+        "e.xlsx",
+        &empty_hidden,
+        &[("dryRun", "true")],
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 
     // A real password-protected workbook (tests/api/fixtures/intake/README.md).
@@ -395,9 +469,7 @@ async fn health_and_queries_answer_while_a_large_import_runs() {
     while !import.is_finished() {
         let started = Instant::now();
         assert!(server.healthy().await, "GET /health during the import");
-        let (status, body) = server
-            .graphql(&viewer, "{ officers { totalCount } }")
-            .await;
+        let (status, body) = server.graphql(&viewer, "{ officers { totalCount } }").await;
         assert_eq!(status, 200, "{body}");
         slowest = slowest.max(started.elapsed());
         probes += 1;
@@ -406,7 +478,10 @@ async fn health_and_queries_answer_while_a_large_import_runs() {
     let (status, body) = import.await.unwrap();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["counts"]["created"], 50_000, "{body}");
-    assert!(probes >= 3, "the import ran long enough to be probed ({probes} probes)");
+    assert!(
+        probes >= 3,
+        "the import ran long enough to be probed ({probes} probes)"
+    );
     assert!(
         slowest < Duration::from_secs(3),
         "health + query took {slowest:?} at worst over {probes} probes"
