@@ -16,9 +16,8 @@ use super::cell::Value;
 use super::check::{Units, change, dates, day_text, province_only};
 use super::directives::choice;
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::{ActivityKind, Organisation};
 use crate::service::{Result, scope};
@@ -58,12 +57,11 @@ impl Keyed for Activities {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        complete: Option<NaiveDate>,
     ) -> Result<(Vec<Activity>, Vec<activity::Model>)> {
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
         let place = |key: &str| layout.place(KIND, key);
         let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
         let units = Units::load(db, scope, &codes).await?;

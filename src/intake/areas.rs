@@ -20,9 +20,8 @@ use sea_orm::{
 use super::cell::Value;
 use super::check::{Units, bad_value, change, dates, day_text};
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::service::{Result, areas, version};
 
@@ -91,12 +90,10 @@ impl Keyed for Areas {
 
     async fn check(
         db: &impl ConnectionTrait,
-        _scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        _complete: Option<NaiveDate>,
     ) -> Result<(Vec<Member>, Vec<Stored>)> {
+        let (rows, layout) = (input.rows, input.layout);
         let place = |key: &str| layout.place(KIND, key);
         let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
         let units = Units::load(db, &Scope::all(), &codes).await?;

@@ -17,9 +17,8 @@ use super::cell::Value;
 use super::check::{Units, bad_value, change, dates};
 use super::directives::choice;
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use super::seats::{people, pick, unknown_officer};
 use crate::auth::Scope;
 use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
@@ -58,12 +57,10 @@ impl Keyed for Awards {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        _complete: Option<NaiveDate>,
     ) -> Result<(Vec<Award>, Vec<award::Model>)> {
+        let (scope, rows, layout) = (input.scope, input.rows, input.layout);
         let place = |key: &str| layout.place(KIND, key);
         let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
         let units = Units::load(db, scope, &codes).await?;

@@ -12,9 +12,8 @@ use sea_orm::{
 use super::cell::Value;
 use super::check::{change, dates};
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::{DirectiveIssuer, DirectiveKind};
 use crate::service::Result;
@@ -51,12 +50,10 @@ impl Keyed for Directives {
 
     async fn check(
         db: &impl ConnectionTrait,
-        _scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        _complete: Option<NaiveDate>,
     ) -> Result<(Vec<Directive>, Vec<directive::Model>)> {
+        let (rows, layout) = (input.rows, input.layout);
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let (Some(number), Some(kind), Some(issuer), Some(title), Some(issued_on)) = (

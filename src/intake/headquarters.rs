@@ -16,9 +16,8 @@ use sea_orm::{
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::HqModel;
 use crate::service::{Result, scope};
@@ -87,105 +86,6 @@ fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
     out
 }
 
-/// Checks the rows (dates in order, figures in range, the unit on the first date) and
-/// loads the buildings they are compared with.
-async fn check(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    rows: &[Row],
-    layout: &Layout,
-    errors: &mut Errors,
-    complete: Option<NaiveDate>,
-) -> Result<(Vec<Building>, Vec<hq::Model>)> {
-    let place = |key: &str| layout.place(KIND, key);
-    let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
-    let units = Units::load(db, scope, &codes).await?;
-    let mut buildings = Vec::new();
-    for r in rows {
-        let (Some(unit), Some(model)) = (r.text(KIND, "unit_code"), r.choice(KIND, "model")) else {
-            continue;
-        };
-        let b = Building {
-            line: r.line,
-            unit,
-            model: model_code(model),
-            address: r.text(KIND, "address"),
-            budget: r.int(KIND, "budget_million_vnd"),
-            area: r.number(KIND, "floor_area_m2"),
-            target: r.date(KIND, "target_date"),
-            approved: r.date(KIND, "approved_on"),
-            started: r.date(KIND, "construction_started_on"),
-            in_use: r.date(KIND, "in_use_on"),
-            closed: r.date(KIND, "closed_on"),
-            held_from: r.date(KIND, "held_from"),
-            held_to: r.date(KIND, "held_to"),
-        };
-        let dated = [
-            ("target_date", b.target),
-            ("approved_on", b.approved),
-            ("construction_started_on", b.started),
-            ("in_use_on", b.in_use),
-            ("closed_on", b.closed),
-            ("held_from", b.held_from),
-            ("held_to", b.held_to),
-        ];
-        let steps = [
-            ("approved_on", "construction_started_on"),
-            ("construction_started_on", "in_use_on"),
-            ("approved_on", "in_use_on"),
-            ("in_use_on", "closed_on"),
-            ("held_from", "held_to"),
-        ];
-        let mut fine = dates(errors, r.line, layout, KIND, &dated, &steps);
-        if b.budget.is_some_and(|v| v < 0) {
-            errors.at(
-                r.line,
-                place("budget_million_vnd"),
-                Problem::new(
-                    "IMPORT_OUT_OF_RANGE",
-                    "kinh phí không được âm",
-                    "the budget must not be negative",
-                ),
-            );
-            fine = false;
-        }
-        if b.area.is_some_and(|a| !(a > 0.0 && a < 100_000.0)) {
-            errors.at(
-                r.line,
-                place("floor_area_m2"),
-                Problem::new(
-                    "IMPORT_OUT_OF_RANGE",
-                    "diện tích phải từ 0 đến 100.000 m²",
-                    "the floor area must be between 0 and 100,000 m²",
-                ),
-            );
-            fine = false;
-        }
-        let first_day = b.held_from.or([b.approved, b.started, b.in_use]
-            .into_iter()
-            .flatten()
-            .min());
-        if let Err(p) = units.check(&b.unit, first_day) {
-            errors.at(r.line, place("unit_code"), p);
-            fine = false;
-        }
-        if fine {
-            buildings.push(b);
-        }
-    }
-    let mut existing = Vec::new();
-    if complete.is_some() {
-        existing = scope::apply(hq::Entity::find(), scope).all(db).await?;
-    } else {
-        for chunk in codes.chunks(1_000) {
-            let select =
-                hq::Entity::find().filter(hq::Column::UnitCode.is_in(chunk.iter().cloned()));
-            existing.extend(scope::apply(select, scope).all(db).await?);
-        }
-    }
-    Ok((buildings, existing))
-}
-
 fn fill(row: &mut hq::ActiveModel, b: &Building) {
     row.address = Set(b.address.clone());
     row.budget_million_vnd = Set(b.budget);
@@ -214,13 +114,99 @@ impl Keyed for Headquarters {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        complete: Option<NaiveDate>,
     ) -> Result<(Vec<Building>, Vec<hq::Model>)> {
-        check(db, scope, rows, layout, errors, complete).await
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
+        let place = |key: &str| layout.place(KIND, key);
+        let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
+        let units = Units::load(db, scope, &codes).await?;
+        let mut buildings = Vec::new();
+        for r in rows {
+            let (Some(unit), Some(model)) = (r.text(KIND, "unit_code"), r.choice(KIND, "model"))
+            else {
+                continue;
+            };
+            let b = Building {
+                line: r.line,
+                unit,
+                model: model_code(model),
+                address: r.text(KIND, "address"),
+                budget: r.int(KIND, "budget_million_vnd"),
+                area: r.number(KIND, "floor_area_m2"),
+                target: r.date(KIND, "target_date"),
+                approved: r.date(KIND, "approved_on"),
+                started: r.date(KIND, "construction_started_on"),
+                in_use: r.date(KIND, "in_use_on"),
+                closed: r.date(KIND, "closed_on"),
+                held_from: r.date(KIND, "held_from"),
+                held_to: r.date(KIND, "held_to"),
+            };
+            let dated = [
+                ("target_date", b.target),
+                ("approved_on", b.approved),
+                ("construction_started_on", b.started),
+                ("in_use_on", b.in_use),
+                ("closed_on", b.closed),
+                ("held_from", b.held_from),
+                ("held_to", b.held_to),
+            ];
+            let steps = [
+                ("approved_on", "construction_started_on"),
+                ("construction_started_on", "in_use_on"),
+                ("approved_on", "in_use_on"),
+                ("in_use_on", "closed_on"),
+                ("held_from", "held_to"),
+            ];
+            let mut fine = dates(errors, r.line, layout, KIND, &dated, &steps);
+            if b.budget.is_some_and(|v| v < 0) {
+                errors.at(
+                    r.line,
+                    place("budget_million_vnd"),
+                    Problem::new(
+                        "IMPORT_OUT_OF_RANGE",
+                        "kinh phí không được âm",
+                        "the budget must not be negative",
+                    ),
+                );
+                fine = false;
+            }
+            if b.area.is_some_and(|a| !(a > 0.0 && a < 100_000.0)) {
+                errors.at(
+                    r.line,
+                    place("floor_area_m2"),
+                    Problem::new(
+                        "IMPORT_OUT_OF_RANGE",
+                        "diện tích phải từ 0 đến 100.000 m²",
+                        "the floor area must be between 0 and 100,000 m²",
+                    ),
+                );
+                fine = false;
+            }
+            let first_day = b.held_from.or([b.approved, b.started, b.in_use]
+                .into_iter()
+                .flatten()
+                .min());
+            if let Err(p) = units.check(&b.unit, first_day) {
+                errors.at(r.line, place("unit_code"), p);
+                fine = false;
+            }
+            if fine {
+                buildings.push(b);
+            }
+        }
+        let mut existing = Vec::new();
+        if complete.is_some() {
+            existing = scope::apply(hq::Entity::find(), scope).all(db).await?;
+        } else {
+            for chunk in codes.chunks(1_000) {
+                let select =
+                    hq::Entity::find().filter(hq::Column::UnitCode.is_in(chunk.iter().cloned()));
+                existing.extend(scope::apply(select, scope).all(db).await?);
+            }
+        }
+        Ok((buildings, existing))
     }
 
     fn line(b: &Building) -> u32 {

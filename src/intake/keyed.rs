@@ -25,6 +25,20 @@ use crate::service::Result;
 /// Rows inserted per statement.
 pub const BATCH: usize = 500;
 
+/// What a kind's checks read: the caller's scope, the rows, where the columns are and
+/// the day of a complete file.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// What the caller may write.
+    pub scope: &'a Scope,
+    /// The parsed rows.
+    pub rows: &'a [Row],
+    /// Where each column is.
+    pub layout: &'a Layout,
+    /// The day of a complete file.
+    pub complete: Option<NaiveDate>,
+}
+
 /// A kind of record compared by its natural key.
 pub trait Keyed {
     /// The kind.
@@ -44,11 +58,8 @@ pub trait Keyed {
     /// are compared with (those of the caller's whole scope when `complete`).
     fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        complete: Option<NaiveDate>,
     ) -> impl Future<Output = Result<(Vec<Self::Item>, Vec<Self::Model>)>> + Send;
 
     /// The row of the sheet an item came from.
@@ -244,7 +255,13 @@ pub async fn import<K: Keyed>(
     complete: Option<NaiveDate>,
     write: bool,
 ) -> Result<(Counts, Samples, Vec<Option<String>>)> {
-    let (items, stored) = K::check(db, scope, rows, layout, errors, complete).await?;
+    let input = Input {
+        scope,
+        rows,
+        layout,
+        complete,
+    };
+    let (items, stored) = K::check(db, input, errors).await?;
     let (plan, counts, samples) = compare::<K>(items, &stored, layout, errors, complete);
     if !write || errors.any() {
         return Ok((counts, samples, Vec::new()));

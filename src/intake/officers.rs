@@ -18,7 +18,7 @@ use sea_orm::{
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
-use super::keyed::{Keyed, Plan};
+use super::keyed::{Input, Keyed, Plan};
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
@@ -60,12 +60,11 @@ impl Keyed for Officers {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        complete: Option<NaiveDate>,
     ) -> Result<(Vec<Posting>, Vec<officer::Model>)> {
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
         let place = |key: &str| layout.place(KIND, key);
         let postings = typed(rows, layout, errors);
         let codes: Vec<String> = postings

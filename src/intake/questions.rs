@@ -18,9 +18,8 @@ use super::cell::{Problem, Value};
 use super::check::{Units, bad_value, change, dates, day_text, province_only};
 use super::directives::choice;
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::{AskerGroup, DialogueTopic, QuestionStatus};
 use crate::service::{Result, scope};
@@ -88,12 +87,10 @@ impl Keyed for Questions {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        _complete: Option<NaiveDate>,
     ) -> Result<(Vec<Question>, Vec<Stored>)> {
+        let (scope, rows, layout) = (input.scope, input.rows, input.layout);
         let place = |key: &str| layout.place(KIND, key);
         let codes = distinct(rows, |r| r.text(KIND, "asker_unit_code"));
         let units = Units::load(db, scope, &codes).await?;

@@ -17,9 +17,8 @@ use sea_orm::{
 use super::cell::{Problem, Value};
 use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
-use super::keyed::{Keyed, distinct};
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::PartyBody;
 use crate::service::{Result, scope};
@@ -47,146 +46,6 @@ type Period = (NaiveDate, Option<NaiveDate>, u32);
 
 fn body_code(code: &str) -> &'static str {
     PartyBody::from_code(code).map_or("", PartyBody::code)
-}
-
-/// Checks the rows (the officer known, the term, the dates, no overlap with another
-/// row or a stored seat of the same officer, committee and term) and loads the seats
-/// they are compared with.
-async fn check(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    rows: &[Row],
-    layout: &Layout,
-    errors: &mut Errors,
-    complete: Option<NaiveDate>,
-) -> Result<(Vec<Seat>, Vec<seat::Model>)> {
-    let place = |key: &str| layout.place(KIND, key);
-    let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
-    let units = Units::load(db, scope, &codes).await?;
-    let people = people(db, scope, &codes).await?;
-    let mut seats = Vec::new();
-    for r in rows {
-        let (Some(unit), Some(name), Some(year), Some(body), Some(term), Some(started)) = (
-            r.text(KIND, "unit_code"),
-            r.text(KIND, "full_name"),
-            r.int(KIND, "birth_year"),
-            r.choice(KIND, "body"),
-            r.text(KIND, "term"),
-            r.date(KIND, "started_on"),
-        ) else {
-            continue;
-        };
-        let ended = r.date(KIND, "ended_on");
-        if let Err(p) = units.check(&unit, Some(started)) {
-            errors.at(r.line, place("unit_code"), p);
-            continue;
-        }
-        if !valid_term(&term) {
-            errors.at(
-                r.line,
-                place("term"),
-                Problem::new(
-                    "IMPORT_BAD_VALUE",
-                    "nhiệm kỳ phải có dạng 2020-2025",
-                    "the term must look like 2020-2025",
-                ),
-            );
-            continue;
-        }
-        let days = [("started_on", Some(started)), ("ended_on", ended)];
-        let fine = dates(
-            errors,
-            r.line,
-            layout,
-            KIND,
-            &days,
-            &[("started_on", "ended_on")],
-        );
-        let year = i32::try_from(year).unwrap_or(0);
-        let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started) else {
-            errors.at(
-                r.line,
-                place("full_name"),
-                unknown_officer(&name, year, &unit),
-            );
-            continue;
-        };
-        if fine {
-            seats.push(Seat {
-                line: r.line,
-                officer: officer.id,
-                unit,
-                name,
-                body: body_code(body),
-                term,
-                started,
-                ended,
-            });
-        }
-    }
-    let officer_ids: Vec<i32> = seats
-        .iter()
-        .map(|s| s.officer)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut existing = Vec::new();
-    if complete.is_some() {
-        existing = scope::apply(seat::Entity::find(), scope).all(db).await?;
-    } else {
-        for chunk in officer_ids.chunks(1_000) {
-            let select =
-                seat::Entity::find().filter(seat::Column::OfficerId.is_in(chunk.iter().copied()));
-            existing.extend(scope::apply(select, scope).all(db).await?);
-        }
-    }
-    let by_key: HashSet<Key> = existing.iter().map(stored_key).collect();
-    let mut periods: HashMap<Key3, Vec<Period>> = HashMap::new();
-    let mut ok = Vec::with_capacity(seats.len());
-    for s in seats {
-        let group = periods
-            .entry((s.officer, s.body, s.term.clone()))
-            .or_default();
-        if let Some((_, _, other)) = group
-            .iter()
-            .find(|(a, b, _)| overlaps(*a, *b, s.started, s.ended))
-        {
-            errors.at(
-                s.line,
-                place("started_on"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    format!(
-                        "trùng thời gian với ghế ở dòng {other} (cùng cán bộ, cấp ủy, nhiệm kỳ)"
-                    ),
-                    format!("overlaps the seat of row {other} (same officer, committee and term)"),
-                ),
-            );
-            continue;
-        }
-        group.push((s.started, s.ended, s.line));
-        let clash = !by_key.contains(&Seats::key(&s))
-            && existing.iter().any(|e| {
-                e.officer_id == s.officer
-                    && body_code(&e.body) == s.body
-                    && e.term == s.term
-                    && overlaps(e.started_on, e.ended_on, s.started, s.ended)
-            });
-        if clash {
-            errors.at(
-                s.line,
-                place("started_on"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    "cán bộ đã giữ ghế này (cùng cấp ủy, nhiệm kỳ) trong khoảng thời gian trùng",
-                    "the officer already holds this seat (same committee and term) for an overlapping period",
-                ),
-            );
-            continue;
-        }
-        ok.push(s);
-    }
-    Ok((ok, existing))
 }
 
 fn stored_key(s: &seat::Model) -> Key {
@@ -246,13 +105,141 @@ impl Keyed for Seats {
 
     async fn check(
         db: &impl ConnectionTrait,
-        scope: &Scope,
-        rows: &[Row],
-        layout: &Layout,
+        input: Input<'_>,
         errors: &mut Errors,
-        complete: Option<NaiveDate>,
     ) -> Result<(Vec<Seat>, Vec<seat::Model>)> {
-        check(db, scope, rows, layout, errors, complete).await
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
+        let place = |key: &str| layout.place(KIND, key);
+        let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
+        let units = Units::load(db, scope, &codes).await?;
+        let people = people(db, scope, &codes).await?;
+        let mut seats = Vec::new();
+        for r in rows {
+            let (Some(unit), Some(name), Some(year), Some(body), Some(term), Some(started)) = (
+                r.text(KIND, "unit_code"),
+                r.text(KIND, "full_name"),
+                r.int(KIND, "birth_year"),
+                r.choice(KIND, "body"),
+                r.text(KIND, "term"),
+                r.date(KIND, "started_on"),
+            ) else {
+                continue;
+            };
+            let ended = r.date(KIND, "ended_on");
+            if let Err(p) = units.check(&unit, Some(started)) {
+                errors.at(r.line, place("unit_code"), p);
+                continue;
+            }
+            if !valid_term(&term) {
+                errors.at(
+                    r.line,
+                    place("term"),
+                    Problem::new(
+                        "IMPORT_BAD_VALUE",
+                        "nhiệm kỳ phải có dạng 2020-2025",
+                        "the term must look like 2020-2025",
+                    ),
+                );
+                continue;
+            }
+            let days = [("started_on", Some(started)), ("ended_on", ended)];
+            let fine = dates(
+                errors,
+                r.line,
+                layout,
+                KIND,
+                &days,
+                &[("started_on", "ended_on")],
+            );
+            let year = i32::try_from(year).unwrap_or(0);
+            let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started)
+            else {
+                errors.at(
+                    r.line,
+                    place("full_name"),
+                    unknown_officer(&name, year, &unit),
+                );
+                continue;
+            };
+            if fine {
+                seats.push(Seat {
+                    line: r.line,
+                    officer: officer.id,
+                    unit,
+                    name,
+                    body: body_code(body),
+                    term,
+                    started,
+                    ended,
+                });
+            }
+        }
+        let officer_ids: Vec<i32> = seats
+            .iter()
+            .map(|s| s.officer)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut existing = Vec::new();
+        if complete.is_some() {
+            existing = scope::apply(seat::Entity::find(), scope).all(db).await?;
+        } else {
+            for chunk in officer_ids.chunks(1_000) {
+                let select = seat::Entity::find()
+                    .filter(seat::Column::OfficerId.is_in(chunk.iter().copied()));
+                existing.extend(scope::apply(select, scope).all(db).await?);
+            }
+        }
+        let by_key: HashSet<Key> = existing.iter().map(stored_key).collect();
+        let mut periods: HashMap<Key3, Vec<Period>> = HashMap::new();
+        let mut ok = Vec::with_capacity(seats.len());
+        for s in seats {
+            let group = periods
+                .entry((s.officer, s.body, s.term.clone()))
+                .or_default();
+            if let Some((_, _, other)) = group
+                .iter()
+                .find(|(a, b, _)| overlaps(*a, *b, s.started, s.ended))
+            {
+                errors.at(
+                    s.line,
+                    place("started_on"),
+                    Problem::new(
+                        "IMPORT_DUPLICATE_ROW",
+                        format!(
+                            "trùng thời gian với ghế ở dòng {other} (cùng cán bộ, cấp ủy, nhiệm kỳ)"
+                        ),
+                        format!(
+                            "overlaps the seat of row {other} (same officer, committee and term)"
+                        ),
+                    ),
+                );
+                continue;
+            }
+            group.push((s.started, s.ended, s.line));
+            let clash = !by_key.contains(&Seats::key(&s))
+                && existing.iter().any(|e| {
+                    e.officer_id == s.officer
+                        && body_code(&e.body) == s.body
+                        && e.term == s.term
+                        && overlaps(e.started_on, e.ended_on, s.started, s.ended)
+                });
+            if clash {
+                errors.at(
+                    s.line,
+                    place("started_on"),
+                    Problem::new(
+                        "IMPORT_DUPLICATE_ROW",
+                        "cán bộ đã giữ ghế này (cùng cấp ủy, nhiệm kỳ) trong khoảng thời gian trùng",
+                        "the officer already holds this seat (same committee and term) for an overlapping period",
+                    ),
+                );
+                continue;
+            }
+            ok.push(s);
+        }
+        Ok((ok, existing))
     }
 
     fn line(s: &Seat) -> u32 {
