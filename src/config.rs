@@ -207,6 +207,14 @@ pub struct Limits {
     /// before it is read (`IMPORT_TOO_LARGE`: a zip bomb).
     #[arg(long, env = "COSO_IMPORT_MAX_UNPACKED_BYTES", default_value_t = 128 * 1024 * 1024)]
     pub import_max_unpacked_bytes: u64,
+    /// Seconds an import may take, reading included; past it the import is abandoned,
+    /// its transaction rolled back (`IMPORT_TIMEOUT`).
+    #[arg(long, env = "COSO_IMPORT_TIMEOUT", default_value_t = 120)]
+    pub import_timeout_secs: u64,
+    /// Days the bytes of an applied import file are kept for download; older files are
+    /// dropped (the record stays) when the next import is applied. 0 keeps them forever.
+    #[arg(long, env = "COSO_IMPORT_KEEP_DAYS", default_value_t = 365)]
+    pub import_keep_days: u32,
 }
 
 impl Settings {
@@ -253,6 +261,8 @@ impl Default for Limits {
             import_max_bytes: 16 * 1024 * 1024,
             import_max_rows: 200_000,
             import_max_unpacked_bytes: 128 * 1024 * 1024,
+            import_timeout_secs: 120,
+            import_keep_days: 365,
         }
     }
 }

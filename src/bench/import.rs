@@ -77,7 +77,7 @@ pub async fn run(settings: &Settings, opts: &Options) -> anyhow::Result<()> {
     );
     let bounds = Bounds {
         max_rows: opts.rows.max(settings.limits.import_max_rows),
-        max_unpacked_bytes: settings.limits.import_max_unpacked_bytes,
+        ..Bounds::of(&settings.limits)
     };
     let started = Instant::now();
     let table = intake::read::read(&bytes, Kind::Officers, None, bounds)

@@ -144,7 +144,7 @@ async fn export_answer(
             "FORBIDDEN",
         );
     }
-    let Some(kind) = kind_of_file(file).filter(|k| k.importable()) else {
+    let Some(kind) = kind_of_file(file) else {
         return (not_found(file), "NOT_FOUND");
     };
     let day = match params.as_of.as_deref().map(|d| d.parse::<NaiveDate>()) {
@@ -164,6 +164,10 @@ async fn export_answer(
             (xlsx(bytes, &name, StatusCode::OK), "ok")
         }
         Ok(None) => (not_found(file), "NOT_FOUND"),
+        Err(crate::service::ServiceError::Forbidden(msg)) => (
+            request_error(StatusCode::FORBIDDEN, "FORBIDDEN", &msg),
+            "FORBIDDEN",
+        ),
         Err(e) => (internal(&e), "INTERNAL"),
     }
 }
@@ -336,10 +340,7 @@ pub async fn import(
         entry: base,
         scope: principal.scope.clone(),
     };
-    let bounds = intake::Bounds {
-        max_rows: state.limits.import_max_rows,
-        max_unpacked_bytes: state.limits.import_max_unpacked_bytes,
-    };
+    let bounds = intake::Bounds::of(&state.limits);
     match intake::run(&state.db, &caller, request, bounds).await {
         Ok(Outcome::Done(report)) => Json(*report).into_response(),
         Ok(Outcome::Refused(r)) => refused(*r, want_workbook, en).await,
@@ -362,6 +363,8 @@ async fn record_refusal(state: &AppState, entry: audit::Entry) {
 async fn refused(r: intake::Refusal, want_workbook: bool, english: bool) -> Response {
     let status = match r.problem.code {
         "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" => StatusCode::PAYLOAD_TOO_LARGE,
+        "IMPORT_OUT_OF_SCOPE" => StatusCode::FORBIDDEN,
+        "IMPORT_TIMEOUT" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     if want_workbook && let Some(table) = r.table {

@@ -136,3 +136,69 @@ pub fn change(field: &str, from: impl std::fmt::Display, to: impl std::fmt::Disp
 pub fn day_text(day: Option<NaiveDate>) -> String {
     day.map_or_else(|| "—".to_owned(), crate::format::date_vi)
 }
+
+/// Checks the dates of one row: each inside the plausible window, and each pair of
+/// `order` (start key, end key) in order. Records every problem in `errors` (on the
+/// later date's cell); false when there was one.
+pub fn dates(
+    errors: &mut super::errors::Errors,
+    line: u32,
+    layout: &super::parse::Layout,
+    kind: super::kind::Kind,
+    days: &[(&str, Option<NaiveDate>)],
+    order: &[(&str, &str)],
+) -> bool {
+    let mut fine = true;
+    let day_of = |key: &str| days.iter().find(|(k, _)| *k == key).and_then(|(_, d)| *d);
+    for (key, day) in days {
+        if let Some(day) = day
+            && crate::service::plausible::date("date", *day).is_err()
+        {
+            errors.at(line, layout.place(kind, key), out_of_range(*day));
+            fine = false;
+        }
+    }
+    for (start, end) in order {
+        if let (Some(a), Some(b)) = (day_of(start), day_of(end))
+            && b < a
+        {
+            errors.at(line, layout.place(kind, end), date_order(a, b));
+            fine = false;
+        }
+    }
+    fine
+}
+
+/// The problem of a cell that must be empty or filled given another cell.
+pub fn bad_value(vi: impl Into<String>, en: impl Into<String>) -> Problem {
+    Problem::new("IMPORT_BAD_VALUE", vi, en)
+}
+
+/// A row that an area admin may not write (no unit, or a province-level record).
+pub fn province_only() -> Problem {
+    Problem::new(
+        "IMPORT_OUT_OF_SCOPE",
+        "tài khoản địa bàn chỉ ghi được bản ghi của đơn vị trong địa bàn",
+        "an area token writes only records of its area's units",
+    )
+}
+
+/// A date outside the window of plausible records.
+pub fn out_of_range(day: NaiveDate) -> Problem {
+    let d = crate::format::date_vi(day);
+    Problem::new(
+        "IMPORT_OUT_OF_RANGE",
+        format!("ngày {d} nằm ngoài khoảng 19/08/1945 đến 10 năm tới"),
+        format!("{d} is outside 19/08/1945 to ten years ahead"),
+    )
+}
+
+/// An end before its start.
+pub fn date_order(from: NaiveDate, to: NaiveDate) -> Problem {
+    let (f, t) = (crate::format::date_vi(from), crate::format::date_vi(to));
+    Problem::new(
+        "IMPORT_DATE_ORDER",
+        format!("ngày kết thúc {t} trước ngày bắt đầu {f}"),
+        format!("the end {t} is before the start {f}"),
+    )
+}

@@ -122,10 +122,7 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
         day: args.day.unwrap_or(today),
         encoding,
     };
-    let bounds = Bounds {
-        max_rows: settings.limits.import_max_rows,
-        max_unpacked_bytes: settings.limits.import_max_unpacked_bytes,
-    };
+    let bounds = Bounds::of(&settings.limits);
     match super::run(&conn, &Caller::command_line(), request, bounds).await? {
         Outcome::Done(report) => {
             let what = if report.dry_run {

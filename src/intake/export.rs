@@ -9,7 +9,8 @@ use super::kind::Kind;
 use crate::auth::Scope;
 use crate::service::{Result, ServiceError};
 
-/// The workbook of `kind` for `scope` on `day` (None for a kind without export yet).
+/// The workbook of `kind` for `scope` on `day` (always Some: every kind exports; an
+/// area admin asking for a province-level kind is refused).
 pub async fn workbook(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -17,11 +18,23 @@ pub async fn workbook(
     day: NaiveDate,
     english: bool,
 ) -> Result<Option<Vec<u8>>> {
+    use super::keyed::Keyed;
+    use super::*;
+    if kind.province_only() && !scope.is_all() {
+        return Err(ServiceError::Forbidden(format!(
+            "\"{}\" files are province-level: a province admin exports them",
+            kind.code()
+        )));
+    }
     let rows = match kind {
-        Kind::Officers => super::officers::export(db, scope, day).await?,
-        Kind::Seats => super::seats::export(db, scope, day).await?,
-        Kind::Headquarters => super::headquarters::export(db, scope, day).await?,
-        _ => return Ok(None),
+        Kind::Officers => officers::Officers::export(db, scope, day).await?,
+        Kind::Seats => seats::Seats::export(db, scope, day).await?,
+        Kind::Headquarters => headquarters::Headquarters::export(db, scope, day).await?,
+        Kind::Directives => directives::Directives::export(db, scope, day).await?,
+        Kind::Activities => activities::Activities::export(db, scope, day).await?,
+        Kind::Questions => questions::Questions::export(db, scope, day).await?,
+        Kind::Awards => awards::Awards::export(db, scope, day).await?,
+        Kind::Areas => areas::Areas::export(db, scope, day).await?,
     };
     let bytes = tokio::task::spawn_blocking(move || super::sheet::filled(kind, english, &rows))
         .await

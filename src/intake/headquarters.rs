@@ -6,8 +6,6 @@
 //! `complete`, buildings of the scope in use on the day and missing from the file are
 //! closed that day (a building not yet in use is left as it is).
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 use entity::headquarters as hq;
 use sea_orm::sea_query::Expr;
@@ -16,19 +14,19 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Counts, Samples, Units, change, day_text};
+use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::officers::{date_order, out_of_range};
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::HqModel;
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 
 const KIND: Kind = Kind::Headquarters;
 
+/// One building of the file.
 #[derive(Clone, Debug, PartialEq)]
-struct Building {
+pub struct Building {
     line: u32,
     unit: String,
     model: &'static str,
@@ -48,15 +46,6 @@ type Key = (String, &'static str, Option<NaiveDate>);
 
 fn model_code(code: &str) -> &'static str {
     HqModel::from_code(code).map_or("", HqModel::code)
-}
-
-/// What an import of headquarters does.
-#[derive(Debug, Default)]
-pub struct Changes {
-    create: Vec<Building>,
-    update: Vec<(hq::Model, Building)>,
-    end: Vec<hq::Model>,
-    day: Option<NaiveDate>,
 }
 
 fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
@@ -97,190 +86,6 @@ fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
     out
 }
 
-/// Checks the rows and compares them with the database; errors go to `errors`.
-pub async fn plan(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    rows: &[Row],
-    layout: &Layout,
-    errors: &mut Errors,
-    complete: Option<NaiveDate>,
-) -> Result<(Changes, Counts, Samples)> {
-    let place = |key: &str| layout.place(KIND, key);
-    let codes: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.text(KIND, "unit_code"))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let units = Units::load(db, scope, &codes).await?;
-    let mut seen: HashMap<Key, u32> = HashMap::new();
-    let mut buildings = Vec::new();
-    for r in rows {
-        let (Some(unit), Some(model)) = (r.text(KIND, "unit_code"), r.choice(KIND, "model")) else {
-            continue;
-        };
-        let b = Building {
-            line: r.line,
-            unit,
-            model: model_code(model),
-            address: r.text(KIND, "address"),
-            budget: r.int(KIND, "budget_million_vnd"),
-            area: r.number(KIND, "floor_area_m2"),
-            target: r.date(KIND, "target_date"),
-            approved: r.date(KIND, "approved_on"),
-            started: r.date(KIND, "construction_started_on"),
-            in_use: r.date(KIND, "in_use_on"),
-            closed: r.date(KIND, "closed_on"),
-            held_from: r.date(KIND, "held_from"),
-            held_to: r.date(KIND, "held_to"),
-        };
-        let mut fine = true;
-        let dated = [
-            ("target_date", b.target),
-            ("approved_on", b.approved),
-            ("construction_started_on", b.started),
-            ("in_use_on", b.in_use),
-            ("closed_on", b.closed),
-            ("held_from", b.held_from),
-            ("held_to", b.held_to),
-        ];
-        for (key, day) in dated {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
-            }
-        }
-        let steps = [
-            ("construction_started_on", b.approved, b.started),
-            ("in_use_on", b.started, b.in_use),
-            ("in_use_on", b.approved, b.in_use),
-            ("closed_on", b.in_use, b.closed),
-            ("held_to", b.held_from, b.held_to),
-        ];
-        for (key, start, end) in steps {
-            if let (Some(start), Some(end)) = (start, end)
-                && end < start
-            {
-                errors.at(r.line, place(key), date_order(start, end));
-                fine = false;
-            }
-        }
-        if b.budget.is_some_and(|v| v < 0) {
-            errors.at(
-                r.line,
-                place("budget_million_vnd"),
-                Problem::new(
-                    "IMPORT_OUT_OF_RANGE",
-                    "kinh phí không được âm",
-                    "the budget must not be negative",
-                ),
-            );
-            fine = false;
-        }
-        if b.area.is_some_and(|a| !(a > 0.0 && a < 100_000.0)) {
-            errors.at(
-                r.line,
-                place("floor_area_m2"),
-                Problem::new(
-                    "IMPORT_OUT_OF_RANGE",
-                    "diện tích phải từ 0 đến 100.000 m²",
-                    "the floor area must be between 0 and 100,000 m²",
-                ),
-            );
-            fine = false;
-        }
-        let first_day = b.held_from.or([b.approved, b.started, b.in_use]
-            .into_iter()
-            .flatten()
-            .min());
-        if let Err(p) = units.check(&b.unit, first_day) {
-            errors.at(r.line, place("unit_code"), p);
-            fine = false;
-        }
-        if let Some(first) = seen.insert((b.unit.clone(), b.model, b.held_from), r.line) {
-            errors.at(
-                r.line,
-                place("model"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    format!("trùng với dòng {first} (cùng đơn vị, mô hình, ngày bắt đầu quản lý)"),
-                    format!("the same building as row {first} (unit, model, held from)"),
-                ),
-            );
-            fine = false;
-        }
-        if fine {
-            buildings.push(b);
-        }
-    }
-    let mut existing = Vec::new();
-    if complete.is_some() {
-        existing = scope::apply(hq::Entity::find(), scope).all(db).await?;
-    } else {
-        for chunk in codes.chunks(1_000) {
-            let select =
-                hq::Entity::find().filter(hq::Column::UnitCode.is_in(chunk.iter().cloned()));
-            existing.extend(scope::apply(select, scope).all(db).await?);
-        }
-    }
-    let by_key: HashMap<Key, &hq::Model> = existing
-        .iter()
-        .map(|h| ((h.unit_code.clone(), model_code(&h.model), h.held_from), h))
-        .collect();
-    let mut counts = Counts::default();
-    let mut samples = Samples::default();
-    let mut changes = Changes {
-        day: complete,
-        ..Default::default()
-    };
-    let mut matched = HashSet::new();
-    for b in buildings {
-        let label = format!("dòng {}: {} {}", b.line, b.unit, b.model);
-        match by_key.get(&(b.unit.clone(), b.model, b.held_from)) {
-            Some(h) => {
-                matched.insert(h.id);
-                let diffs = differences(h, &b);
-                if diffs.is_empty() {
-                    counts.unchanged += 1;
-                } else {
-                    counts.updated += 1;
-                    Samples::push(&mut samples.updated, || {
-                        format!("{label} — {}", diffs.join("; "))
-                    });
-                    changes.update.push(((*h).clone(), b));
-                }
-            }
-            None => {
-                counts.created += 1;
-                Samples::push(&mut samples.created, || label);
-                changes.create.push(b);
-            }
-        }
-    }
-    if let Some(day) = complete {
-        for h in &existing {
-            let held = h.held_from.is_none_or(|f| f <= day) && h.held_to.is_none_or(|t| t > day);
-            let in_use = h.in_use_on.is_some_and(|d| d <= day) && h.closed_on.is_none();
-            if held && in_use && !matched.contains(&h.id) {
-                counts.ended += 1;
-                Samples::push(&mut samples.ended, || {
-                    format!(
-                        "{} {} — ngừng {}",
-                        h.unit_code,
-                        h.model,
-                        crate::format::date_vi(day)
-                    )
-                });
-                changes.end.push(h.clone());
-            }
-        }
-    }
-    Ok((changes, counts, samples))
-}
-
 fn fill(row: &mut hq::ActiveModel, b: &Building) {
     row.address = Set(b.address.clone());
     row.budget_million_vnd = Set(b.budget);
@@ -293,48 +98,208 @@ fn fill(row: &mut hq::ActiveModel, b: &Building) {
     row.held_to = Set(b.held_to);
 }
 
-impl Changes {
-    /// Writes the changes in the caller's transaction; returns the units touched.
-    pub async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
-        let mut touched: HashSet<String> = HashSet::new();
-        if let Some(day) = self.day {
-            for chunk in self.end.chunks(1_000) {
-                hq::Entity::update_many()
-                    .col_expr(hq::Column::ClosedOn, Expr::value(day))
-                    .filter(hq::Column::Id.is_in(chunk.iter().map(|h| h.id)))
-                    .exec(db)
-                    .await?;
-                touched.extend(chunk.iter().map(|h| h.unit_code.clone()));
+/// Headquarters buildings.
+pub struct Headquarters;
+
+impl Keyed for Headquarters {
+    const KIND: Kind = KIND;
+    const DUPLICATE_AT: &'static str = "model";
+    const KEY: (&'static str, &'static str) = (
+        "cùng đơn vị, mô hình, ngày bắt đầu quản lý",
+        "unit, model, held from",
+    );
+    type Item = Building;
+    type Model = hq::Model;
+    type Key = Key;
+
+    async fn check(
+        db: &impl ConnectionTrait,
+        input: Input<'_>,
+        errors: &mut Errors,
+    ) -> Result<(Vec<Building>, Vec<hq::Model>)> {
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
+        let place = |key: &str| layout.place(KIND, key);
+        let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
+        let units = Units::load(db, scope, &codes).await?;
+        let mut buildings = Vec::new();
+        for r in rows {
+            let (Some(unit), Some(model)) = (r.text(KIND, "unit_code"), r.choice(KIND, "model"))
+            else {
+                continue;
+            };
+            let b = Building {
+                line: r.line,
+                unit,
+                model: model_code(model),
+                address: r.text(KIND, "address"),
+                budget: r.int(KIND, "budget_million_vnd"),
+                area: r.number(KIND, "floor_area_m2"),
+                target: r.date(KIND, "target_date"),
+                approved: r.date(KIND, "approved_on"),
+                started: r.date(KIND, "construction_started_on"),
+                in_use: r.date(KIND, "in_use_on"),
+                closed: r.date(KIND, "closed_on"),
+                held_from: r.date(KIND, "held_from"),
+                held_to: r.date(KIND, "held_to"),
+            };
+            let dated = [
+                ("target_date", b.target),
+                ("approved_on", b.approved),
+                ("construction_started_on", b.started),
+                ("in_use_on", b.in_use),
+                ("closed_on", b.closed),
+                ("held_from", b.held_from),
+                ("held_to", b.held_to),
+            ];
+            let steps = [
+                ("approved_on", "construction_started_on"),
+                ("construction_started_on", "in_use_on"),
+                ("approved_on", "in_use_on"),
+                ("in_use_on", "closed_on"),
+                ("held_from", "held_to"),
+            ];
+            let mut fine = dates(errors, r.line, layout, KIND, &dated, &steps);
+            if b.budget.is_some_and(|v| v < 0) {
+                errors.at(
+                    r.line,
+                    place("budget_million_vnd"),
+                    Problem::new(
+                        "IMPORT_OUT_OF_RANGE",
+                        "kinh phí không được âm",
+                        "the budget must not be negative",
+                    ),
+                );
+                fine = false;
+            }
+            if b.area.is_some_and(|a| !(a > 0.0 && a < 100_000.0)) {
+                errors.at(
+                    r.line,
+                    place("floor_area_m2"),
+                    Problem::new(
+                        "IMPORT_OUT_OF_RANGE",
+                        "diện tích phải từ 0 đến 100.000 m²",
+                        "the floor area must be between 0 and 100,000 m²",
+                    ),
+                );
+                fine = false;
+            }
+            let first_day = b.held_from.or([b.approved, b.started, b.in_use]
+                .into_iter()
+                .flatten()
+                .min());
+            if let Err(p) = units.check(&b.unit, first_day) {
+                errors.at(r.line, place("unit_code"), p);
+                fine = false;
+            }
+            if fine {
+                buildings.push(b);
             }
         }
-        for (current, b) in self.update {
-            touched.insert(current.unit_code.clone());
-            let mut row: hq::ActiveModel = current.into();
-            fill(&mut row, &b);
-            row.update(db).await?;
+        let mut existing = Vec::new();
+        if complete.is_some() {
+            existing = scope::apply(hq::Entity::find(), scope).all(db).await?;
+        } else {
+            for chunk in codes.chunks(1_000) {
+                let select =
+                    hq::Entity::find().filter(hq::Column::UnitCode.is_in(chunk.iter().cloned()));
+                existing.extend(scope::apply(select, scope).all(db).await?);
+            }
         }
-        for chunk in self.create.chunks(500) {
-            let rows = chunk.iter().map(|b| {
-                let mut row = hq::ActiveModel {
-                    unit_code: Set(b.unit.clone()),
-                    model: Set(b.model.to_owned()),
-                    held_from: Set(b.held_from),
-                    ..Default::default()
-                };
-                fill(&mut row, b);
-                row
-            });
-            hq::Entity::insert_many(rows)
-                .exec_without_returning(db)
-                .await?;
-            touched.extend(chunk.iter().map(|b| b.unit.clone()));
-        }
-        Ok(touched.into_iter().collect())
+        Ok((buildings, existing))
+    }
+
+    fn line(b: &Building) -> u32 {
+        b.line
+    }
+
+    fn key(b: &Building) -> Key {
+        (b.unit.clone(), b.model, b.held_from)
+    }
+
+    fn stored_key(h: &hq::Model) -> Key {
+        (h.unit_code.clone(), model_code(&h.model), h.held_from)
+    }
+
+    fn id(h: &hq::Model) -> i32 {
+        h.id
+    }
+
+    fn label(b: &Building) -> String {
+        format!("dòng {}: {} {}", b.line, b.unit, b.model)
+    }
+
+    fn differences(h: &hq::Model, b: &Building) -> Vec<String> {
+        differences(h, b)
+    }
+
+    fn unit(h: &hq::Model) -> Option<String> {
+        Some(h.unit_code.clone())
+    }
+
+    fn item_unit(b: &Building) -> Option<String> {
+        Some(b.unit.clone())
+    }
+
+    /// Held on the day and in use (a building not yet in use is left as it is).
+    fn ends(h: &hq::Model, day: NaiveDate) -> bool {
+        let held = h.held_from.is_none_or(|f| f <= day) && h.held_to.is_none_or(|t| t > day);
+        held && h.in_use_on.is_some_and(|d| d <= day) && h.closed_on.is_none()
+    }
+
+    fn ended_label(h: &hq::Model, day: NaiveDate) -> String {
+        format!(
+            "{} {} — ngừng {}",
+            h.unit_code,
+            h.model,
+            crate::format::date_vi(day)
+        )
+    }
+
+    async fn end(db: &impl ConnectionTrait, stored: &[hq::Model], day: NaiveDate) -> Result<()> {
+        hq::Entity::update_many()
+            .col_expr(hq::Column::ClosedOn, Expr::value(day))
+            .filter(hq::Column::Id.is_in(stored.iter().map(|h| h.id)))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn update(db: &impl ConnectionTrait, current: hq::Model, b: Building) -> Result<()> {
+        let mut row: hq::ActiveModel = current.into();
+        fill(&mut row, &b);
+        row.update(db).await?;
+        Ok(())
+    }
+
+    async fn insert(db: &impl ConnectionTrait, items: &[Building]) -> Result<()> {
+        let rows = items.iter().map(|b| {
+            let mut row = hq::ActiveModel {
+                unit_code: Set(b.unit.clone()),
+                model: Set(b.model.to_owned()),
+                held_from: Set(b.held_from),
+                ..Default::default()
+            };
+            fill(&mut row, b);
+            row
+        });
+        hq::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
+        export(db, scope, day).await
     }
 }
 
 /// The rows of an export: buildings the scope's units hold on `day`.
-pub async fn export(
+async fn export(
     db: &impl ConnectionTrait,
     scope: &Scope,
     day: NaiveDate,

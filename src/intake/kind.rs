@@ -69,10 +69,10 @@ impl Kind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Whether files of this kind can be imported and exported (the others have a
-    /// template only, so far).
-    pub fn importable(self) -> bool {
-        matches!(self, Kind::Officers | Kind::Seats | Kind::Headquarters)
+    /// Whether only a province admin imports and exports the kind (province-level
+    /// records: directives; the areas that scope everyone else).
+    pub fn province_only(self) -> bool {
+        matches!(self, Kind::Directives | Kind::Areas)
     }
 
     /// The data sheet's name.

@@ -10,16 +10,22 @@
 //! unchanged. Called by `POST /imports`, `GET /imports/templates/...`,
 //! `GET /exports/...` (`http::intake`) and `coso import` / `coso export`.
 
+pub mod activities;
+pub mod areas;
+pub mod awards;
 pub mod cell;
 pub mod check;
 pub mod command;
+pub mod directives;
 pub mod errors;
 pub mod export;
 pub mod headquarters;
+pub mod keyed;
 pub mod kind;
 mod legacy;
 pub mod officers;
 pub mod parse;
+pub mod questions;
 pub mod read;
 pub mod record;
 pub mod seats;
@@ -134,23 +140,6 @@ pub enum Outcome {
     Refused(Box<Refusal>),
 }
 
-/// The plan of one kind.
-enum Changes {
-    Officers(officers::Changes),
-    Seats(seats::Changes),
-    Headquarters(headquarters::Changes),
-}
-
-impl Changes {
-    async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
-        match self {
-            Changes::Officers(c) => c.apply(db).await,
-            Changes::Seats(c) => c.apply(db).await,
-            Changes::Headquarters(c) => c.apply(db).await,
-        }
-    }
-}
-
 /// "0 created, 0 updated, 1.144 unchanged" (and ended, for a complete file).
 pub fn summary(c: &Counts, complete: bool) -> String {
     let n = |v: usize| crate::format::number_vi(v as f64, 0);
@@ -189,6 +178,9 @@ async fn read_and_parse(
     })
 }
 
+/// Checks and compares the rows of `kind` (and, when `write` and no row failed,
+/// applies them): the kind's [`keyed::Keyed`] implementation.
+#[allow(clippy::too_many_arguments)]
 async fn plan(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -197,26 +189,29 @@ async fn plan(
     layout: &parse::Layout,
     errors: &mut errors::Errors,
     complete: Option<NaiveDate>,
-) -> Result<(Changes, Counts, Samples)> {
-    Ok(match kind {
-        Kind::Officers => {
-            let (c, n, s) = officers::plan(db, scope, rows, layout, errors, complete).await?;
-            (Changes::Officers(c), n, s)
-        }
-        Kind::Seats => {
-            let (c, n, s) = seats::plan(db, scope, rows, layout, errors, complete).await?;
-            (Changes::Seats(c), n, s)
-        }
-        _ => {
-            let (c, n, s) = headquarters::plan(db, scope, rows, layout, errors, complete).await?;
-            (Changes::Headquarters(c), n, s)
-        }
-    })
+    write: bool,
+) -> Result<(Counts, Samples, Vec<Option<String>>)> {
+    use keyed::import;
+    let (s, r, l, e, c, w) = (scope, rows, layout, errors, complete, write);
+    match kind {
+        Kind::Officers => import::<officers::Officers>(db, s, r, l, e, c, w).await,
+        Kind::Seats => import::<seats::Seats>(db, s, r, l, e, c, w).await,
+        Kind::Headquarters => import::<headquarters::Headquarters>(db, s, r, l, e, c, w).await,
+        Kind::Directives => import::<directives::Directives>(db, s, r, l, e, c, w).await,
+        Kind::Activities => import::<activities::Activities>(db, s, r, l, e, c, w).await,
+        Kind::Questions => import::<questions::Questions>(db, s, r, l, e, c, w).await,
+        Kind::Awards => import::<awards::Awards>(db, s, r, l, e, c, w).await,
+        Kind::Areas => import::<areas::Areas>(db, s, r, l, e, c, w).await,
+    }
 }
 
 /// Runs one import: everything checked first; a refused file writes nothing but its
 /// record and audit row; an accepted one is applied in one transaction (or, dry, only
 /// reported).
+///
+/// The whole of it is bounded by `bounds.timeout`: past it the work is dropped (an open
+/// transaction with it, which rolls back), and the attempt is recorded as refused with
+/// `IMPORT_TIMEOUT`.
 pub async fn run(
     db: &DatabaseConnection,
     caller: &Caller,
@@ -224,16 +219,44 @@ pub async fn run(
     bounds: Bounds,
 ) -> Result<Outcome> {
     let sha256 = hex::encode(Sha256::digest(&req.bytes));
-    let mut rec = record::Draft::new(caller, &req, &sha256);
-    if !req.kind.importable() {
+    let rec = record::Draft::new(caller, &req, &sha256);
+    let limit = bounds.timeout;
+    match tokio::time::timeout(limit, attempt(db, caller, req, bounds, rec.clone(), sha256)).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let secs = limit.as_secs();
+            tracing::warn!(seconds = secs, "import abandoned past its time bound");
+            let problem = Problem::new(
+                "IMPORT_TIMEOUT",
+                format!(
+                    "quá {secs} giây (COSO_IMPORT_TIMEOUT): đã hủy, không có dữ liệu nào được ghi; hãy chia nhỏ tệp"
+                ),
+                format!(
+                    "took longer than {secs} s (COSO_IMPORT_TIMEOUT): abandoned, nothing was written; split the file"
+                ),
+            );
+            refuse(db, caller, rec, problem, None, None).await
+        }
+    }
+}
+
+async fn attempt(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    req: Request,
+    bounds: Bounds,
+    mut rec: record::Draft,
+    sha256: String,
+) -> Result<Outcome> {
+    if req.kind.province_only() && !caller.scope.is_all() {
         let problem = Problem::new(
-            "IMPORT_UNKNOWN_KIND",
+            "IMPORT_OUT_OF_SCOPE",
             format!(
-                "chưa nhận nhập dữ liệu loại \"{}\" (chỉ có mẫu)",
+                "tệp loại \"{}\" là dữ liệu cấp tỉnh: chỉ quản trị cấp tỉnh được nhập",
                 req.kind.code()
             ),
             format!(
-                "\"{}\" files cannot be imported yet (template only)",
+                "\"{}\" files are province-level: only a province admin imports them",
                 req.kind.code()
             ),
         );
@@ -248,7 +271,7 @@ pub async fn run(
     rec.rows = rows.len();
     let complete = req.complete.then_some(req.day);
     if req.dry_run {
-        let (_, counts, samples) = plan(
+        let (counts, samples, _) = plan(
             db,
             &caller.scope,
             req.kind,
@@ -256,6 +279,7 @@ pub async fn run(
             &layout,
             &mut errors,
             complete,
+            false,
         )
         .await?;
         if errors.any() {
@@ -278,7 +302,7 @@ pub async fn run(
         ))));
     }
     let txn = service::begin(db).await?;
-    let (changes, counts, samples) = plan(
+    let (counts, samples, touched) = plan(
         &txn,
         &caller.scope,
         req.kind,
@@ -286,6 +310,7 @@ pub async fn run(
         &layout,
         &mut errors,
         complete,
+        true,
     )
     .await?;
     if errors.any() {
@@ -300,14 +325,14 @@ pub async fn run(
         )
         .await;
     }
-    let touched = changes.apply(&txn).await?;
-    let units: Vec<Option<&str>> = touched.iter().map(|u| Some(u.as_str())).collect();
+    let units: Vec<Option<&str>> = touched.iter().map(Option::as_deref).collect();
     if !units.is_empty() {
         service::version::touch(&txn, &units).await?;
     }
     rec.counts = counts;
     rec.outcome = "ok".into();
     let id = record::insert(&txn, &rec, Some(req.bytes.clone())).await?;
+    record::drop_old_files(&txn, bounds.keep_days).await?;
     audit::record(&txn, rec.audit(caller)).await?;
     service::commit(txn).await?;
     Ok(Outcome::Done(Box::new(report(

@@ -15,14 +15,15 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
-use super::cell::Problem;
-use super::check::{Counts, Samples, Units, change, day_text};
+use super::cell::{Problem, Value};
+use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
+use super::keyed::{Input, Keyed, Plan};
 use super::kind::Kind;
 use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::{Gender, Position, Rank};
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 use crate::text::fold;
 
 const KIND: Kind = Kind::Officers;
@@ -43,137 +44,156 @@ pub struct Posting {
 
 type Key = (String, String, i32, NaiveDate);
 
-impl Posting {
-    fn key(&self) -> Key {
+/// Officers and their postings.
+pub struct Officers;
+
+impl Keyed for Officers {
+    const KIND: Kind = KIND;
+    const DUPLICATE_AT: &'static str = "full_name";
+    const KEY: (&'static str, &'static str) = (
+        "cùng đơn vị, họ tên, năm sinh, ngày nhận công tác",
+        "unit, name, birth year, first day",
+    );
+    type Item = Posting;
+    type Model = officer::Model;
+    type Key = Key;
+
+    async fn check(
+        db: &impl ConnectionTrait,
+        input: Input<'_>,
+        errors: &mut Errors,
+    ) -> Result<(Vec<Posting>, Vec<officer::Model>)> {
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
+        let place = |key: &str| layout.place(KIND, key);
+        let postings = typed(rows, layout, errors);
+        let codes: Vec<String> = postings
+            .iter()
+            .map(|p| p.unit.clone())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let units = Units::load(db, scope, &codes).await?;
+        let mut ok = Vec::with_capacity(postings.len());
+        for p in postings {
+            match units.check(&p.unit, Some(p.from)) {
+                Err(problem) => errors.at(p.line, place("unit_code"), problem),
+                Ok(()) => ok.push(p),
+            }
+        }
+        let stored = load(db, scope, &codes, complete.is_some()).await?;
+        Ok((ok, stored))
+    }
+
+    fn line(p: &Posting) -> u32 {
+        p.line
+    }
+
+    fn key(p: &Posting) -> Key {
+        (p.unit.clone(), p.name.clone(), p.birth_year, p.from)
+    }
+
+    fn stored_key(o: &officer::Model) -> Key {
         (
-            self.unit.clone(),
-            self.name.clone(),
-            self.birth_year,
-            self.from,
+            o.unit_code.clone(),
+            o.full_name.clone(),
+            o.birth_year,
+            o.posted_from,
         )
     }
 
-    fn label(&self) -> String {
+    fn id(o: &officer::Model) -> i32 {
+        o.id
+    }
+
+    fn label(p: &Posting) -> String {
+        format!("dòng {}: {} {} ({})", p.line, p.unit, p.name, p.birth_year)
+    }
+
+    fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {
+        differences(o, p)
+    }
+
+    fn unit(o: &officer::Model) -> Option<String> {
+        Some(o.unit_code.clone())
+    }
+
+    fn item_unit(p: &Posting) -> Option<String> {
+        Some(p.unit.clone())
+    }
+
+    fn ends(o: &officer::Model, day: NaiveDate) -> bool {
+        o.posted_from <= day && o.posted_to.is_none_or(|t| t > day)
+    }
+
+    fn ended_label(o: &officer::Model, day: NaiveDate) -> String {
         format!(
-            "dòng {}: {} {} ({})",
-            self.line, self.unit, self.name, self.birth_year
+            "{} {} ({}) — đến {}",
+            o.unit_code,
+            o.full_name,
+            o.birth_year,
+            crate::format::date_vi(day)
         )
     }
-}
 
-fn key_of(o: &officer::Model) -> Key {
-    (
-        o.unit_code.clone(),
-        o.full_name.clone(),
-        o.birth_year,
-        o.posted_from,
-    )
-}
+    fn after(stored: &[officer::Model], plan: &Plan<Self>, layout: &Layout, errors: &mut Errors) {
+        check_chiefs(stored, plan, layout, errors);
+    }
 
-/// What an import of officers does.
-#[derive(Debug, Default)]
-pub struct Changes {
-    create: Vec<Posting>,
-    update: Vec<(officer::Model, Posting)>,
-    end: Vec<officer::Model>,
-    day: Option<NaiveDate>,
-}
+    /// Chiefs leaving before chiefs arriving.
+    fn order_updates(updates: &mut [(officer::Model, Posting)]) {
+        updates.sort_by_key(|(_, p)| p.position == Position::Chief && p.to.is_none());
+    }
 
-/// Checks the rows and compares them with the database; errors go to `errors`.
-pub async fn plan(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    rows: &[Row],
-    layout: &Layout,
-    errors: &mut Errors,
-    complete: Option<NaiveDate>,
-) -> Result<(Changes, Counts, Samples)> {
-    let place = |key: &str| layout.place(KIND, key);
-    let postings = typed(rows, layout, errors);
-    let codes: Vec<String> = postings
-        .iter()
-        .map(|p| p.unit.clone())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let units = Units::load(db, scope, &codes).await?;
-    let mut seen: HashMap<Key, u32> = HashMap::new();
-    let mut ok = Vec::with_capacity(postings.len());
-    for p in postings {
-        if let Err(problem) = units.check(&p.unit, Some(p.from)) {
-            errors.at(p.line, place("unit_code"), problem);
-            continue;
-        }
-        if let Some(first) = seen.insert(p.key(), p.line) {
-            errors.at(
-                p.line,
-                place("full_name"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    format!(
-                        "trùng với dòng {first} (cùng đơn vị, họ tên, năm sinh, ngày nhận công tác)"
-                    ),
-                    format!("the same posting as row {first} (unit, name, birth year, first day)"),
-                ),
-            );
-            continue;
-        }
-        ok.push(p);
+    async fn end(
+        db: &impl ConnectionTrait,
+        stored: &[officer::Model],
+        day: NaiveDate,
+    ) -> Result<()> {
+        officer::Entity::update_many()
+            .col_expr(officer::Column::PostedTo, Expr::value(day))
+            .filter(officer::Column::Id.is_in(stored.iter().map(|o| o.id)))
+            .exec(db)
+            .await?;
+        Ok(())
     }
-    let existing = load(db, scope, &codes, complete.is_some()).await?;
-    let mut by_key: HashMap<Key, &officer::Model> = HashMap::with_capacity(existing.len());
-    for o in &existing {
-        by_key.entry(key_of(o)).or_insert(o);
+
+    async fn update(db: &impl ConnectionTrait, o: officer::Model, p: Posting) -> Result<()> {
+        let mut row: officer::ActiveModel = o.into();
+        row.gender = Set(p.gender.to_owned());
+        row.rank = Set(p.rank.ordinal());
+        row.position = Set(p.position.code().to_owned());
+        row.posted_to = Set(p.to);
+        row.update(db).await?;
+        Ok(())
     }
-    let mut counts = Counts::default();
-    let mut samples = Samples::default();
-    let mut changes = Changes {
-        day: complete,
-        ..Default::default()
-    };
-    let mut matched: HashSet<i32> = HashSet::new();
-    for p in ok {
-        match by_key.get(&p.key()) {
-            None => {
-                counts.created += 1;
-                Samples::push(&mut samples.created, || p.label());
-                changes.create.push(p);
-            }
-            Some(o) => {
-                matched.insert(o.id);
-                let diffs = differences(o, &p);
-                if diffs.is_empty() {
-                    counts.unchanged += 1;
-                } else {
-                    counts.updated += 1;
-                    Samples::push(&mut samples.updated, || {
-                        format!("{} — {}", p.label(), diffs.join("; "))
-                    });
-                    changes.update.push(((*o).clone(), p));
-                }
-            }
-        }
+
+    async fn insert(db: &impl ConnectionTrait, items: &[Posting]) -> Result<()> {
+        let rows = items.iter().map(|p| officer::ActiveModel {
+            unit_code: Set(p.unit.clone()),
+            search_name: Set(fold(&p.name)),
+            full_name: Set(p.name.clone()),
+            gender: Set(p.gender.to_owned()),
+            birth_year: Set(p.birth_year),
+            rank: Set(p.rank.ordinal()),
+            position: Set(p.position.code().to_owned()),
+            posted_from: Set(p.from),
+            posted_to: Set(p.to),
+            ..Default::default()
+        });
+        officer::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        Ok(())
     }
-    if let Some(day) = complete {
-        for o in &existing {
-            let in_post = o.posted_from <= day && o.posted_to.is_none_or(|t| t > day);
-            if in_post && !matched.contains(&o.id) {
-                counts.ended += 1;
-                Samples::push(&mut samples.ended, || {
-                    format!(
-                        "{} {} ({}) — đến {}",
-                        o.unit_code,
-                        o.full_name,
-                        o.birth_year,
-                        crate::format::date_vi(day)
-                    )
-                });
-                changes.end.push(o.clone());
-            }
-        }
+
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
+        export(db, scope, day).await
     }
-    check_chiefs(&existing, &matched, &changes, layout, errors);
-    Ok((changes, counts, samples))
 }
 
 /// The rows with every required value, converted to postings; row-level checks
@@ -237,20 +257,15 @@ fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
             );
             fine = false;
         }
-        for (key, day) in [("posted_from", Some(from)), ("posted_to", to)] {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
-            }
-        }
-        if let Some(to) = to
-            && to < from
-        {
-            errors.at(r.line, place("posted_to"), date_order(from, to));
-            fine = false;
-        }
+        let days = [("posted_from", Some(from)), ("posted_to", to)];
+        fine &= dates(
+            errors,
+            r.line,
+            layout,
+            KIND,
+            &days,
+            &[("posted_from", "posted_to")],
+        );
         if fine {
             out.push(Posting {
                 line: r.line,
@@ -266,26 +281,6 @@ fn typed(rows: &[Row], layout: &Layout, errors: &mut Errors) -> Vec<Posting> {
         }
     }
     out
-}
-
-/// A date outside the window of plausible records.
-pub fn out_of_range(day: NaiveDate) -> Problem {
-    let d = crate::format::date_vi(day);
-    Problem::new(
-        "IMPORT_OUT_OF_RANGE",
-        format!("ngày {d} nằm ngoài khoảng 19/08/1945 đến 10 năm tới"),
-        format!("{d} is outside 19/08/1945 to ten years ahead"),
-    )
-}
-
-/// An end before its start.
-pub fn date_order(from: NaiveDate, to: NaiveDate) -> Problem {
-    let (f, t) = (crate::format::date_vi(from), crate::format::date_vi(to));
-    Problem::new(
-        "IMPORT_DATE_ORDER",
-        format!("ngày kết thúc {t} trước ngày bắt đầu {f}"),
-        format!("the end {t} is before the start {f}"),
-    )
 }
 
 fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {
@@ -314,11 +309,11 @@ fn differences(o: &officer::Model, p: &Posting) -> Vec<String> {
 /// One chief in post per unit, in the state the import would leave.
 fn check_chiefs(
     existing: &[officer::Model],
-    matched: &HashSet<i32>,
-    changes: &Changes,
+    plan: &Plan<Officers>,
     layout: &Layout,
     errors: &mut Errors,
 ) {
+    let (matched, changes) = (&plan.matched, plan);
     let ended: HashSet<i32> = changes.end.iter().map(|o| o.id).collect();
     let mut chiefs: HashMap<&str, (usize, Vec<u32>)> = HashMap::new();
     for o in existing {
@@ -378,62 +373,13 @@ async fn load(
     Ok(out)
 }
 
-impl Changes {
-    /// Writes the changes (in the caller's transaction): ends first, then updates
-    /// (chiefs leaving before chiefs arriving), then new postings in batches. Returns the
-    /// units touched.
-    pub async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
-        let mut touched: HashSet<String> = HashSet::new();
-        if let Some(day) = self.day {
-            for chunk in self.end.chunks(1_000) {
-                officer::Entity::update_many()
-                    .col_expr(officer::Column::PostedTo, Expr::value(day))
-                    .filter(officer::Column::Id.is_in(chunk.iter().map(|o| o.id)))
-                    .exec(db)
-                    .await?;
-                touched.extend(chunk.iter().map(|o| o.unit_code.clone()));
-            }
-        }
-        let mut update = self.update;
-        update.sort_by_key(|(_, p)| p.position == Position::Chief && p.to.is_none());
-        for (o, p) in update {
-            touched.insert(o.unit_code.clone());
-            let mut row: officer::ActiveModel = o.into();
-            row.gender = Set(p.gender.to_owned());
-            row.rank = Set(p.rank.ordinal());
-            row.position = Set(p.position.code().to_owned());
-            row.posted_to = Set(p.to);
-            row.update(db).await?;
-        }
-        for chunk in self.create.chunks(1_000) {
-            let rows = chunk.iter().map(|p| officer::ActiveModel {
-                unit_code: Set(p.unit.clone()),
-                search_name: Set(fold(&p.name)),
-                full_name: Set(p.name.clone()),
-                gender: Set(p.gender.to_owned()),
-                birth_year: Set(p.birth_year),
-                rank: Set(p.rank.ordinal()),
-                position: Set(p.position.code().to_owned()),
-                posted_from: Set(p.from),
-                posted_to: Set(p.to),
-                ..Default::default()
-            });
-            officer::Entity::insert_many(rows)
-                .exec_without_returning(db)
-                .await?;
-            touched.extend(chunk.iter().map(|p| p.unit.clone()));
-        }
-        Ok(touched.into_iter().collect())
-    }
-}
-
 /// The rows of an export: officers of the scope in post on `day`, by unit and name.
-pub async fn export(
+async fn export(
     db: &impl ConnectionTrait,
     scope: &Scope,
     day: NaiveDate,
-) -> Result<Vec<Vec<super::cell::Value>>> {
-    use super::cell::Value as V;
+) -> Result<Vec<Vec<Value>>> {
+    use Value as V;
     let mut rows = scope::apply(officer::Entity::find(), scope)
         .filter(crate::service::officers::in_post_on(day))
         .all(db)

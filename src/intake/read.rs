@@ -19,6 +19,22 @@ pub struct Bounds {
     pub max_rows: usize,
     /// Most bytes a workbook's zip parts may unpack to.
     pub max_unpacked_bytes: u64,
+    /// How long the whole import may take (`IMPORT_TIMEOUT` past it).
+    pub timeout: std::time::Duration,
+    /// Days the bytes of applied files are kept (0: forever).
+    pub keep_days: u32,
+}
+
+impl Bounds {
+    /// The bounds the settings give.
+    pub fn of(limits: &crate::config::Limits) -> Self {
+        Self {
+            max_rows: limits.import_max_rows,
+            max_unpacked_bytes: limits.import_max_unpacked_bytes,
+            timeout: std::time::Duration::from_secs(limits.import_timeout_secs.max(1)),
+            keep_days: limits.import_keep_days,
+        }
+    }
 }
 
 /// A CSV file's text encoding, when the sender says it.
@@ -186,9 +202,51 @@ fn read_xlsx(bytes: &[u8], kind: Kind, bounds: Bounds) -> Result<Table, Problem>
         })
         .ok_or_else(not_a_spreadsheet)?;
     let name = chosen.name.clone();
+    for hidden in data_sheets
+        .iter()
+        .filter(|s| s.visible != SheetVisible::Visible && s.name != name)
+    {
+        let holds_data = book
+            .worksheet_range(&hidden.name)
+            .is_ok_and(|r| r.used_cells().any(|(_, _, v)| !matches!(v, Data::Empty)));
+        if holds_data {
+            return Err(refuse(
+                "IMPORT_HIDDEN_SHEET",
+                format!(
+                    "trang tính ẩn \"{}\" có dữ liệu; hãy bỏ ẩn và chuyển dữ liệu vào trang \"{name}\", hoặc xóa trang đó",
+                    hidden.name
+                ),
+                format!(
+                    "the hidden sheet \"{}\" holds data; unhide it and move the data to \"{name}\", or delete it",
+                    hidden.name
+                ),
+            ));
+        }
+    }
     let range = book
         .worksheet_range(&name)
         .map_err(|_| not_a_spreadsheet())?;
+    let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    if let Some(dims) = merged.first() {
+        let cells = format!(
+            "{}{}:{}{}",
+            super::sheet::column_letter(dims.start.1 as u16),
+            dims.start.0 + 1,
+            super::sheet::column_letter(dims.end.1 as u16),
+            dims.end.0 + 1
+        );
+        return Err(refuse(
+            "IMPORT_MERGED_CELLS",
+            format!(
+                "ô gộp {cells} trên trang \"{name}\" ({} vùng gộp): hãy bỏ gộp ô, mỗi ô một giá trị",
+                merged.len()
+            ),
+            format!(
+                "merged cells {cells} on sheet \"{name}\" ({} merged range(s)): unmerge them, one value a cell",
+                merged.len()
+            ),
+        ));
+    }
     let (row0, col0) = range.start().unwrap_or((0, 0));
     if range.height().saturating_sub(1) > bounds.max_rows {
         return Err(too_many_rows(bounds.max_rows));

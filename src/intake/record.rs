@@ -113,6 +113,28 @@ pub async fn insert(db: &impl ConnectionTrait, d: &Draft, file: Option<Vec<u8>>)
     Ok(row.id)
 }
 
+/// Drops the stored bytes of applied files older than `keep_days` (0: keeps them all);
+/// their records stay, and `GET /imports/files/{id}` answers 404 for them. Run by each
+/// applied import, in its transaction. Returns how many files were dropped.
+pub async fn drop_old_files(db: &impl ConnectionTrait, keep_days: u32) -> Result<u64> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if keep_days == 0 {
+        return Ok(0);
+    }
+    let before = Utc::now() - chrono::Duration::days(i64::from(keep_days));
+    let done = import_record::Entity::update_many()
+        .col_expr(
+            import_record::Column::File,
+            Expr::value(Option::<Vec<u8>>::None),
+        )
+        .filter(import_record::Column::At.lt(before))
+        .filter(import_record::Column::File.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// An import record without the file's bytes (what the `imports` query lists).
 #[derive(Clone, Debug, sea_orm::FromQueryResult)]
 pub struct Listed {

@@ -15,19 +15,19 @@ use sea_orm::{
 };
 
 use super::cell::{Problem, Value};
-use super::check::{Counts, Samples, Units, change, day_text};
+use super::check::{Units, change, dates, day_text};
 use super::errors::Errors;
+use super::keyed::{Input, Keyed, distinct};
 use super::kind::Kind;
-use super::officers::{date_order, out_of_range};
-use super::parse::{Layout, Row};
 use crate::auth::Scope;
 use crate::domain::PartyBody;
-use crate::service::{Result, plausible, scope};
+use crate::service::{Result, scope};
 
 const KIND: Kind = Kind::Seats;
 
+/// One seat of the file.
 #[derive(Clone, Debug)]
-struct Seat {
+pub struct Seat {
     line: u32,
     officer: i32,
     unit: String,
@@ -48,33 +48,22 @@ fn body_code(code: &str) -> &'static str {
     PartyBody::from_code(code).map_or("", PartyBody::code)
 }
 
-/// What an import of seats does.
-#[derive(Debug, Default)]
-pub struct Changes {
-    create: Vec<Seat>,
-    update: Vec<(seat::Model, Seat)>,
-    end: Vec<seat::Model>,
-    day: Option<NaiveDate>,
+fn stored_key(s: &seat::Model) -> Key {
+    (
+        s.officer_id,
+        body_code(&s.body),
+        s.term.clone(),
+        s.started_on,
+    )
 }
 
-/// Checks the rows and compares them with the database; errors go to `errors`.
-pub async fn plan(
+/// The postings of the scope at `codes`, by (unit, full name, birth year).
+pub(super) async fn people(
     db: &impl ConnectionTrait,
     scope: &Scope,
-    rows: &[Row],
-    layout: &Layout,
-    errors: &mut Errors,
-    complete: Option<NaiveDate>,
-) -> Result<(Changes, Counts, Samples)> {
-    let place = |key: &str| layout.place(KIND, key);
-    let codes: Vec<String> = rows
-        .iter()
-        .filter_map(|r| r.text(KIND, "unit_code"))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let units = Units::load(db, scope, &codes).await?;
-    let mut people: HashMap<(String, String, i32), Vec<officer::Model>> = HashMap::new();
+    codes: &[String],
+) -> Result<People> {
+    let mut people: People = HashMap::new();
     for chunk in codes.chunks(1_000) {
         let select =
             officer::Entity::find().filter(officer::Column::UnitCode.is_in(chunk.iter().cloned()));
@@ -85,192 +74,264 @@ pub async fn plan(
                 .push(o);
         }
     }
-    let mut seats = Vec::new();
-    for r in rows {
-        let (Some(unit), Some(name), Some(year), Some(body), Some(term), Some(started)) = (
-            r.text(KIND, "unit_code"),
-            r.text(KIND, "full_name"),
-            r.int(KIND, "birth_year"),
-            r.choice(KIND, "body"),
-            r.text(KIND, "term"),
-            r.date(KIND, "started_on"),
-        ) else {
-            continue;
-        };
-        let ended = r.date(KIND, "ended_on");
-        if let Err(p) = units.check(&unit, Some(started)) {
-            errors.at(r.line, place("unit_code"), p);
-            continue;
-        }
-        if !valid_term(&term) {
-            errors.at(
+    Ok(people)
+}
+
+/// Postings by (unit, full name, birth year).
+pub(super) type People = HashMap<(String, String, i32), Vec<officer::Model>>;
+
+/// The problem of a row naming no known officer.
+pub(super) fn unknown_officer(name: &str, year: i32, unit: &str) -> Problem {
+    Problem::new(
+        "IMPORT_UNKNOWN_OFFICER",
+        format!("không có cán bộ {name} ({year}) ở đơn vị {unit}; hãy nhập cán bộ trước"),
+        format!("no officer {name} ({year}) at unit {unit}; import the officers first"),
+    )
+}
+
+/// Party committee seats.
+pub struct Seats;
+
+impl Keyed for Seats {
+    const KIND: Kind = KIND;
+    const DUPLICATE_AT: &'static str = "started_on";
+    const KEY: (&'static str, &'static str) = (
+        "cùng cán bộ, cấp ủy, nhiệm kỳ, ngày bắt đầu",
+        "officer, committee, term, first day",
+    );
+    type Item = Seat;
+    type Model = seat::Model;
+    type Key = Key;
+
+    async fn check(
+        db: &impl ConnectionTrait,
+        input: Input<'_>,
+        errors: &mut Errors,
+    ) -> Result<(Vec<Seat>, Vec<seat::Model>)> {
+        let (scope, rows, layout, complete) =
+            (input.scope, input.rows, input.layout, input.complete);
+        let place = |key: &str| layout.place(KIND, key);
+        let codes = distinct(rows, |r| r.text(KIND, "unit_code"));
+        let units = Units::load(db, scope, &codes).await?;
+        let people = people(db, scope, &codes).await?;
+        let mut seats = Vec::new();
+        for r in rows {
+            let (Some(unit), Some(name), Some(year), Some(body), Some(term), Some(started)) = (
+                r.text(KIND, "unit_code"),
+                r.text(KIND, "full_name"),
+                r.int(KIND, "birth_year"),
+                r.choice(KIND, "body"),
+                r.text(KIND, "term"),
+                r.date(KIND, "started_on"),
+            ) else {
+                continue;
+            };
+            let ended = r.date(KIND, "ended_on");
+            if let Err(p) = units.check(&unit, Some(started)) {
+                errors.at(r.line, place("unit_code"), p);
+                continue;
+            }
+            if !valid_term(&term) {
+                errors.at(
+                    r.line,
+                    place("term"),
+                    Problem::new(
+                        "IMPORT_BAD_VALUE",
+                        "nhiệm kỳ phải có dạng 2020-2025",
+                        "the term must look like 2020-2025",
+                    ),
+                );
+                continue;
+            }
+            let days = [("started_on", Some(started)), ("ended_on", ended)];
+            let fine = dates(
+                errors,
                 r.line,
-                place("term"),
-                Problem::new(
-                    "IMPORT_BAD_VALUE",
-                    "nhiệm kỳ phải có dạng 2020-2025",
-                    "the term must look like 2020-2025",
-                ),
+                layout,
+                KIND,
+                &days,
+                &[("started_on", "ended_on")],
             );
-            continue;
-        }
-        let mut fine = true;
-        for (key, day) in [("started_on", Some(started)), ("ended_on", ended)] {
-            if let Some(day) = day
-                && plausible::date("date", day).is_err()
-            {
-                errors.at(r.line, place(key), out_of_range(day));
-                fine = false;
+            let year = i32::try_from(year).unwrap_or(0);
+            let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started)
+            else {
+                errors.at(
+                    r.line,
+                    place("full_name"),
+                    unknown_officer(&name, year, &unit),
+                );
+                continue;
+            };
+            if fine {
+                seats.push(Seat {
+                    line: r.line,
+                    officer: officer.id,
+                    unit,
+                    name,
+                    body: body_code(body),
+                    term,
+                    started,
+                    ended,
+                });
             }
         }
-        if let Some(end) = ended
-            && end < started
-        {
-            errors.at(r.line, place("ended_on"), date_order(started, end));
-            fine = false;
-        }
-        let year = i32::try_from(year).unwrap_or(0);
-        let Some(officer) = pick(people.get(&(unit.clone(), name.clone(), year)), started) else {
-            errors.at(
-                r.line,
-                place("full_name"),
-                Problem::new(
-                    "IMPORT_UNKNOWN_OFFICER",
-                    format!(
-                        "không có cán bộ {name} ({year}) ở đơn vị {unit}; hãy nhập cán bộ trước"
-                    ),
-                    format!("no officer {name} ({year}) at unit {unit}; import the officers first"),
-                ),
-            );
-            continue;
-        };
-        if fine {
-            seats.push(Seat {
-                line: r.line,
-                officer: officer.id,
-                unit,
-                name,
-                body: body_code(body),
-                term,
-                started,
-                ended,
-            });
-        }
-    }
-    let officer_ids: Vec<i32> = seats
-        .iter()
-        .map(|s| s.officer)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut existing = Vec::new();
-    if complete.is_some() {
-        existing = scope::apply(seat::Entity::find(), scope).all(db).await?;
-    } else {
-        for chunk in officer_ids.chunks(1_000) {
-            let select =
-                seat::Entity::find().filter(seat::Column::OfficerId.is_in(chunk.iter().copied()));
-            existing.extend(scope::apply(select, scope).all(db).await?);
-        }
-    }
-    let key_of = |s: &seat::Model| -> Key {
-        (
-            s.officer_id,
-            body_code(&s.body),
-            s.term.clone(),
-            s.started_on,
-        )
-    };
-    let by_key: HashMap<Key, &seat::Model> = existing.iter().map(|s| (key_of(s), s)).collect();
-    let mut counts = Counts::default();
-    let mut samples = Samples::default();
-    let mut changes = Changes {
-        day: complete,
-        ..Default::default()
-    };
-    let mut matched = HashSet::new();
-    let mut periods: HashMap<Key3, Vec<Period>> = HashMap::new();
-    for s in seats {
-        let label = format!(
-            "dòng {}: {} {} — {} {}",
-            s.line, s.unit, s.name, s.body, s.term
-        );
-        let group = periods
-            .entry((s.officer, s.body, s.term.clone()))
-            .or_default();
-        if let Some((_, _, other)) = group
+        let officer_ids: Vec<i32> = seats
             .iter()
-            .find(|(a, b, _)| overlaps(*a, *b, s.started, s.ended))
-        {
-            errors.at(
-                s.line,
-                place("started_on"),
-                Problem::new(
-                    "IMPORT_DUPLICATE_ROW",
-                    format!(
-                        "trùng thời gian với ghế ở dòng {other} (cùng cán bộ, cấp ủy, nhiệm kỳ)"
-                    ),
-                    format!("overlaps the seat of row {other} (same officer, committee and term)"),
-                ),
-            );
-            continue;
-        }
-        group.push((s.started, s.ended, s.line));
-        let key = (s.officer, s.body, s.term.clone(), s.started);
-        match by_key.get(&key) {
-            Some(current) => {
-                matched.insert(current.id);
-                if current.ended_on == s.ended {
-                    counts.unchanged += 1;
-                } else {
-                    counts.updated += 1;
-                    Samples::push(&mut samples.updated, || {
-                        format!(
-                            "{label} — {}",
-                            change("kết thúc", day_text(current.ended_on), day_text(s.ended))
-                        )
-                    });
-                    changes.update.push(((*current).clone(), s));
-                }
+            .map(|s| s.officer)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut existing = Vec::new();
+        if complete.is_some() {
+            existing = scope::apply(seat::Entity::find(), scope).all(db).await?;
+        } else {
+            for chunk in officer_ids.chunks(1_000) {
+                let select = seat::Entity::find()
+                    .filter(seat::Column::OfficerId.is_in(chunk.iter().copied()));
+                existing.extend(scope::apply(select, scope).all(db).await?);
             }
-            None => {
-                let clash = existing.iter().any(|e| {
+        }
+        let by_key: HashSet<Key> = existing.iter().map(stored_key).collect();
+        let mut periods: HashMap<Key3, Vec<Period>> = HashMap::new();
+        let mut ok = Vec::with_capacity(seats.len());
+        for s in seats {
+            let group = periods
+                .entry((s.officer, s.body, s.term.clone()))
+                .or_default();
+            if let Some((_, _, other)) = group
+                .iter()
+                .find(|(a, b, _)| overlaps(*a, *b, s.started, s.ended))
+            {
+                errors.at(
+                    s.line,
+                    place("started_on"),
+                    Problem::new(
+                        "IMPORT_DUPLICATE_ROW",
+                        format!(
+                            "trùng thời gian với ghế ở dòng {other} (cùng cán bộ, cấp ủy, nhiệm kỳ)"
+                        ),
+                        format!(
+                            "overlaps the seat of row {other} (same officer, committee and term)"
+                        ),
+                    ),
+                );
+                continue;
+            }
+            group.push((s.started, s.ended, s.line));
+            let clash = !by_key.contains(&Seats::key(&s))
+                && existing.iter().any(|e| {
                     e.officer_id == s.officer
                         && body_code(&e.body) == s.body
                         && e.term == s.term
                         && overlaps(e.started_on, e.ended_on, s.started, s.ended)
                 });
-                if clash {
-                    errors.at(
-                        s.line,
-                        place("started_on"),
-                        Problem::new(
-                            "IMPORT_DUPLICATE_ROW",
-                            "cán bộ đã giữ ghế này (cùng cấp ủy, nhiệm kỳ) trong khoảng thời gian trùng",
-                            "the officer already holds this seat (same committee and term) for an overlapping period",
-                        ),
-                    );
-                    continue;
-                }
-                counts.created += 1;
-                Samples::push(&mut samples.created, || label);
-                changes.create.push(s);
+            if clash {
+                errors.at(
+                    s.line,
+                    place("started_on"),
+                    Problem::new(
+                        "IMPORT_DUPLICATE_ROW",
+                        "cán bộ đã giữ ghế này (cùng cấp ủy, nhiệm kỳ) trong khoảng thời gian trùng",
+                        "the officer already holds this seat (same committee and term) for an overlapping period",
+                    ),
+                );
+                continue;
             }
+            ok.push(s);
+        }
+        Ok((ok, existing))
+    }
+
+    fn line(s: &Seat) -> u32 {
+        s.line
+    }
+
+    fn key(s: &Seat) -> Key {
+        (s.officer, s.body, s.term.clone(), s.started)
+    }
+
+    fn stored_key(s: &seat::Model) -> Key {
+        stored_key(s)
+    }
+
+    fn id(s: &seat::Model) -> i32 {
+        s.id
+    }
+
+    fn label(s: &Seat) -> String {
+        format!(
+            "dòng {}: {} {} — {} {}",
+            s.line, s.unit, s.name, s.body, s.term
+        )
+    }
+
+    fn differences(current: &seat::Model, s: &Seat) -> Vec<String> {
+        if current.ended_on == s.ended {
+            Vec::new()
+        } else {
+            vec![change(
+                "kết thúc",
+                day_text(current.ended_on),
+                day_text(s.ended),
+            )]
         }
     }
-    if let Some(day) = complete {
-        for e in &existing {
-            let held = e.started_on <= day && e.ended_on.is_none_or(|t| t > day);
-            if held && !matched.contains(&e.id) {
-                counts.ended += 1;
-                Samples::push(&mut samples.ended, || {
-                    format!("{} #{} {} {}", e.unit_code, e.officer_id, e.body, e.term)
-                });
-                changes.end.push(e.clone());
-            }
-        }
+
+    fn unit(s: &seat::Model) -> Option<String> {
+        Some(s.unit_code.clone())
     }
-    Ok((changes, counts, samples))
+
+    fn item_unit(s: &Seat) -> Option<String> {
+        Some(s.unit.clone())
+    }
+
+    fn ends(e: &seat::Model, day: NaiveDate) -> bool {
+        e.started_on <= day && e.ended_on.is_none_or(|t| t > day)
+    }
+
+    fn ended_label(e: &seat::Model, _day: NaiveDate) -> String {
+        format!("{} #{} {} {}", e.unit_code, e.officer_id, e.body, e.term)
+    }
+
+    async fn end(db: &impl ConnectionTrait, stored: &[seat::Model], day: NaiveDate) -> Result<()> {
+        seat::Entity::update_many()
+            .col_expr(seat::Column::EndedOn, Expr::value(day))
+            .filter(seat::Column::Id.is_in(stored.iter().map(|s| s.id)))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn update(db: &impl ConnectionTrait, current: seat::Model, s: Seat) -> Result<()> {
+        let mut row: seat::ActiveModel = current.into();
+        row.ended_on = Set(s.ended);
+        row.update(db).await?;
+        Ok(())
+    }
+
+    async fn insert(db: &impl ConnectionTrait, items: &[Seat]) -> Result<()> {
+        let rows = items.iter().map(|s| seat::ActiveModel {
+            officer_id: Set(s.officer),
+            unit_code: Set(s.unit.clone()),
+            body: Set(s.body.to_owned()),
+            term: Set(s.term.trim().to_owned()),
+            started_on: Set(s.started),
+            ended_on: Set(s.ended),
+            ..Default::default()
+        });
+        seat::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn export(
+        db: &impl ConnectionTrait,
+        scope: &Scope,
+        day: NaiveDate,
+    ) -> Result<Vec<Vec<Value>>> {
+        export(db, scope, day).await
+    }
 }
 
 fn overlaps(a0: NaiveDate, a1: Option<NaiveDate>, b0: NaiveDate, b1: Option<NaiveDate>) -> bool {
@@ -279,7 +340,10 @@ fn overlaps(a0: NaiveDate, a1: Option<NaiveDate>, b0: NaiveDate, b1: Option<Naiv
 
 /// The posting a seat belongs to: in post on `day`, else the latest begun before it,
 /// else the first.
-fn pick(postings: Option<&Vec<officer::Model>>, day: NaiveDate) -> Option<&officer::Model> {
+pub(super) fn pick(
+    postings: Option<&Vec<officer::Model>>,
+    day: NaiveDate,
+) -> Option<&officer::Model> {
     let postings = postings?;
     postings
         .iter()
@@ -302,47 +366,8 @@ fn valid_term(term: &str) -> bool {
     matches!(years.as_slice(), [a, b] if (1990..2100).contains(a) && b > a)
 }
 
-impl Changes {
-    /// Writes the changes in the caller's transaction; returns the units touched.
-    pub async fn apply(self, db: &impl ConnectionTrait) -> Result<Vec<String>> {
-        let mut touched: HashSet<String> = HashSet::new();
-        if let Some(day) = self.day {
-            for chunk in self.end.chunks(1_000) {
-                seat::Entity::update_many()
-                    .col_expr(seat::Column::EndedOn, Expr::value(day))
-                    .filter(seat::Column::Id.is_in(chunk.iter().map(|s| s.id)))
-                    .exec(db)
-                    .await?;
-                touched.extend(chunk.iter().map(|s| s.unit_code.clone()));
-            }
-        }
-        for (current, s) in self.update {
-            touched.insert(current.unit_code.clone());
-            let mut row: seat::ActiveModel = current.into();
-            row.ended_on = Set(s.ended);
-            row.update(db).await?;
-        }
-        for chunk in self.create.chunks(1_000) {
-            let rows = chunk.iter().map(|s| seat::ActiveModel {
-                officer_id: Set(s.officer),
-                unit_code: Set(s.unit.clone()),
-                body: Set(s.body.to_owned()),
-                term: Set(s.term.trim().to_owned()),
-                started_on: Set(s.started),
-                ended_on: Set(s.ended),
-                ..Default::default()
-            });
-            seat::Entity::insert_many(rows)
-                .exec_without_returning(db)
-                .await?;
-            touched.extend(chunk.iter().map(|s| s.unit.clone()));
-        }
-        Ok(touched.into_iter().collect())
-    }
-}
-
 /// The rows of an export: seats of the scope held on `day`, with their officer.
-pub async fn export(
+async fn export(
     db: &impl ConnectionTrait,
     scope: &Scope,
     day: NaiveDate,

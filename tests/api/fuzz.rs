@@ -102,6 +102,10 @@ const CODES: &[&str] = &[
     "IMPORT_SECOND_CHIEF",
     "IMPORT_RANK_NOT_ALLOWED",
     "IMPORT_UNKNOWN_OFFICER",
+    "IMPORT_UNKNOWN_SESSION",
+    "IMPORT_MERGED_CELLS",
+    "IMPORT_HIDDEN_SHEET",
+    "IMPORT_TIMEOUT",
 ];
 
 /// The README's "Errors" table and [`CODES`] list the same codes: a code added to the

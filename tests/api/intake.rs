@@ -12,7 +12,11 @@ use serde_json::{Value, json};
 use crate::helpers::{ARTICLE_DAY, TestApp};
 
 /// A multipart body with `file` and text fields, by hand (reqwest has no multipart here).
-fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    file_name: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> (String, Vec<u8>) {
     let boundary = "coso-test-boundary-7d1f";
     let mut body = Vec::new();
     for (k, v) in fields {
@@ -34,7 +38,7 @@ fn multipart(file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> (String,
 
 /// Uploads `bytes` as `kind`; returns the status and the body (JSON, or the raw bytes
 /// as a JSON string of their length when the answer is a workbook).
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     kind: &str,
@@ -58,7 +62,7 @@ async fn upload(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn download(app: &TestApp, token: &str, path: &str) -> (u16, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, token: &str, path: &str) -> (u16, Vec<u8>) {
     let resp = app
         .client
         .get(format!("{}{path}", app.base))
@@ -73,14 +77,14 @@ fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
     Xlsx::new(Cursor::new(bytes.to_vec())).expect("a workbook")
 }
 
-fn first_sheet(bytes: &[u8]) -> Vec<Vec<Data>> {
+pub(crate) fn first_sheet(bytes: &[u8]) -> Vec<Vec<Data>> {
     let mut book = open(bytes);
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
     range.rows().map(<[Data]>::to_vec).collect()
 }
 
-fn code(body: &Value) -> &str {
+pub(crate) fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("<none>")

@@ -24,6 +24,7 @@ mod helpers;
 mod history;
 mod indicators;
 mod intake;
+mod intake_kinds;
 mod limits;
 mod listing;
 mod mail;
