@@ -106,6 +106,7 @@ impl Application {
             )),
             sockets: Default::default(),
             changes,
+            bench_floor: settings.bench_floor,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));
