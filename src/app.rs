@@ -107,6 +107,7 @@ impl Application {
             sockets: Default::default(),
             changes,
             engine,
+            bench_floor: settings.bench_floor,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)
             .then(|| Duration::from_secs(settings.indicator_refresh_secs));

@@ -77,6 +77,10 @@ pub enum BenchCommand {
     Report(crate::bench::report::Options),
     /// The dashboard request under concurrent load against a server process it starts.
     Load(crate::bench::load::Options),
+    /// GraphQL requests (viewer and analyst, with and without the response cache)
+    /// against the same answers from hand-written SQL through the same HTTP stack, with
+    /// CPU per request of the server and the database, on a server process it starts.
+    Graphql(crate::bench::graphql::Options),
     /// Analytics queries in a worker process against in-process, in the same run.
     Analytics(crate::bench::analytics::Options),
     /// What an area scope costs at the dataset load and in the engine, against the
@@ -166,6 +170,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             which: BenchCommand::Load(opts),
         } => crate::bench::load::run(settings.database_url(), &opts).await,
+        Command::Bench {
+            which: BenchCommand::Graphql(opts),
+        } => crate::bench::graphql::run(settings.database_url(), &opts).await,
         Command::Bench {
             which: BenchCommand::Scope(opts),
         } => crate::bench::scope::run(settings.database_url(), &opts).await,

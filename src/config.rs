@@ -75,6 +75,13 @@ pub struct Settings {
     /// report's figures pin 2024-12-31). Unset in production.
     #[arg(long, env = "COSO_TODAY")]
     pub today: Option<chrono::NaiveDate>,
+
+    /// Serves `POST /bench/floor` (admin tokens), the hand-written SQL floor that
+    /// `coso bench graphql` compares GraphQL with. Off by default; the bench turns it on
+    /// in the server it starts.
+    #[arg(long, env = "COSO_BENCH_FLOOR", default_value_t = false, hide = true,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub bench_floor: bool,
 }
 
 /// How many connections may be open and how long a client may take to send a request.

@@ -121,7 +121,7 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     // An analyst's answers are never cached: the same dashboard computed every time.
     let (analyst, analyst_token) =
         tokens::create(&conn, Role::Analyst, Some(district.clone()), "bench load").await?;
-    let mut server = Server::start(database_url, opts.pool)?;
+    let mut server = Server::start(database_url, opts.pool, &[])?;
     let base = server.base.clone();
     println!(
         "server pid {} on {base}; {} connections, {} s each",
@@ -294,16 +294,22 @@ async fn health(client: &reqwest::Client, base: &str) -> Result<(), String> {
 }
 
 /// The server process under load.
-struct Server {
-    child: Child,
-    base: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) base: String,
 }
 
 impl Server {
-    fn start(database_url: &str, pool: u32) -> anyhow::Result<Self> {
+    /// Starts `coso serve` on the database, with these settings added (`COSO_*`).
+    pub(super) fn start(
+        database_url: &str,
+        pool: u32,
+        env: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut child = Command::new(exe)
             .args(["--database-url", database_url, "serve"])
+            .envs(env.iter().copied())
             .env("COSO_LISTEN", "127.0.0.1:0")
             .env("COSO_DB_MAX_CONNECTIONS", pool.to_string())
             // One token for all the load: the per-token limit would refuse most of it.
@@ -334,7 +340,7 @@ impl Server {
         super::vm_hwm_mib(&status)
     }
 
-    fn stop(&mut self) {
+    pub(super) fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

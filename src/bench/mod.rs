@@ -3,6 +3,7 @@
 //! since this machine is shared and noisy.
 
 pub mod analytics;
+pub mod graphql;
 pub mod import;
 pub mod indicators;
 pub mod load;

@@ -3,7 +3,8 @@
 //! token), `GET /graphql` (queries; GraphiQL for a browser, its assets under `/graphiql/`), `POST /graphql`, `POST /analytics.csv` and
 //! `GET /reports/files/{id}`, all behind [`cors`]; subscriptions over WebSocket on
 //! `GET /graphql` ([`subscriptions`]); the spreadsheet routes (`POST /imports`,
-//! `GET /imports/templates/{kind}.xlsx`, `GET /imports/files/{id}`, `GET /exports/{kind}.xlsx`). Every
+//! `GET /imports/templates/{kind}.xlsx`, `GET /imports/files/{id}`, `GET /exports/{kind}.xlsx`), and `POST /bench/floor` when `COSO_BENCH_FLOOR` is set
+//! ([`floor`]). Every
 //! request goes through [`request_id`] (id, span, metrics, slow log) first; the
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
@@ -15,6 +16,7 @@ pub mod cache;
 pub mod cors;
 mod dashboard;
 mod etag;
+mod floor;
 mod graphiql;
 mod graphql;
 mod health;
@@ -82,6 +84,8 @@ pub struct AppState {
     pub changes: crate::graphql::live::Changes,
     /// The indicator engine's settings (the breakdown workbook computes indicators).
     pub engine: crate::indicators::EngineConfig,
+    /// Serve `POST /bench/floor` (`COSO_BENCH_FLOOR`, for `coso bench graphql` only).
+    pub bench_floor: bool,
 }
 
 impl AppState {
@@ -109,7 +113,13 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/imports/templates/:file", get(intake::template))
         .at("/imports/files/:id", get(intake::import_file))
         .at("/exports/breakdown.xlsx", get(breakdown::download))
-        .at("/exports/:file", get(intake::export))
+        .at("/exports/:file", get(intake::export));
+    // The floor of `coso bench graphql`, only in the server the bench starts.
+    let routes = match state.bench_floor {
+        true => routes.at("/bench/floor", poem::post(floor::floor)),
+        false => routes,
+    };
+    let routes = routes
         .data(state)
         .around(move |ep, req| cors::cors(ep, req, origins.clone()));
     stack(routes, slow)

@@ -145,6 +145,7 @@ pub fn settings(url: String, limits: Limits) -> Settings {
         browser: Default::default(),
         // The demo reproduces the source report on its day; tests of today unpin it.
         today: Some(ARTICLE_DAY.parse().expect("date")),
+        bench_floor: false,
     }
 }
 

@@ -11,6 +11,7 @@ mod attack_analytics;
 mod attack_graphql;
 mod audit;
 mod bad_input;
+mod bench_graphql;
 mod browser;
 mod cache;
 mod cli;

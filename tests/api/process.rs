@@ -179,7 +179,7 @@ impl Drop for ServerProcess {
 }
 
 /// `coso` in `dir` on `database_url`, with nothing inherited that would change its settings.
-fn command(dir: &Path, database_url: &str) -> Command {
+pub fn command(dir: &Path, database_url: &str) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir)
         .env("COSO_DATABASE_URL", database_url)
