@@ -181,8 +181,10 @@ pub struct Limits {
     /// Largest page a list query may ask for with `first`.
     #[arg(long, env = "COSO_MAX_PAGE_SIZE", default_value_t = 500)]
     pub max_page_size: u64,
-    /// How long a DataLoader gathers keys before it runs one batched statement, in ms.
-    #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 2)]
+    /// How long a DataLoader gathers keys before it runs one batched statement, in ms; 0
+    /// (the default) waits on no timer: the keys asked for in one pass over the request's
+    /// fields make one batch.
+    #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 0)]
     pub batch_window_ms: u64,
     /// Bound on the execution of one GraphQL query, in ms (answers `TIMEOUT`; mutations
     /// are not cut).
@@ -258,7 +260,7 @@ impl Default for Limits {
             max_body_bytes: 256 * 1024,
             max_response_bytes: 16 * 1024 * 1024,
             max_page_size: 500,
-            batch_window_ms: 2,
+            batch_window_ms: 0,
             query_timeout_ms: 10_000,
             rate_limit_per_min: 600,
             rate_limit_burst: 60,

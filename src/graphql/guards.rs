@@ -1,8 +1,9 @@
-//! Field guards: writes need an admin; officers' personal data needs an analyst or admin.
+//! Field guards: writes need an admin; officers' personal data needs an analyst or admin
+//! (and each read of it, or refusal, is noted for the audit).
 
 use async_graphql::{Context, Guard, Result};
 
-use super::context::Ctx;
+use super::context::{Ctx, RequestData};
 use super::error::coded;
 
 /// Only admin tokens pass.
@@ -31,6 +32,26 @@ impl Guard for PersonalDataGuard {
                 "officers' personal data needs an analyst or admin token",
             ))
         }
+    }
+}
+
+/// An officer's personal field (`fullName`, `birthYear`): [`PersonalDataGuard`], and
+/// the read or refusal noted for the audit under the operation's top-level field.
+pub struct PersonalFieldGuard(pub &'static str);
+
+impl Guard for PersonalFieldGuard {
+    async fn check(&self, ctx: &Context<'_>) -> Result<()> {
+        let result = PersonalDataGuard.check(ctx).await;
+        let root = ctx.path_node.as_ref().map(|node| {
+            std::iter::once(node)
+                .chain(node.parents())
+                .last()
+                .map_or_else(String::new, |n| n.field_name().to_owned())
+        });
+        if let (Some(request), Some(root)) = (ctx.data_opt::<RequestData>(), root) {
+            request.audit.note_personal(&root, self.0, result.is_ok());
+        }
+        result
     }
 }
 

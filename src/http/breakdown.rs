@@ -58,8 +58,7 @@ pub async fn download(
         config: state.engine,
     };
     let limit = Duration::from_millis(state.limits.query_timeout_ms);
-    let computed = match tokio::time::timeout(limit, values(ask, Vec::new(), day, vec![by])).await
-    {
+    let computed = match tokio::time::timeout(limit, values(ask, Vec::new(), day, vec![by])).await {
         Ok(Ok((rows, _))) => rows,
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "breakdown workbook: indicators failed");
@@ -162,7 +161,11 @@ pub fn workbook(rows: &[IndicatorValue], english: bool) -> Result<Vec<u8>, XlsxE
 
 /// A value as stored: a rate as a fraction with a percent format, else as it is.
 fn number_of(def: &IndicatorDef, value: f64) -> (f64, Format) {
-    let number = if def.unit == "%" { value / 100.0 } else { value };
+    let number = if def.unit == "%" {
+        value / 100.0
+    } else {
+        value
+    };
     (number, number_format(def.unit, def.decimals, false))
 }
 

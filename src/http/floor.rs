@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::{AppState, auth, request_error};
 use crate::domain::{Rank, Role};
+use crate::graphql::node::{Kind, global};
 
 /// The requests the floor answers (the GraphQL documents are in `crate::bench::graphql`).
 #[derive(serde::Deserialize, Clone, Copy, Debug)]
@@ -223,7 +224,8 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
                         nodes.last_mut().and_then(|n| n.get_mut("officers"))
                 {
                     let rank: i32 = row.try_get("", "o_rank")?;
-                    list.push(json!({ "id": officer, "rank": rank_name(rank) }));
+                    let id = global(Kind::Officer, officer).0;
+                    list.push(json!({ "id": id, "rank": rank_name(rank) }));
                 }
             }
             json!({ "units": edges(nodes) })
@@ -290,7 +292,12 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
                     None => Value::Null,
                 };
                 let mut node = Map::new();
-                node.insert("id".into(), row.try_get::<i32>("", "id")?.into());
+                let kind = match body.request {
+                    FloorRequest::OfficersWithUnits => Kind::Officer,
+                    _ => Kind::Headquarters,
+                };
+                let id = global(kind, row.try_get::<i32>("", "id")?).0;
+                node.insert("id".into(), id.into());
                 match body.request {
                     FloorRequest::OfficersWithUnits => {
                         node.insert("rank".into(), rank_name(row.try_get("", "rank")?));

@@ -12,6 +12,7 @@
 mod analytics;
 mod answer;
 pub mod auth;
+mod breakdown;
 pub mod cache;
 pub mod cors;
 mod dashboard;
@@ -27,7 +28,6 @@ pub mod persisted;
 mod reports;
 pub mod request_id;
 pub mod subscriptions;
-mod breakdown;
 
 use std::sync::Arc;
 use std::time::Duration;

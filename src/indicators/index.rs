@@ -160,7 +160,9 @@ impl<'a> Index<'a> {
         let (df, lo, hi) = match empty {
             Empty::Keep => (df, lo, hi),
             Empty::Drop => {
-                let mask = lo.as_materialized_series().lt(hi.as_materialized_series())?;
+                let mask = lo
+                    .as_materialized_series()
+                    .lt(hi.as_materialized_series())?;
                 holding = df.filter(&mask)?;
                 (&holding, lo.filter(&mask)?, hi.filter(&mask)?)
             }

@@ -138,7 +138,9 @@ fn nodes(v: &Value) -> Vec<Value> {
 }
 
 fn ids(rows: &[Value]) -> BTreeSet<i64> {
-    rows.iter().map(|r| r["dbId"].as_i64().expect("id")).collect()
+    rows.iter()
+        .map(|r| r["dbId"].as_i64().expect("id"))
+        .collect()
 }
 
 async fn token(app: &TestApp, role: &str, area: &str) -> String {

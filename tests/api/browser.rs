@@ -493,7 +493,11 @@ async fn an_area_viewer_sees_only_its_area_on_a_phone() {
         .expect("downloads");
     let rows = xlsx_rows(&b, "coso-district-").await;
     let names = app
-        .data(&app.viewer, "{ indicatorDefinitions { code name } }", json!({}))
+        .data(
+            &app.viewer,
+            "{ indicatorDefinitions { code name } }",
+            json!({}),
+        )
         .await;
     let rate = names["indicatorDefinitions"]
         .as_array()
@@ -672,5 +676,50 @@ async fn an_admin_opens_an_archived_report_in_a_sandboxed_frame() {
     )
     .await;
     b.check("8-reports").await;
+    b.close().await;
+}
+
+/// Issue 12's figure: the overview of the national tier, tiles drawn after a navigation.
+/// A benchmark, not a test (it prints, it asserts only that the tiles come): seed a
+/// database with `coso seed --synthetic l`, then
+/// `COSO_BENCH_DATABASE_URL=postgres://.../coso_national COSO_TEST_BIN=target/release/coso
+/// cargo test --test api national_overview -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a benchmark on a database seeded with the national tier (COSO_BENCH_DATABASE_URL)"]
+async fn national_overview_tiles_timing() {
+    let url = std::env::var("COSO_BENCH_DATABASE_URL")
+        .expect("COSO_BENCH_DATABASE_URL: a database seeded with `coso seed --synthetic l`");
+    let Some(b) = Browser::start(1280).await else {
+        return;
+    };
+    let server =
+        crate::process::ServerProcess::start_on(&url, &[("COSO_TODAY", "2026-11-30")]).await;
+    let token = server.token("admin", None);
+    b.sign_in(&server.base, &token).await;
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        b.client.goto("about:blank").await.expect("blank");
+        let started = Instant::now();
+        b.client
+            .goto(&format!("{}/#/overview", server.base))
+            .await
+            .expect("opens");
+        b.until(
+            "the tiles",
+            "return document.querySelectorAll('#tiles .tile').length >= 10",
+        )
+        .await;
+        times.push(started.elapsed().as_millis());
+    }
+    b.shot("national-overview").await;
+    let first = times[0];
+    let mut rest = times[1..].to_vec();
+    rest.sort_unstable();
+    println!(
+        "national tier overview: tiles drawn {first} ms after the first navigation, then {rest:?} ms \
+         (median {} ms); server {}",
+        rest[rest.len() / 2],
+        std::env::var("COSO_TEST_BIN").unwrap_or_else(|_| "the tests' debug build".into())
+    );
     b.close().await;
 }

@@ -139,7 +139,9 @@ fn sheet(bytes: &[u8]) -> (Vec<String>, Vec<(String, String)>) {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("opens");
     let range = book.worksheet_range_at(0).expect("a sheet").expect("reads");
-    let mut rows = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+    let mut rows = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     let header = rows.next().expect("a header");
     (header, rows.map(|r| (r[0].clone(), r[1].clone())).collect())
 }
@@ -157,10 +159,14 @@ async fn the_breakdown_workbook_holds_what_the_indicators_query_answers_the_toke
             .filter(|v| v["group"]["kind"] == "district")
             .map(|v| {
                 let g = &v["group"];
-                (g["name"].as_str().unwrap().to_owned(), g["code"].as_str().unwrap().to_owned())
+                (
+                    g["name"].as_str().unwrap().to_owned(),
+                    g["code"].as_str().unwrap().to_owned(),
+                )
             })
             .collect();
-        let (status, bytes) = breakdown_xlsx(&app, Some(token), "asOf=2024-12-31&by=DISTRICT&lang=en").await;
+        let (status, bytes) =
+            breakdown_xlsx(&app, Some(token), "asOf=2024-12-31&by=DISTRICT&lang=en").await;
         assert_eq!(status, 200);
         let (header, rows) = sheet(&bytes);
         assert_eq!(header[..2], ["Name", "Code"]);
@@ -171,7 +177,10 @@ async fn the_breakdown_workbook_holds_what_the_indicators_query_answers_the_toke
     let (header, rows) = sheet(&bytes);
     assert_eq!(header[..2], ["Tên", "Mã"], "Vietnamese by default");
     assert!(rows.iter().any(|(_, code)| code == "21010"));
-    assert!(!rows.iter().any(|(_, code)| code == "21040"), "not a unit of Bình Sơn");
+    assert!(
+        !rows.iter().any(|(_, code)| code == "21040"),
+        "not a unit of Bình Sơn"
+    );
     let (status, _) = breakdown_xlsx(&app, None, "by=DISTRICT").await;
     assert_eq!(status, 401);
     for bad in ["by=PROVINCE", "asOf=31/12/2024"] {

@@ -289,7 +289,9 @@ async fn exported_demo_officers_imported_into_an_empty_table_give_the_seeders_in
     assert_eq!(status, 404);
     let (status, _) = download(&app, &app.viewer, &format!("/imports/files/{id}")).await;
     assert_eq!(status, 403);
-    let denied = app.gql(&app.viewer, "{ imports { dbId } }", json!({})).await;
+    let denied = app
+        .gql(&app.viewer, "{ imports { dbId } }", json!({}))
+        .await;
     assert_eq!(crate::helpers::first_code(&denied), "FORBIDDEN");
 }
 

@@ -180,7 +180,10 @@ impl Drop for ServerProcess {
 
 /// `coso` in `dir` on `database_url`, with nothing inherited that would change its settings.
 pub fn command(dir: &Path, database_url: &str) -> Command {
-    let mut cmd = Command::new(BIN);
+    // `COSO_TEST_BIN` runs another build (the release binary, for the timings of the
+    // ignored benchmark tests); the tests' own binary otherwise.
+    let bin = std::env::var("COSO_TEST_BIN").unwrap_or_else(|_| BIN.to_owned());
+    let mut cmd = Command::new(bin);
     cmd.current_dir(dir)
         .env("COSO_DATABASE_URL", database_url)
         .env("COSO_OUTBOX_DIR", dir.join("outbox"))

@@ -646,7 +646,8 @@ async fn close_code(ws: &mut Socket, secs: f64) -> Option<u16> {
 
 /// A new viewer token: (global id, secret).
 async fn new_token(app: &TestApp, name: &str) -> (Value, String) {
-    let m = "mutation($n: String!) { createApiToken(role: VIEWER, name: $n) { token { id } secret } }";
+    let m =
+        "mutation($n: String!) { createApiToken(role: VIEWER, name: $n) { token { id } secret } }";
     let made = app.data(&app.admin, m, json!({ "n": name })).await["createApiToken"].clone();
     let secret = made["secret"].as_str().unwrap().to_owned();
     (made["token"]["id"].clone(), secret)
@@ -666,7 +667,11 @@ async fn a_revoked_token_loses_its_open_sockets_within_a_second() {
     let started = std::time::Instant::now();
     app.data(&app.admin, revoke, json!({ "id": here })).await;
     assert_eq!(close_code(&mut first, 1.0).await, Some(4401));
-    assert!(started.elapsed().as_secs_f64() < 1.0, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "{:?}",
+        started.elapsed()
+    );
     // Revoked in the database behind the server's back (another replica, the command
     // line): within about a second.
     let started = std::time::Instant::now();
@@ -680,7 +685,11 @@ async fn a_revoked_token_loses_its_open_sockets_within_a_second() {
         .await
         .unwrap();
     assert_eq!(close_code(&mut second, 3.0).await, Some(4401));
-    assert!(started.elapsed().as_secs_f64() < 2.5, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs_f64() < 2.5,
+        "{:?}",
+        started.elapsed()
+    );
     // Another token's socket stays open and still hears of changes.
     assert_eq!(close_code(&mut kept, 1.5).await, None, "still open");
     add_officer(&app, &unit_in(&app, crate::helpers::CITY).await).await;

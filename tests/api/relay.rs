@@ -118,7 +118,11 @@ async fn every_entity_id_fetches_it_back_through_node_and_nodes() {
         "ImportRecord",
         "AuditEntry",
     ];
-    assert_eq!(types, expected.into_iter().collect(), "one id of every type");
+    assert_eq!(
+        types,
+        expected.into_iter().collect(),
+        "one id of every type"
+    );
     for (kind, id) in &ids {
         let node = app.data(&app.admin, NODE, json!({ "id": id })).await["node"].clone();
         assert_eq!(node["__typename"], kind.as_str(), "{id}");
@@ -173,15 +177,25 @@ async fn node_answers_only_what_the_list_would() {
         (&unit["officers"][0]["id"], &mine["officers"][0]["id"]),
     ];
     for (theirs, ours) in pairs {
-        let body = app.gql(&app.city_viewer, NODE, json!({ "id": theirs })).await;
-        assert!(body.get("errors").is_none(), "no error, nothing said: {body}");
-        assert!(body["data"]["node"].is_null(), "another area's record: {body}");
+        let body = app
+            .gql(&app.city_viewer, NODE, json!({ "id": theirs }))
+            .await;
+        assert!(
+            body.get("errors").is_none(),
+            "no error, nothing said: {body}"
+        );
+        assert!(
+            body["data"]["node"].is_null(),
+            "another area's record: {body}"
+        );
         let body = app.gql(&app.city_viewer, NODE, json!({ "id": ours })).await;
         assert_eq!(body["data"]["node"]["id"], *ours, "its own area's: {body}");
     }
     // A viewer's personal-data guard holds on a node as on the list.
     let q = "query($id: ID!) { node(id: $id) { ... on Officer { fullName } } }";
-    let body = app.gql(&app.viewer, q, json!({ "id": mine["officers"][0]["id"] })).await;
+    let body = app
+        .gql(&app.viewer, q, json!({ "id": mine["officers"][0]["id"] }))
+        .await;
     assert_eq!(first_code(&body), "FORBIDDEN", "{body}");
 
     // Tokens, schedules, runs and the audit log: province admins only; an area import
@@ -204,12 +218,24 @@ async fn node_answers_only_what_the_list_would() {
         }
     }
     let province_import = encoded(&format!("ImportRecord:{}", import_record(&app, None).await));
-    let city_import = encoded(&format!("ImportRecord:{}", import_record(&app, Some("522")).await));
-    let body = app.gql(&app.city_admin, NODE, json!({ "id": province_import })).await;
-    assert!(body["data"]["node"].is_null() && body.get("errors").is_none(), "{body}");
-    let body = app.gql(&app.city_admin, NODE, json!({ "id": city_import })).await;
+    let city_import = encoded(&format!(
+        "ImportRecord:{}",
+        import_record(&app, Some("522")).await
+    ));
+    let body = app
+        .gql(&app.city_admin, NODE, json!({ "id": province_import }))
+        .await;
+    assert!(
+        body["data"]["node"].is_null() && body.get("errors").is_none(),
+        "{body}"
+    );
+    let body = app
+        .gql(&app.city_admin, NODE, json!({ "id": city_import }))
+        .await;
     assert_eq!(body["data"]["node"]["__typename"], "ImportRecord", "{body}");
-    let body = app.gql(&app.viewer, NODE, json!({ "id": city_import })).await;
+    let body = app
+        .gql(&app.viewer, NODE, json!({ "id": city_import }))
+        .await;
     assert_eq!(first_code(&body), "FORBIDDEN", "{body}");
 }
 
@@ -258,10 +284,18 @@ async fn bad_ids_and_too_many_are_refused_with_their_codes() {
     let delete = "mutation($id: ID!) { deleteAward(id: $id) { id dbId } }";
     let body = app.gql(&app.admin, delete, json!({ "id": officer })).await;
     assert_eq!(first_code(&body), "INVALID_ID", "{body}");
-    let gone = app.data(&app.admin, delete, json!({ "id": award["id"] })).await;
+    let gone = app
+        .data(&app.admin, delete, json!({ "id": award["id"] }))
+        .await;
     assert_eq!(gone["deleteAward"]["dbId"], award["dbId"]);
-    let body = app.gql(&app.admin, delete, json!({ "id": award["dbId"] })).await;
-    assert_eq!(first_code(&body), "NOT_FOUND", "the record id is still taken: {body}");
+    let body = app
+        .gql(&app.admin, delete, json!({ "id": award["dbId"] }))
+        .await;
+    assert_eq!(
+        first_code(&body),
+        "NOT_FOUND",
+        "the record id is still taken: {body}"
+    );
 
     // `nodes`: at most 100 ids; its cost grows with the ids and what each asks.
     let ids: Vec<&Value> = std::iter::repeat_n(officer, 101).collect();
@@ -271,8 +305,12 @@ async fn bad_ids_and_too_many_are_refused_with_their_codes() {
     let body = app.gql(&app.admin, q, json!({ "ids": &ids[..100] })).await;
     assert!(body.get("errors").is_none(), "100 pass: {body}");
     let heavy = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Unit { officers { partyMemberships { id unit { officers { id } } } } } } }";
-    let body = app.gql(&app.admin, heavy, json!({ "ids": &ids[..100] })).await;
+    let body = app
+        .gql(&app.admin, heavy, json!({ "ids": &ids[..100] }))
+        .await;
     assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX", "{body}");
-    let body = app.gql(&app.admin, heavy, json!({ "ids": &ids[..1] })).await;
+    let body = app
+        .gql(&app.admin, heavy, json!({ "ids": &ids[..1] }))
+        .await;
     assert!(body.get("errors").is_none(), "one passes: {body}");
 }

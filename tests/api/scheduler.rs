@@ -149,7 +149,8 @@ async fn two_server_processes_on_one_database_send_a_due_report_once() {
         "ownerAddress": "owner@congan.quangngai.example", "ownerName": "Phòng Tham mưu",
         "recipients": recipients,
     });
-    let create = "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { dbId } }";
+    let create =
+        "mutation($input: ScheduleInput!) { createReportSchedule(input: $input) { dbId } }";
     let (status, body) = first
         .post_json(
             "/graphql",
@@ -305,7 +306,11 @@ async fn a_monthly_run_on_1_december_is_about_november() {
     });
     let id = create(&app, input).await;
     let zone = app
-        .data(&app.admin, "{ reportSchedules { dbId timeZone } }", json!({}))
+        .data(
+            &app.admin,
+            "{ reportSchedules { dbId timeZone } }",
+            json!({}),
+        )
         .await;
     assert_eq!(zone["reportSchedules"][0]["timeZone"], "Asia/Ho_Chi_Minh");
     let created = Utc

@@ -1,12 +1,15 @@
-//! The audit extension: watches top-level fields and officers' personal fields of one
-//! GraphQL operation and writes the rows described in the parent module.
+//! The audit extension: watches the top-level fields of one GraphQL operation (the only
+//! fields it hooks) and writes the rows described in the parent module, with the
+//! personal reads the officers' field guard noted in the request's [`AuditState`].
+//!
+//! [`AuditState`]: super::AuditState
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
-    ResolveInfo,
+    Extension, ExtensionContext, ExtensionFactory, FieldHooks, NextExecute, NextParseQuery,
+    NextResolve, ResolveInfo,
 };
 use async_graphql::parser::types::{ExecutableDocument, Field};
 use async_graphql::{Response, ServerResult, Value, Variables};
@@ -25,17 +28,11 @@ impl ExtensionFactory for AuditFactory {
     }
 }
 
-/// Officer fields that are personal data.
-const PERSONAL_FIELDS: [&str; 2] = ["fullName", "birthYear"];
-
 #[derive(Default)]
 struct Audit {
     variables: Mutex<Variables>,
     /// Top-level query fields: response key → (field name, arguments).
     roots: Mutex<BTreeMap<String, (String, serde_json::Value)>>,
-    /// Response keys under which personal data was read: the fields, and whether any
-    /// read succeeded.
-    personal: Mutex<BTreeMap<String, (BTreeSet<&'static str>, bool)>>,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -70,11 +67,6 @@ impl Extension for Audit {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        if info.parent_type == "Officer" && PERSONAL_FIELDS.contains(&info.name) {
-            let result = next.run(ctx, info_clone(&info)).await;
-            self.note_personal(&info, result.is_ok());
-            return result;
-        }
         if info.path_node.parent.is_some() {
             return next.run(ctx, info).await;
         }
@@ -83,7 +75,7 @@ impl Extension for Audit {
         let args = self.arguments(info.field);
         let mutation = info.parent_type == "Mutation";
         if !mutation {
-            self.note_root(&key, &name, &args);
+            self.note_root(ctx, &key, &name, &args);
         }
         if name == "analyticsQuery" {
             start_analytics(ctx, &key, &name, args.clone());
@@ -95,6 +87,10 @@ impl Extension for Audit {
             finish_analytics(ctx, &key, &result).await;
         }
         result
+    }
+
+    fn field_hooks(&self) -> FieldHooks {
+        FieldHooks::Root
     }
 }
 
@@ -114,7 +110,13 @@ impl Audit {
         }))
     }
 
-    fn note_root(&self, key: &str, name: &str, args: &serde_json::Value) {
+    fn note_root(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        key: &str,
+        name: &str,
+        args: &serde_json::Value,
+    ) {
         if let Ok(mut roots) = self.roots.lock() {
             roots.insert(key.to_owned(), (name.to_owned(), args.clone()));
         }
@@ -122,29 +124,9 @@ impl Audit {
         let filter = &args["filter"];
         if name == "officers"
             && (!filter["search"].is_null() || !filter["birthYear"].is_null())
-            && let Ok(mut p) = self.personal.lock()
+            && let Some(request) = ctx.data_opt::<RequestData>()
         {
-            let entry = p.entry(key.to_owned()).or_default();
-            entry.0.insert("filter");
-            entry.1 = true;
-        }
-    }
-
-    fn note_personal(&self, info: &ResolveInfo<'_>, ok: bool) {
-        let root = std::iter::once(info.path_node)
-            .chain(info.path_node.parents())
-            .last()
-            .map(|n| n.field_name().to_owned())
-            .unwrap_or_default();
-        let field = if info.name == "fullName" {
-            "fullName"
-        } else {
-            "birthYear"
-        };
-        if let Ok(mut p) = self.personal.lock() {
-            let entry = p.entry(root).or_default();
-            entry.0.insert(field);
-            entry.1 |= ok;
+            request.audit.note_personal(key, "filter", true);
         }
     }
 
@@ -173,10 +155,10 @@ impl Audit {
     }
 
     async fn write_personal(&self, ctx: &ExtensionContext<'_>) {
-        let personal = match self.personal.lock() {
-            Ok(mut p) => std::mem::take(&mut *p),
-            Err(_) => return,
+        let Some(request) = ctx.data_opt::<RequestData>() else {
+            return;
         };
+        let personal = request.audit.take_personal();
         for (key, (fields, read)) in personal {
             let (name, mut args) = self
                 .roots
@@ -213,17 +195,5 @@ async fn finish_analytics(
         .and_then(|r| r.audit.finish(key));
     if let (Some(entry), Some(db)) = (pending, ctx.data_opt::<DatabaseConnection>()) {
         append(db, entry.outcome(outcome(result))).await;
-    }
-}
-
-fn info_clone<'a>(info: &ResolveInfo<'a>) -> ResolveInfo<'a> {
-    ResolveInfo {
-        path_node: info.path_node,
-        parent_type: info.parent_type,
-        return_type: info.return_type,
-        name: info.name,
-        alias: info.alias,
-        is_for_introspection: info.is_for_introspection,
-        field: info.field,
     }
 }

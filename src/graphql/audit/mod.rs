@@ -1,5 +1,7 @@
-//! Audit at the GraphQL boundary. An extension sees every top-level field and every
-//! officer's personal field, and records:
+//! Audit at the GraphQL boundary. An extension sees every top-level field (it hooks the
+//! root fields only: the other fields resolve without an extension in the way), the guard
+//! of officers' personal fields notes each read here ([`AuditState::note_personal`]), and
+//! the extension records:
 //! - each mutation, with its arguments and outcome (`ok` or the error code), including
 //!   ones refused by a guard before they start. A mutation that runs in a transaction
 //!   writes its `ok` row inside that transaction ([`record_in_txn`], called by
@@ -18,7 +20,7 @@ mod extension;
 
 pub use extension::AuditFactory;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::ExtensionContext;
@@ -39,7 +41,13 @@ pub struct AuditState(Arc<Mutex<Inner>>);
 struct Inner {
     committed: HashSet<String>,
     pending: BTreeMap<String, Entry>,
+    /// Top-level response keys under which personal data was read: the fields, and
+    /// whether any read succeeded.
+    personal: Personal,
 }
+
+/// Personal fields read under each top-level response key, and whether any read passed.
+pub(crate) type Personal = BTreeMap<String, (BTreeSet<&'static str>, bool)>;
 
 impl AuditState {
     /// Whether the mutation answering under `key` committed.
@@ -63,6 +71,24 @@ impl AuditState {
     /// The row of the field under `key`, which finished.
     pub fn finish(&self, key: &str) -> Option<Entry> {
         self.0.lock().ok()?.pending.remove(key)
+    }
+
+    /// Notes that personal `field` was read (`ok`) or refused under the top-level
+    /// response key `root`.
+    pub fn note_personal(&self, root: &str, field: &'static str, ok: bool) {
+        if let Ok(mut s) = self.0.lock() {
+            let entry = s.personal.entry(root.to_owned()).or_default();
+            entry.0.insert(field);
+            entry.1 |= ok;
+        }
+    }
+
+    /// The personal reads noted so far (taken: each is written once).
+    pub(crate) fn take_personal(&self) -> Personal {
+        self.0
+            .lock()
+            .map(|mut s| std::mem::take(&mut s.personal))
+            .unwrap_or_default()
     }
 
     /// The rows of the fields that never finished.

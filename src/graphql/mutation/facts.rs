@@ -1,7 +1,7 @@
 //! Mutations on headquarters, directives, union activities, dialogue questions and awards.
 
 use crate::graphql::node::{Kind, argument};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 
 use super::in_txn;

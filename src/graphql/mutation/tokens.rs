@@ -1,7 +1,7 @@
 //! Token management (province admins only): create and revoke.
 
 use crate::graphql::node::{Kind, argument};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 
 use crate::domain::Role;
 use crate::graphql::audit::{committed, record_in_txn};

@@ -6,7 +6,9 @@
 use async_graphql::{Context, Guard, Result};
 use chrono::NaiveDate;
 use sea_orm::sea_query::IntoCondition;
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, IdenStatic, Iterable, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, ExprTrait, IdenStatic, Iterable, QueryFilter, QuerySelect,
+};
 
 use super::{Kind, Node};
 use crate::graphql::context::Ctx;
@@ -14,8 +16,8 @@ use crate::graphql::error::{GqlResult, coded};
 use crate::graphql::guards::{AdminGuard, ProvinceAdminGuard};
 use crate::graphql::query::ImportRecord;
 use crate::graphql::types::{
-    ApiToken, Area, ArchivedFile, AuditEntry, Award, DialogueQuestion, DialogueSession,
-    Directive, District, Headquarters, Officer, PartyMembership, ReportArchive, ReportDelivery,
+    ApiToken, ArchivedFile, Area, AuditEntry, Award, DialogueQuestion, DialogueSession, Directive,
+    District, Headquarters, Officer, PartyMembership, ReportArchive, ReportDelivery,
     ReportRecipient, ReportRun, ReportSchedule, UnionActivity, Unit,
 };
 use crate::intake::record::Listed;
@@ -86,7 +88,8 @@ pub async fn one(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<Node
         Kind::ImportRecord => {
             AdminGuard.check(ctx).await?;
             let id = number(kind, key)?;
-            let columns = import_record::Column::iter().filter(|c| c.as_str() != import_record::Column::File.as_str());
+            let columns = import_record::Column::iter()
+                .filter(|c| c.as_str() != import_record::Column::File.as_str());
             let select = import_record::Entity::find()
                 .select_only()
                 .columns(columns)
@@ -156,7 +159,10 @@ async fn admin_only(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<N
 }
 
 /// One row of a scoped table matching `cond`, if the caller's scope holds it.
-async fn scoped<E: Scoped>(ctx: &Context<'_>, cond: impl IntoCondition) -> Result<Option<E::Model>> {
+async fn scoped<E: Scoped>(
+    ctx: &Context<'_>,
+    cond: impl IntoCondition,
+) -> Result<Option<E::Model>> {
     scope::apply(E::find().filter(cond), ctx.scope())
         .one(ctx.db())
         .await

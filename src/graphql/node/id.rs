@@ -73,7 +73,10 @@ pub fn global(kind: Kind, key: impl std::fmt::Display) -> ID {
 pub fn decode(id: &str) -> async_graphql::Result<(Kind, String)> {
     let invalid = || {
         let shown: String = id.chars().take(40).collect();
-        coded("INVALID_ID", format!("`{shown}` is not an id this server made"))
+        coded(
+            "INVALID_ID",
+            format!("`{shown}` is not an id this server made"),
+        )
     };
     if id.is_empty() || id.len() > MAX_ID_CHARS {
         return Err(invalid());
@@ -109,10 +112,12 @@ pub fn argument(kind: Kind, id: &ID) -> async_graphql::Result<i32> {
         Ok(n) => n,
         Err(_) => record_id(kind, id)?,
     };
-    i32::try_from(n)
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| coded("INVALID_ID", format!("`{}` is not a record id", id.as_str())))
+    i32::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+        coded(
+            "INVALID_ID",
+            format!("`{}` is not a record id", id.as_str()),
+        )
+    })
 }
 
 #[cfg(test)]

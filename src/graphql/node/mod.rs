@@ -15,8 +15,8 @@ pub use id::{Kind, argument, global};
 use crate::graphql::error::coded;
 use crate::graphql::query::ImportRecord;
 use crate::graphql::types::{
-    ApiToken, Area, ArchivedFile, AuditEntry, Award, DialogueQuestion, DialogueSession,
-    Directive, District, Headquarters, Officer, PartyMembership, ReportArchive, ReportDelivery,
+    ApiToken, ArchivedFile, Area, AuditEntry, Award, DialogueQuestion, DialogueSession, Directive,
+    District, Headquarters, Officer, PartyMembership, ReportArchive, ReportDelivery,
     ReportRecipient, ReportRun, ReportSchedule, UnionActivity, Unit,
 };
 

@@ -1,7 +1,7 @@
 //! `AuditEntry`: one row of the audit log, as admins read it.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Json, Object, ID};
+use async_graphql::{ID, Json, Object};
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 

@@ -1,7 +1,7 @@
 //! `Award`: a Certificate of Merit or of Commendation to a unit or an officer.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::award;
 

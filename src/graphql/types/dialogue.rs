@@ -1,7 +1,7 @@
 //! `DialogueSession` and `DialogueQuestion`: the dialogue conference and what was asked.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::{dialogue_question, dialogue_session};
 

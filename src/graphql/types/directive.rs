@@ -1,7 +1,7 @@
 //! `Directive`: a leadership or direction document.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Object, Result, ID};
+use async_graphql::{ID, Object, Result};
 use chrono::NaiveDate;
 use entity::directive;
 

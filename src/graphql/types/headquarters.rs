@@ -1,7 +1,7 @@
 //! `Headquarters`: a unit's building, with its status derived from its dates.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::headquarters;
 

@@ -1,7 +1,7 @@
 //! `PartyMembership`: an officer's seat on a commune Party committee.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::party_membership;
 

@@ -2,7 +2,7 @@
 //! data, guarded: a viewer gets an authorization error for them.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::officer;
 
@@ -10,7 +10,7 @@ use super::{PartyMembership, Unit, parsed, unit_until};
 use crate::domain::{Gender, Position, Rank};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
-use crate::graphql::guards::PersonalDataGuard;
+use crate::graphql::guards::PersonalFieldGuard;
 use crate::graphql::loaders::MembershipsOfOfficer;
 use crate::service::ServiceError;
 
@@ -28,12 +28,12 @@ impl Officer {
         self.0.id
     }
     /// Full name (personal data: analysts and admins only).
-    #[graphql(guard = "PersonalDataGuard")]
+    #[graphql(guard = "PersonalFieldGuard(\"fullName\")")]
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
     /// Year of birth (personal data: analysts and admins only).
-    #[graphql(guard = "PersonalDataGuard")]
+    #[graphql(guard = "PersonalFieldGuard(\"birthYear\")")]
     async fn birth_year(&self) -> i32 {
         self.0.birth_year
     }

@@ -3,7 +3,7 @@
 //! rendered without sending.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{report_archive, report_archive_file, report_delivery, report_run};

@@ -1,7 +1,7 @@
 //! `ApiToken` and `CreatedToken`: tokens as admins see them (never the hash).
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Object, Result, SimpleObject, ID};
+use async_graphql::{ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::api_token;
 

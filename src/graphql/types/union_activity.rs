@@ -1,7 +1,7 @@
 //! `UnionActivity`: a youth union or women's association activity, work or model.
 
 use crate::graphql::node::{Kind, global};
-use async_graphql::{Context, Object, Result, ID};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::union_activity;
 

@@ -11,11 +11,11 @@ use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
 use crate::domain::{Position, UnitKind};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
-use crate::graphql::node::{Kind, global};
 use crate::graphql::loaders::{
     AwardsOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
     OfficersOfUnit,
 };
+use crate::graphql::node::{Kind, global};
 
 /// A commune-level unit (xã, phường, thị trấn, đặc khu) over its period, and its police.
 pub struct Unit(pub unit_period::Model);

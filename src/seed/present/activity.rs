@@ -105,10 +105,7 @@ fn activity(
 }
 
 fn scope(w: &World, unit: Option<usize>) -> String {
-    unit.map_or_else(
-        || w.province.police(),
-        |i| police_of(&w.units[i].name),
-    )
+    unit.map_or_else(|| w.province.police(), |i| police_of(&w.units[i].name))
 }
 
 /// A dialogue session in March, June, September and December: five chiefs' questions

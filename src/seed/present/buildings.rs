@@ -13,10 +13,10 @@ use entity::headquarters;
 use rand::Rng;
 use rand::seq::SliceRandom;
 
+use super::EDITION_2025_07;
 use super::emit::Update;
 use super::kon_tum::address_row;
 use super::monthly::World;
-use super::EDITION_2025_07;
 use crate::domain::HqModel;
 use crate::seed::dates::{Window, const_date};
 

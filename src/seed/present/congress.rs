@@ -67,9 +67,7 @@ pub(super) fn hold(
     {
         let at = seats.get(c.code.as_str()).map_or(&[][..], Vec::as_slice);
         for s in at.iter().filter(|s| {
-            s.term != TERM
-                && s.started_on < c.day
-                && s.ended_on.is_none_or(|e| e > c.day)
+            s.term != TERM && s.started_on < c.day && s.ended_on.is_none_or(|e| e > c.day)
         }) {
             w.drafts.updates.push(Update::SeatEnds {
                 id: s.id,

@@ -17,7 +17,6 @@ use sea_orm::{DatabaseTransaction, EntityTrait};
 
 use super::emit::{Drafts, Update, write_drafts};
 use super::people::{Origin, officer};
-use crate::seed::names::police_of;
 use super::world::{self, Post, Staff};
 use super::{EDITION_2025_07, QUANG_NGAI, activity, buildings, congress, rng};
 use crate::domain::Position;
@@ -25,6 +24,7 @@ use crate::seed::SeedReport;
 use crate::seed::dates::Window;
 use crate::seed::error::SeedError;
 use crate::seed::insert;
+use crate::seed::names::police_of;
 
 /// Officers of a unit that nobody was posted to on 1 Jul 2025 (Đặc khu Lý Sơn had no
 /// commune police before): a chief, three deputies and the rest.

@@ -259,9 +259,16 @@ async fn timed(backend: &str, db: &DatabaseConnection) {
     let active = "(SELECT DISTINCT p.province_code FROM award a JOIN unit_period p \
                   ON p.code = a.unit_code AND p.valid_from = '2025-07-01' \
                   WHERE a.awarded_on >= '2025-07-01') x";
-    assert_eq!(rows(db, active).await, 34, "provinces with awards since July 2025");
+    assert_eq!(
+        rows(db, active).await,
+        34,
+        "provinces with awards since July 2025"
+    );
     let congresses = "party_membership WHERE term = '2025-2030'";
-    assert!(rows(db, congresses).await > 3_000, "seats of the 2025 congresses");
+    assert!(
+        rows(db, congresses).await > 3_000,
+        "seats of the 2025 congresses"
+    );
     let err: Result<_, SeedError> = seed_synthetic(db, Tier::L).await;
     assert!(matches!(err, Err(SeedError::DatabaseNotEmpty)));
 }

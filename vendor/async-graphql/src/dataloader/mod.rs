@@ -147,10 +147,24 @@ impl<T> DataLoaderInner<T> {
         K: Send + Sync + Hash + Eq + Clone + 'static,
         T: Loader<K>,
     {
-        let tid = TypeId::of::<K>();
         let keys = keys.into_iter().collect::<Vec<_>>();
+        let result = self.loader.load(&keys).await;
+        self.deliver(disable_cache, result, senders);
+    }
 
-        match self.loader.load(&keys).await {
+    /// Caches a batch's values and answers every request of the batch.
+    #[allow(clippy::type_complexity)]
+    fn deliver<K>(
+        &self,
+        disable_cache: bool,
+        result: Result<HashMap<K, T::Value>, T::Error>,
+        senders: Vec<(HashSet<K>, ResSender<K, T>)>,
+    ) where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Loader<K>,
+    {
+        let tid = TypeId::of::<K>();
+        match result {
             Ok(values) => {
                 // update cache
                 let mut request = self.requests.lock().unwrap();
@@ -183,6 +197,91 @@ impl<T> DataLoaderInner<T> {
                     sender.tx.send(Err(err.clone())).ok();
                 }
             }
+        }
+    }
+
+    /// Takes the keys and requests waiting for type `K`.
+    fn take<K>(&self) -> KeysAndSender<K, T>
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        T: Loader<K>,
+    {
+        let mut request = self.requests.lock().unwrap();
+        request
+            .get_mut(&TypeId::of::<K>())
+            .unwrap()
+            .downcast_mut::<Requests<K, T>>()
+            .unwrap()
+            .take()
+    }
+}
+
+/// Completes the second time it is polled: lets every other future of the requesting
+/// task that is ready to run (sibling fields, list items) make its loads first.
+#[derive(Default)]
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+/// A batch loaded in the requesting task (a zero delay) once that task has yielded. If
+/// the requesting future is dropped first (a sibling's error cancelled it), the batch is
+/// handed to the spawner, so the other requests of the batch are still answered.
+#[allow(clippy::type_complexity)]
+struct InlineBatch<'a, K: Send + Sync + Hash + Eq + Clone + 'static, T: Loader<K>> {
+    inner: Arc<DataLoaderInner<T>>,
+    spawner: &'a (dyn Fn(BoxFuture<'static, ()>) + Send + Sync),
+    disable_cache: bool,
+    /// `None` until the keys are taken; then the keys and requests until answered.
+    taken: Option<KeysAndSender<K, T>>,
+    done: bool,
+}
+
+impl<K: Send + Sync + Hash + Eq + Clone + 'static, T: Loader<K>> InlineBatch<'_, K, T> {
+    async fn run(mut self) {
+        YieldOnce::default().await;
+        let (keys, senders) = self.inner.take::<K>();
+        if keys.is_empty() {
+            self.done = true;
+            return;
+        }
+        let list = keys.iter().cloned().collect::<Vec<_>>();
+        self.taken = Some((keys, senders));
+        let result = self.inner.loader.load(&list).await;
+        if let Some((_, senders)) = self.taken.take() {
+            self.inner.deliver(self.disable_cache, result, senders);
+        }
+        self.done = true;
+    }
+}
+
+impl<K: Send + Sync + Hash + Eq + Clone + 'static, T: Loader<K>> Drop for InlineBatch<'_, K, T> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let inner = self.inner.clone();
+        let disable_cache = self.disable_cache;
+        match self.taken.take() {
+            Some(batch) => (self.spawner)(Box::pin(async move {
+                inner.do_load(disable_cache, batch).await
+            })),
+            None => (self.spawner)(Box::pin(async move {
+                let batch = inner.take::<K>();
+                if !batch.0.is_empty() {
+                    inner.do_load(disable_cache, batch).await
+                }
+            })),
         }
     }
 }
@@ -242,7 +341,9 @@ impl<T, C: CacheFactory> DataLoader<T, C> {
         }
     }
 
-    /// Specify the delay time for loading data, the default is `1ms`.
+    /// Specify the delay time for loading data, the default is `1ms`. A zero delay waits on
+    /// no timer: the batch is loaded by the first request's future once its task has yielded,
+    /// so it holds the keys of every load made in that poll of the task.
     #[must_use]
     pub fn delay(self, delay: Duration) -> Self {
         Self { delay, ..self }
@@ -380,6 +481,17 @@ impl<T, C: CacheFactory> DataLoader<T, C> {
                     .in_current_span();
 
                 (self.spawner)(Box::pin(task));
+            }
+            Action::StartFetch if self.delay.is_zero() => {
+                InlineBatch::<K, T> {
+                    inner: self.inner.clone(),
+                    spawner: &*self.spawner,
+                    disable_cache: self.disable_cache.load(Ordering::SeqCst),
+                    taken: None,
+                    done: false,
+                }
+                .run()
+                .await;
             }
             Action::StartFetch => {
                 let inner = self.inner.clone();

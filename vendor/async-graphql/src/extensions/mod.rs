@@ -445,6 +445,24 @@ pub trait Extension: Sync + Send + 'static {
     ) -> ServerResult<Option<Value>> {
         next.run(ctx, info).await
     }
+
+    /// The fields [`Extension::resolve`] is called for (every field by default). When no
+    /// extension of a request hooks a field, the executor resolves it directly, without
+    /// building its [`ResolveInfo`] or chaining futures.
+    fn field_hooks(&self) -> FieldHooks {
+        FieldHooks::All
+    }
+}
+
+/// Which fields an extension's [`Extension::resolve`] is called for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldHooks {
+    /// Every field.
+    All,
+    /// The fields of the operation's root type only.
+    Root,
+    /// None.
+    None,
 }
 
 /// Extension factory
@@ -459,6 +477,10 @@ pub trait ExtensionFactory: Send + Sync + 'static {
 #[doc(hidden)]
 pub struct Extensions {
     extensions: Vec<Arc<dyn Extension>>,
+    /// The extensions hooking every field.
+    field_hooks: Vec<Arc<dyn Extension>>,
+    /// The extensions hooking the root fields (every field or the root ones).
+    root_hooks: Vec<Arc<dyn Extension>>,
     schema_env: SchemaEnv,
     session_data: Arc<Data>,
     query_data: Option<Arc<Data>>,
@@ -471,8 +493,22 @@ impl Extensions {
         schema_env: SchemaEnv,
         session_data: Arc<Data>,
     ) -> Self {
+        let extensions: Vec<Arc<dyn Extension>> = extensions.into_iter().collect();
+        let hooking = |root: bool| {
+            extensions
+                .iter()
+                .filter(|e| match e.field_hooks() {
+                    FieldHooks::All => true,
+                    FieldHooks::Root => root,
+                    FieldHooks::None => false,
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        };
         Extensions {
-            extensions: extensions.into_iter().collect(),
+            field_hooks: hooking(false),
+            root_hooks: hooking(true),
+            extensions,
             schema_env,
             session_data,
             query_data: None,
@@ -484,9 +520,13 @@ impl Extensions {
         self.query_data = Some(data);
     }
 
+    /// Whether no extension hooks a field (of the root type when `root`).
     #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.extensions.is_empty()
+    pub(crate) fn no_field_hooks(&self, root: bool) -> bool {
+        match root {
+            true => self.root_hooks.is_empty(),
+            false => self.field_hooks.is_empty(),
+        }
     }
 
     #[inline]
@@ -566,8 +606,12 @@ impl Extensions {
         info: ResolveInfo<'_>,
         resolve_fut: ResolveFut<'_>,
     ) -> ServerResult<Option<Value>> {
+        let chain = match info.path_node.parent {
+            None => &self.root_hooks,
+            Some(_) => &self.field_hooks,
+        };
         let next = NextResolve {
-            chain: &self.extensions,
+            chain,
             resolve_fut,
         };
         next.run(&self.create_context(), info).await

@@ -255,7 +255,8 @@ impl<'a> Fields<'a> {
                             let field_name = ctx_field.item.node.response_key().node.clone();
                             let extensions = &ctx.query_env.extensions;
 
-                            if extensions.is_empty() && field.node.directives.is_empty() {
+                            let at_root = ctx_field.path_node.as_ref().is_some_and(|n| n.parent.is_none());
+                            if extensions.no_field_hooks(at_root) && field.node.directives.is_empty() {
                                 Ok((
                                     field_name,
                                     root.resolve_field(&ctx_field).await?.unwrap_or_default(),

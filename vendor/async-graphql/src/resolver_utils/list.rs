@@ -11,7 +11,7 @@ pub async fn resolve_list<'a, T: OutputType + 'a>(
     len: Option<usize>,
 ) -> ServerResult<Value> {
     let extensions = &ctx.query_env.extensions;
-    if !extensions.is_empty() {
+    if !extensions.no_field_hooks(false) {
         let mut futures = len.map(Vec::with_capacity).unwrap_or_default();
         for (idx, item) in iter.into_iter().enumerate() {
             futures.push({
