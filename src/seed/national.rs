@@ -154,6 +154,9 @@ async fn country(txn: &DatabaseTransaction) -> Result<SeedReport, SeedError> {
     crate::service::areas::ensure_district_areas(txn).await?;
     stage("district areas");
     let mut report = report;
+    // The facts of the months point at the code registry: the special zones made from
+    // commune-less districts have no registry row until it is brought in step.
+    super::registry::sync(txn).await?;
     let units = in_force(txn, STEP_2025_07).await?;
     report.absorb(present::since_july_2025_in(txn, &units, UNTIL).await?);
     stage("months since 1/7/2025 written");
