@@ -17,7 +17,7 @@ use crate::domain::{ActivityKind, Organisation};
 use crate::text::{fold, like_pattern};
 
 /// Filters of the `unionActivities` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ActivityFilter {
     /// Organisation.
     pub organisation: Option<Organisation>,
@@ -87,7 +87,7 @@ pub fn query(
 }
 
 /// An activity, new or changed.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ActivityInput {
     /// Organisation.
     pub organisation: Organisation,
@@ -104,7 +104,6 @@ pub struct ActivityInput {
     /// End date.
     pub ended_on: Option<NaiveDate>,
     /// Still maintained.
-    #[graphql(default = true)]
     pub maintained: bool,
 }
 

@@ -135,7 +135,7 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 /// Filters of the `auditLog` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     /// Rows of this token.
     pub token_id: Option<i32>,

@@ -15,7 +15,7 @@ use crate::auth::Scope;
 use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
 
 /// Filters of the `awards` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AwardFilter {
     /// Form.
     pub form: Option<AwardForm>,
@@ -81,7 +81,7 @@ pub async fn by_units(
 }
 
 /// A new award: give `unitCode` for a collective, `officerId` for an individual.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AwardInput {
     /// Form.
     pub form: AwardForm,

@@ -17,7 +17,7 @@ use crate::domain::{AskerGroup, DialogueTopic, QuestionStatus};
 use crate::text::{fold, like_pattern};
 
 /// Filters of the `dialogueQuestions` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct QuestionFilter {
     /// Session.
     pub session_id: Option<i32>,
@@ -107,7 +107,7 @@ pub async fn sessions_by_ids(
 }
 
 /// A question raised at a session.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct QuestionInput {
     /// Session.
     pub session_id: i32,

@@ -17,7 +17,7 @@ use crate::domain::{DirectiveIssuer, DirectiveKind};
 use crate::text::{fold, like_pattern};
 
 /// Filters of the `directives` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DirectiveFilter {
     /// Kind of document.
     pub kind: Option<DirectiveKind>,
@@ -32,7 +32,7 @@ pub struct DirectiveFilter {
 }
 
 /// Fields the `directives` query can sort by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum DirectiveSortField {
     /// Issue date.
     #[default]
@@ -44,13 +44,11 @@ pub enum DirectiveSortField {
 }
 
 /// Sort order of the `directives` query.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DirectiveSort {
     /// Field to sort by.
-    #[graphql(default)]
     pub field: DirectiveSortField,
     /// Direction.
-    #[graphql(default)]
     pub direction: SortDirection,
 }
 
@@ -86,7 +84,7 @@ pub fn query(filter: DirectiveFilter, sort: DirectiveSort) -> Listing<directive:
 }
 
 /// A document, new or changed.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct DirectiveInput {
     /// Number and symbol, e.g. "15-CT/TU".
     pub number: String,

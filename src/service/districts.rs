@@ -9,7 +9,7 @@ use super::{Result, scope};
 use crate::auth::Scope;
 
 /// Filters of the `districts` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DistrictFilter {
     /// Exact district code.
     pub code: Option<String>,
@@ -20,7 +20,7 @@ pub struct DistrictFilter {
 }
 
 /// Fields the `districts` query can sort by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum DistrictSortField {
     /// District code.
     #[default]
@@ -30,13 +30,11 @@ pub enum DistrictSortField {
 }
 
 /// Sort order of the `districts` query.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DistrictSort {
     /// Field to sort by.
-    #[graphql(default)]
     pub field: DistrictSortField,
     /// Direction.
-    #[graphql(default)]
     pub direction: SortDirection,
 }
 

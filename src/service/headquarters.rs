@@ -76,7 +76,7 @@ pub fn held_on(day: NaiveDate) -> Condition {
 }
 
 /// Filters of the `headquarters` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct HeadquartersFilter {
     /// Buildings of this unit.
     pub unit_code: Option<String>,
@@ -105,7 +105,7 @@ pub struct HeadquartersFilter {
 }
 
 /// Fields the `headquarters` query can sort by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum HeadquartersSortField {
     /// Record id.
     #[default]
@@ -121,13 +121,11 @@ pub enum HeadquartersSortField {
 }
 
 /// Sort order of the `headquarters` query.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct HeadquartersSort {
     /// Field to sort by.
-    #[graphql(default)]
     pub field: HeadquartersSortField,
     /// Direction.
-    #[graphql(default)]
     pub direction: SortDirection,
 }
 
@@ -185,7 +183,7 @@ pub async fn by_units(
 }
 
 /// A building, or a plan for one.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateHeadquartersInput {
     /// The unit.
     pub unit_code: String,
@@ -208,7 +206,7 @@ pub struct CreateHeadquartersInput {
 }
 
 /// Changes to a building's dates and figures; absent fields are left as they are.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateHeadquartersInput {
     /// Address.
     pub address: Option<String>,

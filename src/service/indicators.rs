@@ -348,7 +348,7 @@ pub async fn refresh(
 }
 
 /// A unit that does not meet an indicator.
-#[derive(Clone, Debug, async_graphql::SimpleObject)]
+#[derive(Clone, Debug)]
 pub struct IndicatorGap {
     /// Rank in the gap list (1 = furthest from meeting it).
     pub rank: u32,
@@ -487,7 +487,7 @@ pub async fn trajectory(
 }
 
 /// One category of a count indicator (a dialogue topic, an award form or issuer).
-#[derive(Clone, Debug, async_graphql::SimpleObject)]
+#[derive(Clone, Debug)]
 pub struct IndicatorCategory {
     /// `topic`, `form` or `issuer`.
     pub kind: String,

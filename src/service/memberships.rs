@@ -16,7 +16,7 @@ use crate::auth::Scope;
 use crate::domain::PartyBody;
 
 /// Filters of the `partyMemberships` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MembershipFilter {
     /// Seats of officers of this unit.
     pub unit_code: Option<String>,
@@ -110,7 +110,7 @@ pub async fn by_officers(
 }
 
 /// A new seat on a committee.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateMembershipInput {
     /// The officer (the seat is recorded against the officer's unit).
     pub officer_id: i32,

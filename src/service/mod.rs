@@ -1,7 +1,8 @@
 //! Domain operations over sea-orm: list queries (filters, scope, sorting, pages),
-//! batch lookups for the DataLoaders, and validated writes. No GraphQL or HTTP here,
-//! except that filter and input structs derive `InputObject` so the API can accept them
-//! as they are (a description derive, no resolver logic).
+//! batch lookups for the DataLoaders, and validated writes. No GraphQL or HTTP here:
+//! services take and return plain domain structs and enums and fail with
+//! [`ServiceError`]; the API declares its own argument and object types and converts
+//! them (`crate::graphql::input`, `crate::graphql::types`).
 //!
 //! Every function takes `&impl ConnectionTrait`, so it also runs inside a transaction,
 //! and a [`Scope`](crate::auth::Scope) that it applies in the SQL.

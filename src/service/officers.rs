@@ -17,7 +17,7 @@ use crate::domain::{Gender, Position, Rank};
 use crate::text::{fold, like_pattern};
 
 /// Filters of the `officers` query.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OfficerFilter {
     /// Officers of this unit.
     pub unit_code: Option<String>,
@@ -53,7 +53,7 @@ impl OfficerFilter {
 }
 
 /// Fields the `officers` query can sort by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum OfficerSortField {
     /// Record id.
     #[default]
@@ -67,13 +67,11 @@ pub enum OfficerSortField {
 }
 
 /// Sort order of the `officers` query.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct OfficerSort {
     /// Field to sort by.
-    #[graphql(default)]
     pub field: OfficerSortField,
     /// Direction.
-    #[graphql(default)]
     pub direction: SortDirection,
 }
 
@@ -171,7 +169,7 @@ pub async fn require(db: &impl ConnectionTrait, scope: &Scope, id: i32) -> Resul
 }
 
 /// A new posting.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateOfficerInput {
     /// Unit the officer is posted to.
     pub unit_code: String,
@@ -192,7 +190,7 @@ pub struct CreateOfficerInput {
 }
 
 /// Changes to an officer; absent fields are left as they are.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateOfficerInput {
     /// Full name.
     pub full_name: Option<String>,

@@ -29,7 +29,7 @@ pub struct Page<M> {
 }
 
 /// Sort direction.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum SortDirection {
     /// Ascending.
     #[default]
@@ -49,7 +49,7 @@ impl SortDirection {
 }
 
 /// An inclusive range of dates; either end may be open.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct DateRange {
     /// First day included.
     pub from: Option<NaiveDate>,
@@ -58,7 +58,7 @@ pub struct DateRange {
 }
 
 /// An inclusive range of integers; either end may be open.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct IntRange {
     /// Smallest value included.
     pub min: Option<i64>,

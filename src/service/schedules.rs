@@ -22,7 +22,7 @@ use crate::scheduler::timing::{Timing, TimingError};
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Ho_Chi_Minh";
 
 /// A recipient of a schedule's reports.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RecipientInput {
     /// E-mail address (an internationalised domain is stored as punycode).
     pub address: String,
@@ -31,15 +31,13 @@ pub struct RecipientInput {
     pub display_name: String,
     /// Limit this recipient's report to one area (code; a 2024 district's area has
     /// the district's code).
-    #[graphql(default)]
     pub area_code: Option<String>,
     /// The older name of `areaCode`.
-    #[graphql(default, deprecation = "use areaCode")]
     pub district_code: Option<String>,
 }
 
 /// A schedule, new or replacing an existing one.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScheduleInput {
     /// Name.
     pub name: String,
@@ -49,10 +47,8 @@ pub struct ScheduleInput {
     /// Asia/Ho_Chi_Minh unless configured).
     pub time_zone: Option<String>,
     /// What to send.
-    #[graphql(default_with = "ReportKind::MonthlyOverview")]
     pub report_kind: ReportKind,
     /// Language (Vietnamese by default).
-    #[graphql(default_with = "ReportLanguage::Vi")]
     pub language: ReportLanguage,
     /// Formats (all by default).
     pub formats: Option<Vec<ReportFormat>>,
@@ -61,13 +57,10 @@ pub struct ScheduleInput {
     /// Last day the schedule may fire.
     pub end_date: Option<NaiveDate>,
     /// Enabled (true) or paused.
-    #[graphql(default = true)]
     pub enabled: bool,
     /// Runs missed while every replica was down: skip, or run the latest one once.
-    #[graphql(default_with = "MissedPolicy::Latest")]
     pub missed_policy: MissedPolicy,
     /// Data older than this many days makes the run fail (nothing sent, owner told).
-    #[graphql(default = 45)]
     pub max_data_age_days: i32,
     /// Owner's address: told when a run fails.
     pub owner_address: String,

@@ -16,7 +16,7 @@ use crate::domain::UnitKind;
 use crate::text::like_pattern;
 
 /// Filters of the `units` query; all given conditions must hold.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UnitFilter {
     /// Exact commune code, e.g. "21010".
     pub code: Option<String>,
@@ -53,7 +53,7 @@ pub struct UnitFilter {
 }
 
 /// Fields the `units` query can sort by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum UnitSortField {
     /// Commune code.
     #[default]
@@ -67,13 +67,11 @@ pub enum UnitSortField {
 }
 
 /// Sort order of the `units` query.
-#[derive(async_graphql::InputObject, Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct UnitSort {
     /// Field to sort by.
-    #[graphql(default)]
     pub field: UnitSortField,
     /// Direction.
-    #[graphql(default)]
     pub direction: SortDirection,
 }
 

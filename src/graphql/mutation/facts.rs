@@ -8,12 +8,13 @@ use super::in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::AdminGuard;
+use crate::graphql::input::activities::ActivityInput;
+use crate::graphql::input::awards::AwardInput;
+use crate::graphql::input::dialogue::QuestionInput;
+use crate::graphql::input::directives::DirectiveInput;
+use crate::graphql::input::headquarters::{CreateHeadquartersInput, UpdateHeadquartersInput};
 use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
-use crate::service::activities::{self, ActivityInput};
-use crate::service::awards::{self, AwardInput};
-use crate::service::dialogue::{self, QuestionInput};
-use crate::service::directives::{self, DirectiveInput};
-use crate::service::headquarters::{self, CreateHeadquartersInput, UpdateHeadquartersInput};
+use crate::service::{activities, awards, dialogue, directives, headquarters};
 
 /// Mutations on the facts that hang off units.
 #[derive(Default)]
@@ -31,7 +32,7 @@ impl FactMutation {
         Ok(Headquarters(in_txn!(ctx, |txn| headquarters::create(
             &txn,
             ctx.scope(),
-            input
+            input.into()
         ))))
     }
 
@@ -48,7 +49,7 @@ impl FactMutation {
             &txn,
             ctx.scope(),
             id,
-            input
+            input.into()
         ))))
     }
 
@@ -79,7 +80,7 @@ impl FactMutation {
         Ok(Directive(in_txn!(ctx, |txn| directives::create(
             &txn,
             ctx.scope(),
-            input
+            input.into()
         ))))
     }
 
@@ -96,7 +97,7 @@ impl FactMutation {
             &txn,
             ctx.scope(),
             id,
-            input
+            input.into()
         ))))
     }
 
@@ -121,7 +122,7 @@ impl FactMutation {
         Ok(UnionActivity(in_txn!(ctx, |txn| activities::create(
             &txn,
             ctx.scope(),
-            input
+            input.into()
         ))))
     }
 
@@ -138,7 +139,7 @@ impl FactMutation {
             &txn,
             ctx.scope(),
             id,
-            input
+            input.into()
         ))))
     }
 
@@ -163,7 +164,7 @@ impl FactMutation {
         Ok(DialogueQuestion(in_txn!(ctx, |txn| dialogue::create(
             &txn,
             ctx.scope(),
-            input
+            input.into()
         ))))
     }
 
@@ -207,7 +208,7 @@ impl FactMutation {
         Ok(Award(in_txn!(ctx, |txn| awards::create(
             &txn,
             ctx.scope(),
-            input
+            input.into()
         ))))
     }
 

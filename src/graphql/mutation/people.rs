@@ -8,9 +8,10 @@ use super::in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::AdminGuard;
+use crate::graphql::input::memberships::CreateMembershipInput;
+use crate::graphql::input::officers::{CreateOfficerInput, UpdateOfficerInput};
 use crate::graphql::types::{Officer, PartyMembership};
-use crate::service::memberships::{self, CreateMembershipInput};
-use crate::service::officers::{self, CreateOfficerInput, UpdateOfficerInput};
+use crate::service::{memberships, officers};
 
 /// Mutations on officers and committee seats.
 #[derive(Default)]
@@ -25,7 +26,7 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         input: CreateOfficerInput,
     ) -> Result<Officer> {
-        let row = in_txn!(ctx, |txn| officers::create(&txn, ctx.scope(), input));
+        let row = in_txn!(ctx, |txn| officers::create(&txn, ctx.scope(), input.into()));
         Ok(Officer(row))
     }
 
@@ -38,7 +39,12 @@ impl PeopleMutation {
         input: UpdateOfficerInput,
     ) -> Result<Officer> {
         let id = argument(Kind::Officer, &id)?;
-        let row = in_txn!(ctx, |txn| officers::update(&txn, ctx.scope(), id, input));
+        let row = in_txn!(ctx, |txn| officers::update(
+            &txn,
+            ctx.scope(),
+            id,
+            input.into()
+        ));
         Ok(Officer(row))
     }
 
@@ -67,7 +73,11 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         input: CreateMembershipInput,
     ) -> Result<PartyMembership> {
-        let row = in_txn!(ctx, |txn| memberships::create(&txn, ctx.scope(), input));
+        let row = in_txn!(ctx, |txn| memberships::create(
+            &txn,
+            ctx.scope(),
+            input.into()
+        ));
         Ok(PartyMembership(row))
     }
 

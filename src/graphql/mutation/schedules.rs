@@ -7,16 +7,18 @@ use super::in_txn;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::guards::ProvinceAdminGuard;
+use crate::graphql::input::schedules::ScheduleInput;
 use crate::graphql::types::{ReportRun, ReportSchedule};
 use crate::scheduler::Scheduler;
-use crate::service::schedules::{self, ScheduleInput};
+use crate::service::schedules;
 
 /// Schedule mutations.
 #[derive(Default)]
 pub struct ScheduleMutation;
 
 /// The input with the server's zone (`COSO_TIME_ZONE`) when it names none.
-fn zoned(ctx: &Context<'_>, mut input: ScheduleInput) -> ScheduleInput {
+fn zoned(ctx: &Context<'_>, input: ScheduleInput) -> schedules::ScheduleInput {
+    let mut input = schedules::ScheduleInput::from(input);
     if input.time_zone.is_none() {
         let zone = ctx.data_unchecked::<Scheduler>().settings().clock.zone();
         input.time_zone = Some(zone.name().to_owned());

@@ -4,9 +4,11 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::graphql::guards::ProvinceAdminGuard;
+use crate::graphql::input::ToDomain;
+use crate::graphql::input::audit::AuditFilter;
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::AuditEntry;
-use crate::service::audit::{self, AuditFilter};
+use crate::service::audit;
 
 /// Audit queries.
 #[derive(Default)]
@@ -27,7 +29,7 @@ impl AuditQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<AuditEntry>> {
-        let select = audit::query(filter.unwrap_or_default());
+        let select = audit::query(filter.to_domain().unwrap_or_default());
         connection(ctx, select, first, after, AuditEntry).await
     }
 }

@@ -3,14 +3,16 @@
 use async_graphql::{Context, Object, Result};
 
 use crate::graphql::context::Ctx;
+use crate::graphql::input::ToDomain;
+use crate::graphql::input::activities::ActivityFilter;
+use crate::graphql::input::awards::AwardFilter;
+use crate::graphql::input::dialogue::QuestionFilter;
+use crate::graphql::input::directives::{DirectiveFilter, DirectiveSort};
+use crate::graphql::input::headquarters::{HeadquartersFilter, HeadquartersSort};
+use crate::graphql::input::page::SortDirection;
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
-use crate::service::activities::{self, ActivityFilter};
-use crate::service::awards::{self, AwardFilter};
-use crate::service::dialogue::{self, QuestionFilter};
-use crate::service::directives::{self, DirectiveFilter, DirectiveSort};
-use crate::service::headquarters::{self, HeadquartersFilter, HeadquartersSort};
-use crate::service::page::SortDirection;
+use crate::service::{activities, awards, dialogue, directives, headquarters};
 
 /// Queries over the facts that hang off units.
 #[derive(Default)]
@@ -31,8 +33,8 @@ impl FactQuery {
         let today = ctx.request().today;
         let select = headquarters::query(
             ctx.scope(),
-            filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            filter.to_domain().unwrap_or_default(),
+            order_by.to_domain().unwrap_or_default(),
             today,
         );
         connection(ctx, select, first, after, Headquarters).await
@@ -48,7 +50,10 @@ impl FactQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Directive>> {
-        let select = directives::query(filter.unwrap_or_default(), order_by.unwrap_or_default());
+        let select = directives::query(
+            filter.to_domain().unwrap_or_default(),
+            order_by.to_domain().unwrap_or_default(),
+        );
         connection(ctx, select, first, after, Directive).await
     }
 
@@ -62,7 +67,11 @@ impl FactQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<UnionActivity>> {
-        let select = activities::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        let select = activities::query(
+            ctx.scope(),
+            filter.to_domain().unwrap_or_default(),
+            direction.into(),
+        );
         connection(ctx, select, first, after, UnionActivity).await
     }
 
@@ -76,7 +85,11 @@ impl FactQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<DialogueQuestion>> {
-        let select = dialogue::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        let select = dialogue::query(
+            ctx.scope(),
+            filter.to_domain().unwrap_or_default(),
+            direction.into(),
+        );
         connection(ctx, select, first, after, DialogueQuestion).await
     }
 
@@ -90,7 +103,11 @@ impl FactQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Award>> {
-        let select = awards::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        let select = awards::query(
+            ctx.scope(),
+            filter.to_domain().unwrap_or_default(),
+            direction.into(),
+        );
         connection(ctx, select, first, after, Award).await
     }
 }

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use crate::dataset::DatasetCache;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::{GqlResult, coded};
-use crate::graphql::types::{IndicatorDefinition, IndicatorGroupBy, IndicatorValueObject};
+use crate::graphql::types::{
+    IndicatorCategory, IndicatorDefinition, IndicatorGap, IndicatorGroupBy, IndicatorValueObject,
+};
 use crate::indicators::{self, EngineConfig};
 use crate::service::indicators as service;
 
@@ -146,7 +148,7 @@ pub struct IndicatorGaps {
     /// Units not meeting it (after the district and kind filters).
     pub total_count: u64,
     /// The first `first` of them, ranked.
-    pub units: Vec<service::IndicatorGap>,
+    pub units: Vec<IndicatorGap>,
 }
 
 /// The headquarters trajectory toward the 100% target.
@@ -205,6 +207,7 @@ impl IndicatorDetailQuery {
         let (units, total_count) = service::gaps(ask(ctx), code, as_of, filter, limit)
             .await
             .gql()?;
+        let units = units.into_iter().map(IndicatorGap::from).collect();
         Ok(IndicatorGaps { total_count, units })
     }
 
@@ -241,8 +244,9 @@ impl IndicatorDetailQuery {
         ctx: &Context<'_>,
         code: String,
         as_of: Option<NaiveDate>,
-    ) -> Result<Vec<service::IndicatorCategory>> {
+    ) -> Result<Vec<IndicatorCategory>> {
         let as_of = as_of.unwrap_or(ctx.request().today);
-        service::categories(ask(ctx), code, as_of).await.gql()
+        let rows = service::categories(ask(ctx), code, as_of).await.gql()?;
+        Ok(rows.into_iter().map(IndicatorCategory::from).collect())
     }
 }

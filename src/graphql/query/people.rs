@@ -4,11 +4,13 @@ use async_graphql::{Context, Object, Result};
 
 use crate::graphql::context::Ctx;
 use crate::graphql::error::coded;
+use crate::graphql::input::ToDomain;
+use crate::graphql::input::memberships::MembershipFilter;
+use crate::graphql::input::officers::{OfficerFilter, OfficerSort};
+use crate::graphql::input::page::SortDirection;
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::{Officer, PartyMembership};
-use crate::service::memberships::{self, MembershipFilter};
-use crate::service::officers::{self, OfficerFilter, OfficerSort};
-use crate::service::page::SortDirection;
+use crate::service::{memberships, officers};
 
 /// Queries over officers and committee seats.
 #[derive(Default)]
@@ -27,14 +29,18 @@ impl PeopleQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<Officer>> {
-        let filter = filter.unwrap_or_default();
+        let filter = filter.to_domain().unwrap_or_default();
         if filter.uses_personal_data() && !ctx.principal().can_read_personal_data() {
             return Err(coded(
                 "FORBIDDEN",
                 "filtering by name or birth year needs an analyst or admin token",
             ));
         }
-        let select = officers::query(ctx.scope(), filter, order_by.unwrap_or_default());
+        let select = officers::query(
+            ctx.scope(),
+            filter,
+            order_by.to_domain().unwrap_or_default(),
+        );
         connection(ctx, select, first, after, Officer).await
     }
 
@@ -48,7 +54,11 @@ impl PeopleQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<PartyMembership>> {
-        let select = memberships::query(ctx.scope(), filter.unwrap_or_default(), direction);
+        let select = memberships::query(
+            ctx.scope(),
+            filter.to_domain().unwrap_or_default(),
+            direction.into(),
+        );
         connection(ctx, select, first, after, PartyMembership).await
     }
 }

@@ -6,10 +6,12 @@ use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use chrono::NaiveDate;
 
+use crate::graphql::input::ToDomain;
+use crate::graphql::input::districts::{DistrictFilter, DistrictSort};
+use crate::graphql::input::units::{UnitFilter, UnitSort};
 use crate::graphql::pagination::{Page, connection};
 use crate::graphql::types::{District, Unit};
-use crate::service::districts::{self, DistrictFilter, DistrictSort};
-use crate::service::units::{self, UnitFilter, UnitSort};
+use crate::service::{districts, units};
 
 /// Queries over units and districts.
 #[derive(Default)]
@@ -30,8 +32,8 @@ impl UnitQuery {
         let today = ctx.request().today;
         let select = units::query(
             ctx.scope(),
-            filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            filter.to_domain().unwrap_or_default(),
+            order_by.to_domain().unwrap_or_default(),
             today,
         );
         let page = connection(ctx, select, first, after, Unit).await?;
@@ -65,8 +67,8 @@ impl UnitQuery {
     ) -> Result<Page<District>> {
         let select = districts::query(
             ctx.scope(),
-            filter.unwrap_or_default(),
-            order_by.unwrap_or_default(),
+            filter.to_domain().unwrap_or_default(),
+            order_by.to_domain().unwrap_or_default(),
         );
         connection(ctx, select, first, after, District).await
     }

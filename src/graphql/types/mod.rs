@@ -10,6 +10,7 @@ mod district;
 mod headquarters;
 mod history;
 mod indicator;
+mod indicator_detail;
 mod membership;
 mod officer;
 mod report_run;
@@ -30,6 +31,7 @@ pub use history::{
     UnitEdition, UnitKindCount, UnitLineage, UnitPeriod,
 };
 pub use indicator::{IndicatorDefinition, IndicatorGroupBy, IndicatorStatus, IndicatorValueObject};
+pub use indicator_detail::{IndicatorCategory, IndicatorGap};
 pub use membership::PartyMembership;
 pub use officer::Officer;
 pub use report_run::{ArchivedFile, ReportArchive, ReportDelivery, ReportPreview, ReportRun};
