@@ -39,6 +39,9 @@ pub struct Input<'a> {
     pub complete: Option<NaiveDate>,
 }
 
+/// What a kind's check gives: the file's items and the stored records they are compared with.
+pub type Checked<K> = (Vec<<K as Keyed>::Item>, Vec<<K as Keyed>::Model>);
+
 /// A kind of record compared by its natural key.
 pub trait Keyed {
     /// The kind.
@@ -60,7 +63,7 @@ pub trait Keyed {
         db: &impl ConnectionTrait,
         input: Input<'_>,
         errors: &mut Errors,
-    ) -> impl Future<Output = Result<(Vec<Self::Item>, Vec<Self::Model>)>> + Send;
+    ) -> impl Future<Output = Result<Checked<Self>>> + Send;
 
     /// The row of the sheet an item came from.
     fn line(item: &Self::Item) -> u32;

@@ -313,8 +313,9 @@ impl Keyed for Questions {
         let titles: Vec<String> = items.iter().map(|q| q.title.clone()).collect();
         let mut known = sessions(db, &titles).await?;
         for q in items {
-            let key = (q.title.clone(), q.held_on);
-            if !known.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                known.entry((q.title.clone(), q.held_on))
+            {
                 let s = session::ActiveModel {
                     title: Set(q.title.clone()),
                     held_on: Set(q.held_on),
@@ -324,7 +325,7 @@ impl Keyed for Questions {
                 }
                 .insert(db)
                 .await?;
-                known.insert(key, s);
+                slot.insert(s);
             }
         }
         let rows = items.iter().map(|q| question::ActiveModel {

@@ -324,18 +324,6 @@ pub(crate) fn parse() -> Result<History, SeedError> {
     Ok(h)
 }
 
-/// The districts that became a unit without having had a commune (Lý Sơn, 536): code
-/// and name, from the 1 Jul 2025 mapping (the lists of communes do not hold them).
-pub(crate) fn communeless_districts() -> Result<Vec<(String, String)>, SeedError> {
-    Ok(
-        rows::<Row2025Jul>(TO_2025_07, "qn_2025-01-01_to_2025-07-01.csv")?
-            .into_iter()
-            .filter(|r| r.code_2025_01_01.is_empty())
-            .map(|r| (r.district_code, r.district_name))
-            .collect(),
-    )
-}
-
 fn id(i: usize) -> Result<i32, SeedError> {
     i32::try_from(i + 1).map_err(|_| invalid("too many rows".into()))
 }

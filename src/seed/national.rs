@@ -77,6 +77,17 @@ struct MapRow {
     share: String,
 }
 
+/// The districts without a commune that became special zones on 1/7/2025 (Bạch Long Vĩ,
+/// Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo): code, name and province of early 2025, from the
+/// national mapping (the lists of communes do not hold them).
+pub(crate) fn communeless_districts() -> Result<Vec<(String, String, String)>, SeedError> {
+    Ok(mapping()?
+        .into_iter()
+        .filter(|r| r.old_code.is_empty())
+        .map(|r| (r.old_district_code, r.old_name, r.old_province_code))
+        .collect())
+}
+
 fn mapping() -> Result<Vec<MapRow>, SeedError> {
     csv::Reader::from_reader(MAPPING_2025_07.as_bytes())
         .deserialize::<MapRow>()

@@ -177,11 +177,19 @@ async fn ensure_places(txn: &DatabaseTransaction, rows: &[unit::Model]) -> Resul
             });
         }
     }
-    for (code, name) in super::history::communeless_districts()? {
+    for (code, name, province) in super::national::communeless_districts()? {
         if need.contains(code.as_str()) && !districts.iter().any(|d| d.code == code) {
+            let listed = have_p.contains(&province) || provinces.iter().any(|p| p.code == province);
+            if let (false, Some(p)) = (listed, national.iter().find(|p| p.code == province)) {
+                provinces.push(province::Model {
+                    code: p.code.clone(),
+                    name: p.name.clone(),
+                    kind: p.kind.clone(),
+                });
+            }
             districts.push(district::Model {
                 code,
-                province_code: super::history::QUANG_NGAI.to_owned(),
+                province_code: province,
                 name,
                 kind: "huyện".to_owned(),
                 valid_from,
