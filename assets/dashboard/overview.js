@@ -12,9 +12,13 @@ export const refreshable = true;
 const VALUES = `code name nameEn unit value numerator denominator display target targetDate status
   asOf dataAsOf group { kind code name }`;
 
-const QUERY = `query Overview($day: NaiveDate, $prev: NaiveDate, $by: [IndicatorGroupBy!]) {
-  now: indicators(asOf: $day, groupBy: $by) { ${VALUES} }
-  prev: indicators(asOf: $prev, groupBy: $by) { code value group { kind code } }
+// The tiles ask for the scope's own group only (`groupCodes`); the scope picker's districts
+// or areas come from one indicator's district breakdown (a country-sized database has
+// hundreds, and every indicator of each would be over the query's cost limit).
+const QUERY = `query Overview($day: NaiveDate, $prev: NaiveDate, $by: [IndicatorGroupBy!], $codes: [String!], $one: [String!]) {
+  now: indicators(asOf: $day, groupBy: $by, groupCodes: $codes) { ${VALUES} }
+  prev: indicators(asOf: $prev, groupBy: $by, groupCodes: $codes) { code value group { kind code } }
+  districts: indicators(codes: $one, asOf: $day, groupBy: [DISTRICT]) { group { kind code name } }
 }`;
 
 const UNITS = `query Units($d: String, $on: NaiveDate) {
@@ -31,11 +35,11 @@ function groupOf(scope) {
 export async function render(_args, state) {
   const asked = state.day;
   const [by, kind, code] = groupOf(state.scope);
-  const groups = by === 'PROVINCE' ? ['PROVINCE', 'DISTRICT'] : ['PROVINCE', 'DISTRICT', by];
   // The server's day first (the day picker's default), then the previous month-end.
   const dayIso = asked ?? (await shownDay());
-  const data = await gql(QUERY, { day: dayIso, prev: endOfPreviousMonth(dayIso), by: groups });
-  const districts = uniqueGroups(data.now, 'district');
+  const one = state.defs.slice(0, 1).map((d) => d.code);
+  const data = await gql(QUERY, { day: dayIso, prev: endOfPreviousMonth(dayIso), by: [by], codes: code === null ? null : [code], one });
+  const districts = uniqueGroups(data.districts, 'district');
   let units = [];
   if (state.scope.district) {
     const u = await gql(UNITS, { d: state.scope.district, on: dayIso }).catch(() => null);

@@ -163,7 +163,15 @@ impl Browser {
             if self.js(script, vec![]).await == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                // What the page showed instead, for a person to look at.
+                let name: String = what
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                self.shot(&format!("timeout-{name}")).await;
+                panic!("timed out waiting for {what} (screenshot timeout-{name}.png)");
+            }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

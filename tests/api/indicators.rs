@@ -304,3 +304,45 @@ async fn remembered_answers_never_outlive_a_write() {
     .await;
     assert_eq!(officers().await, before + 1.0, "the write is seen at once");
 }
+
+/// `groupCodes` keeps the groups asked for and nothing else; the same values as the whole
+/// breakdown's; over 100 codes is refused with its code.
+#[tokio::test]
+async fn group_codes_keep_only_the_groups_asked_for() {
+    let app = TestApp::spawn().await;
+    let q = r#"query($codes: [String!]) {
+      indicators(asOf: "2024-12-31", groupBy: [DISTRICT, UNIT], groupCodes: $codes) {
+        code numerator denominator group { kind code }
+      }
+    }"#;
+    let all = app.data(&app.admin, q, json!({ "codes": null })).await;
+    let unit = "21010";
+    let some = app
+        .data(&app.admin, q, json!({ "codes": [CITY, unit] }))
+        .await;
+    let rows = some["indicators"].as_array().cloned().unwrap_or_default();
+    let expected = all["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["group"]["code"] == CITY || a["group"]["code"] == unit)
+        .count();
+    assert!(
+        expected >= 18,
+        "the city's and the unit's values: {expected}"
+    );
+    assert_eq!(rows.len(), expected, "{rows:?}");
+    for r in &rows {
+        let code = r["group"]["code"].as_str().unwrap_or_default();
+        assert!(code == CITY || code == unit, "{r}");
+        let same = all["indicators"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["code"] == r["code"] && a["group"] == r["group"]);
+        assert_eq!(same, Some(r), "the same value as in the whole breakdown");
+    }
+    let many: Vec<String> = (0..101).map(|i| format!("{i}")).collect();
+    let body = app.gql(&app.admin, q, json!({ "codes": many })).await;
+    assert_eq!(first_code(&body), "INVALID_INPUT", "{body}");
+}

@@ -4,7 +4,7 @@
 //!
 //! | field | price |
 //! |---|---|
-//! | `indicators` | codes × breakdown rows × fields per value |
+//! | `indicators` | codes × breakdown rows (at most `groupCodes` × breakdowns when given) × fields per value |
 //! | `indicatorSeries` | periods × breakdown rows × fields per value |
 //! | `indicatorGaps` | units in scope + units listed × fields per unit |
 //! | `hqTrajectory` | 2 × units in scope (a month grid over every unit) |
@@ -118,9 +118,19 @@ fn field(doc: &ExecutableDocument, f: &Field, vars: &Vars<'_>, sizes: Sizes) -> 
                 Some(Value::List(codes)) => codes.len() as u64,
                 _ => indicators::registry().len() as u64,
             };
-            codes
-                .saturating_mul(rows(vars.arg(f, "groupBy"), sizes))
-                .saturating_mul(each)
+            // `groupCodes` keeps at most that many rows per breakdown asked.
+            let rows = match vars.arg(f, "groupCodes") {
+                Some(Value::List(keep)) => {
+                    let breakdowns = match vars.arg(f, "groupBy") {
+                        Some(Value::List(g)) => (g.len() as u64).max(1),
+                        _ => 1,
+                    };
+                    rows(vars.arg(f, "groupBy"), sizes)
+                        .min((keep.len() as u64).saturating_mul(breakdowns))
+                }
+                _ => rows(vars.arg(f, "groupBy"), sizes),
+            };
+            codes.saturating_mul(rows).saturating_mul(each)
         }
         "indicatorSeries" => periods(f, vars)
             .saturating_mul(rows(vars.arg(f, "groupBy"), sizes))
@@ -259,6 +269,12 @@ mod tests {
         assert_eq!(price_of(q, serde_json::json!({})), (10 * 185, 0));
         let q = r#"{ indicators(codes: ["a", "b"]) { code group { code } } }"#;
         assert_eq!(price_of(q, serde_json::json!({})), (2 * 3, 0));
+        // groupCodes bounds the rows: one unit of 173, two codes over two breakdowns.
+        let q = r#"{ indicators(groupBy: [UNIT], groupCodes: ["21010"]) { code } }"#;
+        assert_eq!(price_of(q, serde_json::json!({})), (10, 0));
+        let q =
+            r#"{ indicators(groupBy: [UNIT, DISTRICT], groupCodes: ["21010", "522"]) { code } }"#;
+        assert_eq!(price_of(q, serde_json::json!({})), (10 * 4, 0));
         let q = "query($g: [IndicatorGroupBy!] = [KIND]) { indicators(groupBy: $g) { code } }";
         assert_eq!(price_of(q, serde_json::json!({})), (10 * 3, 0));
         assert_eq!(

@@ -73,6 +73,9 @@ fn groups(group_by: Option<Vec<IndicatorGroupBy>>) -> Vec<indicators::GroupBy> {
 #[derive(Default)]
 pub struct IndicatorQuery;
 
+/// Most codes `indicators(groupCodes:)` takes.
+pub const MAX_GROUP_CODES: usize = 100;
+
 #[Object]
 impl IndicatorQuery {
     /// The indicators' definitions: names, units, targets, thresholds.
@@ -84,19 +87,34 @@ impl IndicatorQuery {
     }
 
     /// Indicator values as of `asOf` (today by default), for the whole scope and each
-    /// breakdown in `groupBy`. All indicators when `codes` is not given.
+    /// breakdown in `groupBy`. All indicators when `codes` is not given. `groupCodes`
+    /// keeps only the groups with these codes (a province, district, area, kind or unit
+    /// code; at most 100), so a page about one district or unit of a country-sized
+    /// database asks for its own values, not every group's.
     async fn indicators(
         &self,
         ctx: &Context<'_>,
         codes: Option<Vec<String>>,
         as_of: Option<NaiveDate>,
         group_by: Option<Vec<IndicatorGroupBy>>,
+        group_codes: Option<Vec<String>>,
     ) -> Result<Vec<IndicatorValueObject>> {
+        if let Some(n) = group_codes
+            .as_ref()
+            .map(Vec::len)
+            .filter(|n| *n > MAX_GROUP_CODES)
+        {
+            let msg = format!("groupCodes takes at most {MAX_GROUP_CODES} codes, not {n}");
+            return Err(coded("INVALID_INPUT", msg));
+        }
         let as_of = as_of.unwrap_or(ctx.request().today);
-        let (values, fresh) =
+        let (mut values, fresh) =
             service::values(ask(ctx), codes.unwrap_or_default(), as_of, groups(group_by))
                 .await
                 .gql()?;
+        if let Some(keep) = group_codes {
+            values.retain(|v| keep.contains(&v.group_code));
+        }
         Ok(IndicatorValueObject::wrap(values, fresh))
     }
 
