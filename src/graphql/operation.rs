@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+    Extension, ExtensionContext, ExtensionFactory, FieldHooks, NextExecute, NextParseQuery,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Response, ServerResult, Variables};
@@ -38,6 +38,11 @@ struct Operations(Mutex<Vec<(Option<String>, &'static str)>>);
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Operations {
+    /// No field hook: fields resolve on the executor's fast path.
+    fn field_hooks(&self) -> FieldHooks {
+        FieldHooks::None
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -13,7 +13,7 @@ mod walk;
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, FieldHooks, NextParseQuery, NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Variables};
@@ -43,6 +43,11 @@ struct Cost(Mutex<Option<(ExecutableDocument, Variables)>>);
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Cost {
+    /// No field hook: fields resolve on the executor's fast path.
+    fn field_hooks(&self) -> FieldHooks {
+        FieldHooks::None
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
