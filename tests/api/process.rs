@@ -424,3 +424,39 @@ async fn the_worst_series_documents_are_bounded_and_the_server_stays_up() {
         assert!(server.healthy().await, "{name}: /health");
     }
 }
+
+/// The worst `indicators(groupCodes:)` a viewer may send (100 codes, every breakdown, every
+/// field of a value) answers within the limits, 101 codes are refused, and the server
+/// process still answers `/health`.
+#[tokio::test]
+async fn the_largest_group_codes_document_is_bounded() {
+    let mut server = ServerProcess::start(&[]).await;
+    let viewer = server.token("viewer", None);
+    let codes = |n: usize| {
+        (0..n)
+            .map(|i| format!("\"{}\"", 21000 + i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let doc = |n: usize| {
+        format!(
+            "{{ indicators(asOf: \"2024-12-31\", groupBy: [PROVINCE, DISTRICT, KIND, UNIT], \
+             groupCodes: [{}]) {{ code name nameEn unit value numerator denominator display \
+             target targetDate status rule asOf dataAsOf dataVersion computedAt \
+             group {{ kind code name }} }} }}",
+            codes(n)
+        )
+    };
+    let (status, body) = server.graphql(&viewer, &doc(100)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["errors"].is_null(), "{body}");
+    let values = body["data"]["indicators"].as_array().map_or(0, Vec::len);
+    assert!(values > 0, "units of the demo among the codes: {body}");
+    let (_, body) = server.graphql(&viewer, &doc(101)).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+        "{body}"
+    );
+    assert!(server.healthy().await);
+    assert!(server.alive());
+}
