@@ -5,6 +5,16 @@ use chrono::NaiveDate;
 
 use crate::indicators::IndicatorDef;
 
+/// A day written `YYYY-MM-DD` with a four-digit year, as the API reads days (the
+/// `NaiveDate` scalar reads them the same way): chrono's own parsing also takes signed
+/// years of any length, "-5000-01-01", which no SQL `date` holds.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let four_digits = text.len() == 10 && text.as_bytes()[0].is_ascii_digit();
+    four_digits
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+}
+
 /// A number with `decimals` decimals, a comma as decimal separator and dots between
 /// thousands: 1144.0 → "1.144", 6.6127 → "6,61".
 pub fn number_vi(value: f64, decimals: u32) -> String {

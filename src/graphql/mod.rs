@@ -13,6 +13,7 @@ pub mod loaders;
 mod mirror;
 pub mod mutation;
 pub mod node;
+mod nul;
 pub mod operation;
 pub mod pagination;
 pub mod query;

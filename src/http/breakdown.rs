@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use poem::http::StatusCode;
 use poem::web::{Data, Query};
 use poem::{Request, Response, handler};
@@ -18,6 +17,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Deserialize;
 
 use super::{AppState, auth, intake::xlsx, request_error};
+use crate::format::parse_day;
 use crate::indicators::{self, GroupBy, IndicatorDef};
 use crate::report::workbook::{number_format, text_with};
 use crate::service::indicators::{Ask, IndicatorValue, values};
@@ -42,7 +42,7 @@ pub async fn download(
         Err(resp) => return resp,
     };
     let bad = |msg: &str| request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", msg);
-    let day = match params.as_of.as_deref().map(str::parse::<NaiveDate>) {
+    let day = match params.as_of.as_deref().map(|d| parse_day(d).ok_or(())) {
         None => state.today(),
         Some(Ok(d)) => d,
         Some(Err(_)) => return bad("asOf must be a day, YYYY-MM-DD"),

@@ -8,7 +8,6 @@
 //! A refused import answers 422 with the errors as JSON, or, with `?errors=xlsx`, the
 //! error copy of the file (bad cells filled red with a note each).
 
-use chrono::NaiveDate;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Json, Path, Query};
 use poem::{Body, IntoResponse, Request, Response, handler};
@@ -17,6 +16,7 @@ use serde_json::json;
 
 use super::request_id::RequestId;
 use super::{AppState, auth, request_error};
+use crate::format::parse_day;
 use crate::intake::{self, Caller, Encoding, Kind, Outcome};
 use crate::service::{ServiceError, audit};
 
@@ -147,7 +147,7 @@ async fn export_answer(
     let Some(kind) = kind_of_file(file) else {
         return (not_found(file), "NOT_FOUND");
     };
-    let day = match params.as_of.as_deref().map(|d| d.parse::<NaiveDate>()) {
+    let day = match params.as_of.as_deref().map(|d| parse_day(d).ok_or(())) {
         None => state.today(),
         Some(Ok(d)) => d,
         Some(Err(_)) => {
@@ -304,7 +304,7 @@ pub async fn import(
         let msg = format!("`kind` must be one of: {}", kinds.join(", "));
         return request_error(StatusCode::BAD_REQUEST, "IMPORT_UNKNOWN_KIND", &msg);
     };
-    let day = match f.day.as_deref().map(|d| d.parse::<NaiveDate>()) {
+    let day = match f.day.as_deref().map(|d| parse_day(d).ok_or(())) {
         None => state.today(),
         Some(Ok(d)) => d,
         Some(Err(_)) => {

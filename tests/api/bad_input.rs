@@ -358,3 +358,71 @@ async fn identical_seats_and_repeated_directive_numbers_are_refused() {
         "a unique index backs the rule"
     );
 }
+
+/// PostgreSQL refuses the NUL character in any text, a lookup key as much as a stored
+/// name: wherever it comes (a variable, a literal, a filter), the answer is
+/// `INVALID_TEXT` naming where, before any statement runs, on every database.
+#[tokio::test]
+async fn the_nul_character_is_refused_wherever_it_comes() {
+    let app = TestApp::spawn().await;
+    let award = "mutation($i: AwardInput!) { createAward(input: $i) { dbId } }";
+    let input = json!({ "i": { "form": "CERTIFICATE_OF_MERIT", "issuer": "DIRECTOR",
+        "unitCode": "\u{0}", "reason": "a", "awardedOn": "2024-05-01" } });
+    let before = app.count(&app.viewer, "awards", json!({})).await;
+    let cases = [
+        (award, input, "`$i.unitCode`"),
+        (
+            "query($c: String!) { unit(code: $c) { name } }",
+            json!({ "c": "2101\u{0}" }),
+            "`$c`",
+        ),
+        (
+            "{ officers(first: 5, filter: { search: \"An\\u0000\" }) { totalCount } }",
+            json!({}),
+            "`filter.search` of `officers`",
+        ),
+        (
+            "{ units(first: 5, filter: { districtCode: \"\\u0000\" }) { totalCount } }",
+            json!({}),
+            "`filter.districtCode` of `units`",
+        ),
+    ];
+    for (query, variables, needle) in cases {
+        let body = app.gql(&app.admin, query, variables).await;
+        assert_eq!(first_code(&body), "INVALID_TEXT", "{query}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(needle), "`{message}` names {needle}");
+        assert!(body["data"].is_null(), "{body}");
+    }
+    assert_eq!(app.count(&app.viewer, "awards", json!({})).await, before);
+}
+
+/// Days far outside what PostgreSQL's `date` holds (4713 BC to 5874897 AD) in filters
+/// and days asked about: an answer or `INVALID_INPUT`, never an internal error.
+#[tokio::test]
+async fn days_out_of_any_calendar_are_answered_or_refused() {
+    let app = TestApp::spawn().await;
+    for day in ["-5000-01-01", "+200000-01-01", "0000-01-01", "9999-12-31"] {
+        let queries = [
+            "query($d: NaiveDate) { awards(first: 5, filter: { awardedOn: { from: $d, to: $d } }) { totalCount } }",
+            "query($d: NaiveDate) { officers(first: 5, filter: { activeOn: $d }) { totalCount } }",
+            "query($d: NaiveDate) { units(first: 5, filter: { activeOn: $d }) { totalCount } }",
+            "query($d: NaiveDate) { unit(code: \"21010\", on: $d) { name } }",
+            "query($d: NaiveDate) { indicators(codes: [\"staffing_ratio\"], asOf: $d) { value } }",
+        ];
+        for query in queries {
+            let body = app.gql(&app.admin, query, json!({ "d": day })).await;
+            let code = first_code(&body);
+            assert!(
+                body.get("errors").is_none()
+                    || [
+                        "INVALID_INPUT",
+                        "BAD_USER_INPUT",
+                        "GRAPHQL_VALIDATION_FAILED"
+                    ]
+                    .contains(&code),
+                "{day} {query}: {body}"
+            );
+        }
+    }
+}

@@ -3,7 +3,8 @@
 //! complexity (async-graphql's count, where lists cost their page size, plus the
 //! [`price`] of the fields that compute, sized by the caller's data). Over a limit, the
 //! operation is refused with `QUERY_TOO_DEEP` or `QUERY_TOO_COMPLEX`. Before validation,
-//! a document whose fragments expand past the complexity limit is refused ([`expansion`]).
+//! a document whose fragments expand past the complexity limit is refused ([`expansion`]);
+//! once parsed, one holding a NUL character is refused `INVALID_TEXT` ([`super::nul`]).
 
 mod depth;
 mod expansion;
@@ -70,6 +71,10 @@ impl Extension for Cost {
             }
         }
         let doc = next.run(ctx, query, variables).await?;
+        if let Some(at) = super::nul::check(&doc, variables) {
+            let msg = format!("{at} holds the NUL character (U+0000), which no text may hold");
+            return Err(refusal("INVALID_TEXT", msg));
+        }
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some((doc.clone(), variables.clone()));
         }

@@ -13,6 +13,12 @@ use crate::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 impl ScalarType for NaiveDate {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
+            // coso: a four-digit year only (RFC 3339's full-date). chrono's `%Y` also
+            // reads signed years of any length ("-5000-01-01", "+200000-01-01"), which
+            // no SQL `date` holds.
+            Value::String(s) if s.len() != 10 || !s.as_bytes()[0].is_ascii_digit() => Err(
+                InputValueError::custom("expected a day as YYYY-MM-DD, a year of four digits"),
+            ),
             Value::String(s) => Ok(NaiveDate::parse_from_str(&s, "%Y-%m-%d")?),
             _ => Err(InputValueError::expected_type(value)),
         }
