@@ -171,6 +171,8 @@ fn number_of(def: &IndicatorDef, value: f64) -> (f64, Format) {
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     #[test]
