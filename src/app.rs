@@ -43,6 +43,15 @@ impl Application {
     /// seeds the embedded default when empty, and binds the listener.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let wait = Duration::from_secs(settings.db_wait_secs);
+        tracing::info!(allocator = crate::allocator::name(), "memory allocator");
+        if let Ok(asked) = std::env::var(crate::allocator::VARIABLE)
+            && !crate::allocator::NAMES.contains(&asked.as_str())
+        {
+            tracing::warn!(
+                asked,
+                "unknown COSO_ALLOCATOR (mimalloc or system): using mimalloc"
+            );
+        }
         let (db, statements) =
             db::connect_and_migrate(settings.database_url(), settings.db_max_connections, wait)
                 .await?;
@@ -50,6 +59,7 @@ impl Application {
             tracing::info!("empty embedded database: loading the demo data");
             seed::seed_demo(&db).await?;
             crate::service::schedules::seed_demo(&db).await?;
+            db::refresh_statistics(&db).await;
         }
         let acceptor = capped(settings.listen, &settings.connections).await?;
         let port = acceptor

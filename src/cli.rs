@@ -268,6 +268,7 @@ async fn seed_cmd(settings: &Settings, demo: bool, synthetic: Option<Tier>) -> a
         (false, Some(tier)) => seed::seed_synthetic(&conn, tier).await?,
         (false, None) => anyhow::bail!("give --demo or --synthetic <tier>"),
     };
+    db::refresh_statistics(&conn).await;
     println!("{report:?} in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -315,6 +316,7 @@ async fn restructure_cmd(
             crate::service::audit::Entry::command_line("mutation", "restructure apply", args);
         crate::service::audit::record(&txn, entry).await?;
         txn.commit().await?;
+        db::refresh_statistics(&conn).await;
     }
     print!("{}", report.text());
     Ok(())

@@ -5,6 +5,7 @@
 //! `service` (domain operations over sea-orm, scoped in SQL) → `entity`/`migration`.
 //! `seed` fills a database with reference, demo or synthetic data.
 
+pub mod allocator;
 pub mod analytics;
 pub mod app;
 pub mod auth;

@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// glibc's allocator, or mimalloc with `COSO_ALLOCATOR=mimalloc` (`coso::allocator`).
+#[global_allocator]
+static ALLOCATOR: coso::allocator::Switch = coso::allocator::Switch;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = coso::cli::Cli::parse();

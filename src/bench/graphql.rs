@@ -37,6 +37,10 @@ pub struct Options {
     /// Only the requests whose name contains this.
     #[arg(long)]
     pub only: Option<String>,
+    /// The server's allocator (`COSO_ALLOCATOR`): `mimalloc`, `system`, or both, one
+    /// server after the other in the same run (`--allocators system,mimalloc`).
+    #[arg(long, value_delimiter = ',', default_value = "mimalloc")]
+    pub allocators: Vec<String>,
 }
 
 /// One request of the bench: its GraphQL document and variables, and the floor's body.
@@ -268,6 +272,13 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
     if crate::seed::is_empty(&conn).await? {
         anyhow::bail!("the database is empty: seed it first (coso seed --demo or --synthetic l)");
     }
+    if let Some(a) = opts
+        .allocators
+        .iter()
+        .find(|a| !crate::allocator::NAMES.contains(&a.as_str()))
+    {
+        anyhow::bail!("unknown allocator {a}: system or mimalloc");
+    }
     let district = busiest_district(&conn).await?;
     let cases: Vec<Case> = cases(district)
         .into_iter()
@@ -278,19 +289,19 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         tokens::create(&conn, Role::Viewer, None, "bench graphql").await?;
     let (analyst, analyst_secret) =
         tokens::create(&conn, Role::Analyst, None, "bench graphql").await?;
-    let outcome = measure(
-        database_url,
-        &conn,
-        opts,
-        &cases,
-        Target {
+    let mut outcome = Ok(());
+    for allocator in &opts.allocators {
+        let target = Target {
             base: String::new(),
-            admin: admin_secret,
-            viewer: viewer_secret,
-            analyst: analyst_secret,
-        },
-    )
-    .await;
+            admin: admin_secret.clone(),
+            viewer: viewer_secret.clone(),
+            analyst: analyst_secret.clone(),
+        };
+        outcome = measure(database_url, &conn, opts, allocator, &cases, target).await;
+        if outcome.is_err() {
+            break;
+        }
+    }
     for t in [admin.id, viewer.id, analyst.id] {
         tokens::revoke(&conn, t).await?;
     }
@@ -301,14 +312,19 @@ async fn measure(
     database_url: &str,
     conn: &sea_orm::DatabaseConnection,
     opts: &Options,
+    allocator: &str,
     cases: &[Case],
     mut target: Target,
 ) -> anyhow::Result<()> {
-    let mut server = Server::start(database_url, opts.pool, &[("COSO_BENCH_FLOOR", "1")])?;
+    let env = [
+        ("COSO_BENCH_FLOOR", "1"),
+        (crate::allocator::VARIABLE, allocator),
+    ];
+    let mut server = Server::start(database_url, opts.pool, &env)?;
     target.base = server.base.clone();
     let cpu = Cpu::new(server.child.id(), database_url);
     println!(
-        "server pid {} on {}; {} connections, {} s each; database CPU: {}",
+        "server pid {} on {}, allocator {allocator}; {} connections, {} s each; database CPU: {}",
         server.child.id(),
         target.base,
         opts.connections,

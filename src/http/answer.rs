@@ -67,6 +67,9 @@ pub fn release_memory_soon() {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn trim() {
+    if !crate::allocator::is_system() {
+        return; // mimalloc gives pages back by itself
+    }
     // SAFETY: malloc_trim only walks glibc's own arenas under their locks; it takes no
     // pointer and is safe to call from any thread at any time.
     unsafe {

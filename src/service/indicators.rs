@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use entity::indicator_value;
 use polars::prelude::*;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::{Result, ServiceError};
@@ -120,7 +120,7 @@ pub async fn values(
 ) -> Result<(Vec<IndicatorValue>, Freshness)> {
     check_codes(&codes)?;
     if ask.scope.area.is_none()
-        && let Some(stored) = stored(ask.db, &codes, as_of, &group_by).await?
+        && let Some(stored) = stored(ask, &codes, as_of, &group_by).await?
     {
         return Ok(stored);
     }
@@ -237,15 +237,25 @@ fn days_to_date(days: i32) -> NaiveDate {
 }
 
 /// Stored values for the current data version and `as_of`, if a snapshot holds them.
+///
+/// A snapshot never changes once stored (one per data version and day), so the rows read
+/// for a question are kept in memory under the data version: the same question again
+/// costs the version lookup only.
 async fn stored(
-    db: &impl ConnectionTrait,
+    ask: Ask<'_>,
     codes: &[String],
     as_of: NaiveDate,
     group_by: &[GroupBy],
 ) -> Result<Option<(Vec<IndicatorValue>, Freshness)>> {
+    let db = ask.db;
     let Some(version) = super::version::current(db).await? else {
         return Ok(None);
     };
+    let key = format!("stored|{as_of}|{codes:?}|{group_by:?}");
+    type Answer = (Vec<IndicatorValue>, Freshness);
+    if let Some(answer) = ask.cache.derived::<Answer>(&key, version.version) {
+        return Ok(Some(answer.as_ref().clone()));
+    }
     let kinds: Vec<&str> = match group_by {
         [] => vec![GroupBy::Province.code()],
         gs => gs.iter().map(|g| g.code()).collect(),
@@ -278,7 +288,10 @@ async fn stored(
         as_of: r.as_of,
         structure_changed: false,
     });
-    Ok(Some((values.collect(), fresh)))
+    let answer = (values.collect(), fresh);
+    ask.cache
+        .keep(key, version.version, Arc::new(answer.clone()));
+    Ok(Some(answer))
 }
 
 /// What a refresh did.

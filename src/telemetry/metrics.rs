@@ -70,6 +70,19 @@ impl Metrics {
         registry
             .register(Box::new(db_pool.clone()))
             .expect("register");
+        // The build, as Prometheus exporters say it: a gauge of 1 with what it is in labels.
+        let build_info = IntGaugeVec::new(
+            Opts::new(
+                "coso_build_info",
+                "The running build: its version and memory allocator (COSO_ALLOCATOR)",
+            ),
+            &["version", "allocator"],
+        )
+        .expect("gauge");
+        build_info
+            .with_label_values(&[env!("CARGO_PKG_VERSION"), crate::allocator::name()])
+            .set(1);
+        registry.register(Box::new(build_info)).expect("register");
         let retries_pending = IntGauge::new(
             "coso_report_retries_pending",
             "Report deliveries waiting for a retry",

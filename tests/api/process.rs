@@ -203,6 +203,41 @@ async fn a_server_process_serves_and_reports_its_memory() {
     assert!(rss > 1.0 && server.peak_mib() >= rss, "rss {rss} MiB");
 }
 
+/// mimalloc by default, glibc's allocator with `COSO_ALLOCATOR=system`: the process
+/// says which in its metrics (`coso_build_info`), and both give the same answers.
+#[tokio::test]
+async fn either_allocator_serves_the_same_answers() {
+    let query = "{ units(first: 20) { totalCount edges { node { code name officerCount } } } }";
+    let mut answers = Vec::new();
+    for (env, name) in [(None, "mimalloc"), (Some("system"), "system")] {
+        let env: Vec<(&str, &str)> = env.map(|v| ("COSO_ALLOCATOR", v)).into_iter().collect();
+        let server = ServerProcess::start(&env).await;
+        let admin = server.token("admin", None);
+        let metrics = server
+            .client
+            .get(format!("{}/metrics", server.base))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        let line = metrics.lines().find(|l| l.starts_with("coso_build_info{"));
+        let says = |l: &str| l.contains(&format!("allocator=\"{name}\"")) && l.ends_with(" 1");
+        assert!(
+            line.is_some_and(says),
+            "the process says it uses {name}: {line:?}"
+        );
+        let token = server.token("analyst", None);
+        let (status, body) = server.graphql(&token, query).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        answers.push(body);
+    }
+    assert_eq!(answers[0], answers[1]);
+}
+
 /// Every field of an area, its members and its units on a day.
 const AREA_FIELDS: &str = "code name kind createdAt updatedAt \
     members { unitCode validFrom validTo } \
@@ -459,4 +494,47 @@ async fn the_largest_group_codes_document_is_bounded() {
     );
     assert!(server.healthy().await);
     assert!(server.alive());
+}
+
+/// `coso seed` ends by refreshing the planner's statistics (a freshly loaded table looks
+/// empty to PostgreSQL's planner until `ANALYZE`, and autovacuum may be late or off):
+/// PostgreSQL records when the officer table was analysed, SQLite holds its `sqlite_stat1`
+/// rows.
+#[tokio::test]
+async fn a_seed_leaves_the_planner_statistics_fresh() {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = fresh_database_url(dir.path()).await;
+    let seeded = command(dir.path(), &url)
+        .args(["seed", "--demo"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(seeded, "coso seed --demo");
+    let db = Database::connect(url.as_str()).await.expect("connect");
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM pg_stat_user_tables WHERE relname = 'officer' AND last_analyze IS NOT NULL"
+        }
+        _ => "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'officer'",
+    };
+    let mut analysed = 0;
+    for _ in 0..50 {
+        let row = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        analysed = row.try_get::<i64>("", "n").expect("n");
+        if analysed > 0 {
+            break;
+        }
+        // PostgreSQL publishes its table statistics a moment after the command ends.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        analysed > 0,
+        "the officer table's statistics were refreshed"
+    );
 }

@@ -27,6 +27,7 @@ use super::context::RequestData;
 use super::error::to_gql;
 use crate::auth::Scope;
 use crate::config::Limits;
+use crate::dataset::DatasetCache;
 use crate::service::sizes::{self, Sizes};
 
 /// Creates one [`Cost`] extension per request.
@@ -151,7 +152,11 @@ async fn sizes_if_needed(
     let scope = ctx
         .data_opt::<RequestData>()
         .map_or(&all, |r| &r.principal.scope);
-    sizes::sizes(db, scope).await.map_err(|e| {
+    let counted = match ctx.data_opt::<DatasetCache>() {
+        Some(cache) => sizes::sizes_kept(db, cache, scope).await,
+        None => sizes::sizes(db, scope).await,
+    };
+    counted.map_err(|e| {
         let mut error = to_gql(&e).into_server_error(Default::default());
         error.locations.clear();
         vec![error]

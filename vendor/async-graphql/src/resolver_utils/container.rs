@@ -1,6 +1,6 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use futures_util::{FutureExt, StreamExt as _, stream::FuturesUnordered};
+use futures_util::FutureExt;
 use indexmap::IndexMap;
 
 use crate::{
@@ -191,20 +191,10 @@ pub(crate) async fn do_resolve_container<'a>(
     if parallel {
         // coso patch: fields still run concurrently, but their values are inserted in
         // the order the query selected them (the GraphQL spec's ordered response map),
-        // not in completion order.
-        let mut done: Vec<Option<ServerResult<(Name, Value)>>> =
-            futures.iter().map(|_| None).collect();
-        let mut set = FuturesUnordered::new();
-        set.extend(
-            futures
-                .into_iter()
-                .enumerate()
-                .map(|(i, fut)| fut.map(move |res| (i, res))),
-        );
-        while let Some((i, field)) = set.next().await {
-            done[i] = Some(field);
-        }
-        for field in done.into_iter().flatten() {
+        // not in completion order. `join_all` keeps that order and, for the few fields
+        // of one object, polls them in place (no task allocated per field, as a
+        // `FuturesUnordered` does).
+        for field in futures_util::future::join_all(futures).await {
             handle(field);
         }
     } else {
