@@ -122,15 +122,18 @@ impl Loader<OfficerById> for AppLoader {
     }
 }
 
+/// A unit's officers, shared: the loader's cache and each field asking for them (a
+/// unit's `officers`, `officerCount` and `chief`) take the same rows, not a copy each.
 impl Loader<OfficersOfUnit> for AppLoader {
-    type Value = Vec<officer::Model>;
+    type Value = Arc<[officer::Model]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[OfficersOfUnit]) -> Loaded<OfficersOfUnit, Self::Value> {
         let mut out = HashMap::new();
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
-            out.extend(many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day)));
+            let grouped = many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day));
+            out.extend(grouped.into_iter().map(|(k, v)| (k, Arc::from(v))));
         }
         Ok(out)
     }

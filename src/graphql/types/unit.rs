@@ -3,6 +3,8 @@
 //! awards. A unit still in force shows its officers and seats now; one that ended, those
 //! of its last day.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
@@ -26,17 +28,13 @@ impl Unit {
         self.0.valid_to
     }
 
-    async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Vec<entity::officer::Model>> {
+    async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Arc<[entity::officer::Model]>> {
         let rows = ctx
             .loader()
             .load_one(OfficersOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
-        let rows = rows.unwrap_or_default();
-        // Committee seats and awards point at these officers: let them come from the cache.
-        let fed = rows.iter().map(|o| (OfficerById(o.id), o.clone()));
-        ctx.loader().feed_many(fed).await;
-        Ok(rows)
+        Ok(rows.unwrap_or_else(|| Arc::from([])))
     }
 }
 
@@ -94,12 +92,15 @@ impl Unit {
     /// Officers in post (now, or on the last day of an ended unit).
     #[graphql(complexity = "20 * child_complexity")]
     async fn officers(&self, ctx: &Context<'_>) -> Result<Vec<Officer>> {
-        Ok(self
-            .officer_rows(ctx)
-            .await?
-            .into_iter()
-            .map(Officer)
-            .collect())
+        let rows = self.officer_rows(ctx).await?;
+        // Committee seats and awards point back at their officer: when the query asks
+        // for them, let those officers come from the loader's cache.
+        let ahead = ctx.look_ahead();
+        if ahead.field("partyMemberships").exists() || ahead.field("awards").exists() {
+            let fed = rows.iter().map(|o| (OfficerById(o.id), o.clone()));
+            ctx.loader().feed_many(fed).await;
+        }
+        Ok(rows.iter().cloned().map(Officer).collect())
     }
     /// Number of officers in post.
     async fn officer_count(&self, ctx: &Context<'_>) -> Result<usize> {
@@ -108,10 +109,8 @@ impl Unit {
     /// The chief in post, if any.
     async fn chief(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
         let rows = self.officer_rows(ctx).await?;
-        let chief = rows
-            .into_iter()
-            .find(|o| o.position == Position::Chief.code());
-        Ok(chief.map(Officer))
+        let chief = rows.iter().find(|o| o.position == Position::Chief.code());
+        Ok(chief.cloned().map(Officer))
     }
     /// Buildings the unit holds (now, or on the last day of an ended unit): the
     /// new-model headquarters and any premises; a building a restructuring passed on
