@@ -5,6 +5,9 @@
 //! global allocator; every allocation goes to the one chosen at the first allocation
 //! (before any thread exists), read with `getenv`, which allocates nothing. So the same
 //! binary runs either way, and `coso bench graphql --allocators` compares them in one run.
+//! The analytics worker (`analytics::runner`) always runs on glibc's: its memory budget is
+//! a data-segment limit (`RLIMIT_DATA`), and mimalloc's reservations of address space
+//! count against it before anything is allocated.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -17,6 +17,7 @@ mod m20261202_000011_unit_period_names;
 mod m20261202_000012_headquarters_holding;
 mod m20261202_000013_areas;
 mod m20261203_000014_imports;
+mod m20261204_000015_unit_period_lookups;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_headquarters_holding::Migration),
             Box::new(m20261202_000013_areas::Migration),
             Box::new(m20261203_000014_imports::Migration),
+            Box::new(m20261204_000015_unit_period_lookups::Migration),
         ]
     }
 }

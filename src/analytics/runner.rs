@@ -83,6 +83,9 @@ impl Runner {
             .env_clear()
             .env("RUST_MIN_STACK", POOL_STACK.to_string())
             .env("POLARS_MAX_THREADS", s.analytics_threads.max(1).to_string())
+            // glibc's allocator: the memory budget is a data-segment limit, which mimalloc's
+            // up-front reservations would use up before the query allocates anything.
+            .env(crate::allocator::VARIABLE, "system")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
