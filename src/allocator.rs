@@ -1,13 +1,15 @@
-//! The process's memory allocator, chosen when it starts: mimalloc (the default) or
-//! glibc's (`COSO_ALLOCATOR=system`). Under load mimalloc costs 0.6 to 0.8 times the
-//! server CPU of glibc's for the same answers (README, "GraphQL against hand-written
-//! SQL"), where glibc's malloc and free took a quarter of the samples. `main` installs [`Switch`] as the
-//! global allocator; every allocation goes to the one chosen at the first allocation
-//! (before any thread exists), read with `getenv`, which allocates nothing. So the same
-//! binary runs either way, and `coso bench graphql --allocators` compares them in one run.
-//! The analytics worker (`analytics::runner`) always runs on glibc's: its memory budget is
-//! a data-segment limit (`RLIMIT_DATA`), and mimalloc's reservations of address space
-//! count against it before anything is allocated.
+//! The process's memory allocator, chosen when it starts: glibc's (`system`, the
+//! default) or mimalloc (`COSO_ALLOCATOR=mimalloc`). Measured on the national tier
+//! (README, "GraphQL against hand-written SQL" and "Load"): mimalloc costs 0.6 to 0.8
+//! times the server CPU of glibc's for uncached nested lists, but under the dashboard
+//! load it held 401 MiB at its peak against glibc's 290 (the load goal is under 300),
+//! for no more throughput there; so glibc's stays the default. `main` installs
+//! [`Switch`] as the global allocator; every allocation goes to the one chosen at the
+//! first allocation (before any thread exists), read with `getenv`, which allocates
+//! nothing. So the same binary runs either way, and `coso bench graphql --allocators`
+//! compares them in one run. The analytics worker (`analytics::runner`) always runs on
+//! glibc's: its memory budget is a data-segment limit (`RLIMIT_DATA`), and mimalloc's
+//! reservations of address space count against it before anything is allocated.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -45,17 +47,17 @@ fn choose() -> u8 {
     // returns is read before any other thread can change the environment (the first
     // allocation comes before `main` starts threads).
     let value = unsafe { libc::getenv(c"COSO_ALLOCATOR".as_ptr()) };
-    let system = !value.is_null()
+    let mimalloc = !value.is_null()
         // SAFETY: a non-null getenv result is a NUL-terminated string.
-        && unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes() == b"system";
-    let choice = if system { SYSTEM } else { MIMALLOC };
+        && unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes() == b"mimalloc";
+    let choice = if mimalloc { MIMALLOC } else { SYSTEM };
     match CHOSEN.compare_exchange(UNSET, choice, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => choice,
         Err(earlier) => earlier,
     }
 }
 
-/// Which allocator this process uses: `mimalloc` or `system` (`system` when [`Switch`]
+/// Which allocator this process uses: `system` or `mimalloc` (`system` when [`Switch`]
 /// is not the global allocator, as in the test binaries).
 pub fn name() -> &'static str {
     match CHOSEN.load(Ordering::Relaxed) {

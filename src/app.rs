@@ -49,7 +49,7 @@ impl Application {
         {
             tracing::warn!(
                 asked,
-                "unknown COSO_ALLOCATOR (mimalloc or system): using mimalloc"
+                "unknown COSO_ALLOCATOR (system or mimalloc): using system"
             );
         }
         let (db, statements) =

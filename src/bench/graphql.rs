@@ -37,9 +37,9 @@ pub struct Options {
     /// Only the requests whose name contains this.
     #[arg(long)]
     pub only: Option<String>,
-    /// The server's allocator (`COSO_ALLOCATOR`): `mimalloc`, `system`, or both, one
+    /// The server's allocator (`COSO_ALLOCATOR`): `system`, `mimalloc`, or both, one
     /// server after the other in the same run (`--allocators system,mimalloc`).
-    #[arg(long, value_delimiter = ',', default_value = "mimalloc")]
+    #[arg(long, value_delimiter = ',', default_value = "system")]
     pub allocators: Vec<String>,
 }
 
