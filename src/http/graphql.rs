@@ -180,6 +180,9 @@ impl GetParams {
 fn is_query(request: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
     let name = request.operation_name.clone();
+    if crate::graphql::cost::nests_too_deep(&request.query) {
+        return true;
+    }
     let Ok(doc) = request.parsed_query() else {
         return true;
     };
@@ -585,6 +588,9 @@ fn code_of(e: &ServerError) -> String {
 /// Whether any operation of `document` selects `analyticsQuery` at its root.
 fn asks_for_analytics(document: &str) -> bool {
     use async_graphql::parser::types::Selection;
+    if crate::graphql::cost::nests_too_deep(document) {
+        return false;
+    }
     let Ok(doc) = async_graphql::parser::parse_query(document) else {
         return false;
     };

@@ -323,17 +323,20 @@ impl Executor for SubscriptionsOnly {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
         let name = request.operation_name.clone();
-        let subscription = match request.parsed_query() {
-            // Not parsed: the schema says why.
-            Err(_) => true,
-            Ok(doc) => match (&doc.operations, name) {
-                (DocumentOperations::Single(op), _) => op.node.ty == OperationType::Subscription,
-                (DocumentOperations::Multiple(ops), Some(n)) => ops
-                    .get(n.as_str())
-                    .is_none_or(|op| op.node.ty == OperationType::Subscription),
-                (DocumentOperations::Multiple(_), None) => true,
-            },
-        };
+        // Nested too deep to parse, or not parsed: the schema says why.
+        let subscription = crate::graphql::cost::nests_too_deep(&request.query)
+            || match request.parsed_query() {
+                Err(_) => true,
+                Ok(doc) => match (&doc.operations, name) {
+                    (DocumentOperations::Single(op), _) => {
+                        op.node.ty == OperationType::Subscription
+                    }
+                    (DocumentOperations::Multiple(ops), Some(n)) => ops
+                        .get(n.as_str())
+                        .is_none_or(|op| op.node.ty == OperationType::Subscription),
+                    (DocumentOperations::Multiple(_), None) => true,
+                },
+            };
         if !subscription {
             return stream::once(async { not_a_subscription() }).boxed();
         }

@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 9] = [
+    let attacks: [(&str, &str, String, &str); 11] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -50,6 +50,18 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             &viewer,
             DEEP.to_owned(),
             "QUERY_TOO_DEEP",
+        ),
+        (
+            "a list literal 3,000 levels deep (it overflowed a worker's stack)",
+            &viewer,
+            nested_list(3_000),
+            "QUERY_TOO_DEEP",
+        ),
+        (
+            "a list literal 200 levels deep: parsed, then refused by type",
+            &viewer,
+            nested_list(200),
+            "GRAPHQL_VALIDATION_FAILED",
         ),
         (
             "fragment fan-out",
@@ -89,6 +101,25 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         assert!(server.alive(), "{name}: the process died");
         assert!(server.healthy().await, "{name}: /health does not answer");
     }
+    // By GET, the handler tells a query from a mutation before the schema parses: the
+    // deep literal must not reach the parser there either.
+    let resp = server
+        .client
+        .get(format!("{}/graphql", server.base))
+        .query(&[("query", nested_list(3_000))])
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .expect("GET");
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP",
+        "{body}"
+    );
+    assert!(
+        server.alive() && server.healthy().await,
+        "GET: the process survives"
+    );
     let (_, body) = server.graphql(&viewer, &aliases(1)).await;
     assert!(
         body["data"]["a0"]
@@ -100,6 +131,15 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         .await;
     println!("settled at {rss:.0} MiB, peak {:.0} MiB", server.peak_mib());
     assert!(rss <= SETTLED_MIB, "resident memory {rss} MiB");
+}
+
+/// A units query whose search is a list literal nested `n` levels deep.
+fn nested_list(n: usize) -> String {
+    format!(
+        "{{ units(filter: {{ search: {}\"a\"{} }}) {{ totalCount }} }}",
+        "[".repeat(n),
+        "]".repeat(n)
+    )
 }
 
 /// `n` aliases of the administrative history's largest page, each with its lineage.

@@ -146,3 +146,72 @@ mod tests {
         assert_eq!(check_text(&chain, 12), Err(TooDeep::Introspection));
     }
 }
+
+/// How deep brackets and braces may nest in a document's text before it is parsed.
+/// The parser, the walks of its values and their drop all recurse once per level: a
+/// list literal 3,000 levels deep (6 kB) overflowed a worker's stack and took the
+/// process down. Selections nest at most 64 levels (the parser's own limit), so this
+/// leaves room for any real input object inside the deepest selection.
+pub const MAX_TEXT_NESTING: usize = 256;
+
+/// The deepest nesting of `{`, `[` and `(` in `query`, outside strings and comments.
+pub fn text_nesting(query: &str) -> usize {
+    let bytes = query.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::text_nesting;
+
+    #[test]
+    fn counts_brackets_outside_strings_and_comments() {
+        assert_eq!(text_nesting("{ a { b(x: [1, [2]]) } }"), 5);
+        assert_eq!(text_nesting("{ a(s: \"[[[[{{\") }"), 2);
+        assert_eq!(text_nesting("{ a(s: \"\\\"[[[\") }"), 2);
+        assert_eq!(text_nesting("{ a(s: \"\"\"[[[ \\\"\"\" [[\"\"\") }"), 2);
+        assert_eq!(text_nesting("# [[[[[\n{ a }"), 1);
+        assert_eq!(
+            text_nesting(&format!(
+                "{{ a(x: {}1{}) }}",
+                "[".repeat(3000),
+                "]".repeat(3000)
+            )),
+            3002
+        );
+    }
+}

@@ -30,6 +30,14 @@ use crate::config::Limits;
 use crate::dataset::DatasetCache;
 use crate::service::sizes::{self, Sizes};
 
+/// Whether `query` nests brackets deeper than the parser may be given
+/// ([`depth::MAX_TEXT_NESTING`]): code that parses a document before the schema does
+/// (to tell a query from a mutation or a subscription) leaves such a one to the schema,
+/// whose cost check refuses it with `QUERY_TOO_DEEP` before parsing.
+pub fn nests_too_deep(query: &str) -> bool {
+    depth::text_nesting(query) > depth::MAX_TEXT_NESTING
+}
+
 /// Creates one [`Cost`] extension per request.
 pub struct CostFactory;
 
@@ -57,6 +65,16 @@ impl Extension for Cost {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        // Before async-graphql parses: a document nested deeper than its recursion holds
+        // never reaches it.
+        let nesting = depth::text_nesting(query);
+        if nesting > depth::MAX_TEXT_NESTING {
+            let msg = format!(
+                "the document nests {nesting} levels of brackets, over the limit of {}",
+                depth::MAX_TEXT_NESTING
+            );
+            return Err(refusal("QUERY_TOO_DEEP", msg));
+        }
         // Before async-graphql parses: its recursion check already inlines every spread.
         if let Some(limits) = ctx.data_opt::<Limits>()
             && query.contains("...")
@@ -72,7 +90,7 @@ impl Extension for Cost {
             }
         }
         let doc = next.run(ctx, query, variables).await?;
-        if let Some(at) = super::nul::check(&doc, variables) {
+        if let Some(at) = super::nul::check(query, &doc, variables) {
             let msg = format!("{at} holds the NUL character (U+0000), which no text may hold");
             return Err(refusal("INVALID_TEXT", msg));
         }
