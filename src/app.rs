@@ -83,6 +83,8 @@ impl Application {
             crate::scheduler::SchedulerSettings {
                 clock: clock.clone(),
                 engine,
+                // a clock a test set is a pinned time already, and wins
+                today: settings.today.filter(|_| !clock.is_manual()),
                 ..settings.scheduler.clone()
             },
         );

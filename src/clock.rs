@@ -59,6 +59,11 @@ impl Clock {
         self
     }
 
+    /// Whether a test set this clock (it stands still until moved).
+    pub fn is_manual(&self) -> bool {
+        self.manual.is_some()
+    }
+
     /// The zone its days are taken in.
     pub fn zone(&self) -> Tz {
         self.zone

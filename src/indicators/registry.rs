@@ -124,6 +124,15 @@ const fn higher(green: f64, amber: f64) -> Option<Thresholds> {
     })
 }
 
+/// Thresholds where lower is better.
+const fn lower(green: f64, amber: f64) -> Option<Thresholds> {
+    Some(Thresholds {
+        green,
+        amber,
+        higher_is_better: false,
+    })
+}
+
 const UNITS_VALID: &str = "commune police units valid on the day";
 const CHIEFS: &str = "commune police chiefs in post on the day, in units valid on the day";
 
@@ -197,7 +206,8 @@ static REGISTRY: [IndicatorDef; 10] = [
         decimals: 0,
         target: Some(0.0),
         target_date: None,
-        thresholds: None,
+        // the target is none: green at none, red from the first unit below the floor
+        thresholds: lower(0.0, 0.0),
         measure: Measure::Count,
         province_only: false,
         parameter: Some(Parameter::StaffingFloor),
@@ -413,6 +423,9 @@ mod tests {
         assert_eq!(status(&lower, Some(2.0)), Status::Amber);
         assert_eq!(status(&lower, Some(4.0)), Status::Red);
         assert_eq!(status(find("awards").unwrap(), Some(3.0)), Status::None);
+        let below = find("units_below_staffing_floor").unwrap();
+        assert_eq!(status(below, Some(0.0)), Status::Green, "its target");
+        assert_eq!(status(below, Some(1.0)), Status::Red);
     }
 
     #[test]

@@ -282,7 +282,7 @@ impl Scheduler {
             let archive_id = match stored {
                 Some(a) => a.id,
                 None => {
-                    let as_of = report_day(r, s);
+                    let as_of = report_day(r, s, self.inner.settings.today);
                     let (data, report) =
                         self.render(s, Some(r), district.as_deref(), as_of).await?;
                     let saved = archive::store(db, r.id, &code, &data, &report)
@@ -442,9 +442,17 @@ impl Scheduler {
 }
 
 /// The day a run's figures are taken on: the last day of the month before the local
-/// day of its due time, whatever started it (see [`super::period`]).
-pub(super) fn report_day(r: &run::Model, s: &schedule::Model) -> chrono::NaiveDate {
-    super::period::report_day_at(r.due_at, &s.time_zone)
+/// day of its due time, whatever started it (see [`super::period`]), or before the
+/// pinned "today" of a server that has one.
+pub(super) fn report_day(
+    r: &run::Model,
+    s: &schedule::Model,
+    pinned: Option<chrono::NaiveDate>,
+) -> chrono::NaiveDate {
+    match pinned {
+        Some(today) => super::period::last_full_month_end(today),
+        None => super::period::report_day_at(r.due_at, &s.time_zone),
+    }
 }
 
 /// Refuses data that last changed longer ago than the schedule allows.

@@ -249,7 +249,10 @@ impl Scheduler {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<RenderedReport> {
         let (s, _) = schedules::get(&self.inner.db, schedule_id).await?;
-        let as_of = as_of.unwrap_or_else(|| super::period::report_day_at(self.now(), &s.time_zone));
+        let as_of = as_of.unwrap_or_else(|| match self.inner.settings.today {
+            Some(today) => super::period::last_full_month_end(today),
+            None => super::period::report_day_at(self.now(), &s.time_zone),
+        });
         let (_, report) = self
             .render(&s, None, district.as_deref(), as_of)
             .await

@@ -35,6 +35,11 @@ pub struct SchedulerSettings {
     /// The indicator engine's settings (the server sets them from its own).
     #[arg(skip)]
     pub engine: crate::indicators::EngineConfig,
+    /// A pinned "today" (`COSO_TODAY`, from the server's settings): runs and previews then
+    /// report on the last full month before it, as a run made that day would; the claims,
+    /// leases and retries keep to real time.
+    #[arg(skip)]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for SchedulerSettings {
@@ -48,6 +53,7 @@ impl Default for SchedulerSettings {
             replica_id: None,
             clock: super::Clock::system(),
             engine: crate::indicators::EngineConfig::default(),
+            today: None,
         }
     }
 }

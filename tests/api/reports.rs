@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, first_code};
 use crate::smtp::{Behaviour, SmtpServer};
+use coso::config::Limits;
 
 pub(crate) const RUN: &str = "mutation($id: ID!) { runReportNow(scheduleId: $id) {
     dbId status trigger error dataVersion
@@ -365,6 +366,32 @@ async fn preview_renders_without_sending() {
         .data(&app.admin, "{ reportRuns { dbId } }", json!({}))
         .await;
     assert_eq!(runs["reportRuns"], json!([]), "and records no run");
+}
+
+/// A server pinned to a day (`COSO_TODAY`) on real time reports, by hand or by preview,
+/// on the last full month before that day, not before the real one.
+#[tokio::test]
+async fn a_pinned_day_is_the_day_runs_and_previews_report_from() {
+    let app = TestApp::spawn_tuned(Limits::default(), true, |s| {
+        s.today = Some("2025-01-10".parse().expect("date"));
+    })
+    .await;
+    let (province, _) = demo_schedules(&app).await;
+    let q = "query($id: ID!) { previewReport(scheduleId: $id) { subject html } }";
+    let preview = app.data(&app.admin, q, json!({ "id": province })).await["previewReport"].clone();
+    let subject = preview["subject"].as_str().expect("subject");
+    assert!(subject.contains("12/2024"), "{subject}");
+    assert!(preview["html"].as_str().expect("html").contains("57/173"));
+    let run = app.data(&app.admin, RUN, json!({ "id": province })).await["runReportNow"].clone();
+    assert_eq!(run["status"], "sent", "{run}");
+    let emls = outbox(&app);
+    assert!(!emls.is_empty());
+    for raw in &emls {
+        let message = MessageParser::default().parse(&raw[..]).expect("parses");
+        let subject = message.subject().expect("subject");
+        assert!(subject.contains("12/2024"), "{subject}");
+        assert!(text_of(raw).contains("57/173"));
+    }
 }
 
 #[tokio::test]
