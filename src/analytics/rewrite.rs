@@ -67,10 +67,7 @@ fn in_select(select: &mut Select) -> bool {
             .iter()
             .position(|item| matches!(item, SelectItem::ExprWithAlias { expr, .. } if expr == key));
         let Some(position) = aliased else { continue };
-        let Ok(number) = (position + 1).to_string().parse() else {
-            continue;
-        };
-        *key = Expr::value(Value::Number(number, false));
+        *key = Expr::value(Value::Number((position + 1).to_string(), false));
         changed = true;
     }
     changed

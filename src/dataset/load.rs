@@ -204,6 +204,7 @@ pub async fn load(db: &impl ConnectionTrait, scope: &Scope) -> Result<Dataset> {
             ("areas", areas),
             ("lineage", lineage),
         ],
+        engine: Default::default(),
     })
 }
 

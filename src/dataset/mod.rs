@@ -27,6 +27,9 @@ pub struct Dataset {
     pub age: DataAge,
     /// Table name and frame, in a fixed order.
     pub tables: Vec<(&'static str, DataFrame)>,
+    /// The engine's frames, made from `tables` on first use and shared by every request
+    /// over this data set (so the engine checks their columns once: `Frames::validate`).
+    pub engine: std::sync::OnceLock<Frames>,
 }
 
 impl Dataset {
@@ -39,8 +42,17 @@ impl Dataset {
             .ok_or_else(|| polars_err!(ComputeError: "no table `{}` in the dataset", name))
     }
 
-    /// The frames the indicator engine reads (the columns it needs, nothing personal).
+    /// The frames the indicator engine reads (the columns it needs, nothing personal),
+    /// made once per data set.
     pub fn frames(&self) -> PolarsResult<Frames> {
+        if let Some(frames) = self.engine.get() {
+            return Ok(frames.clone());
+        }
+        let frames = self.make_frames()?;
+        Ok(self.engine.get_or_init(|| frames).clone())
+    }
+
+    fn make_frames(&self) -> PolarsResult<Frames> {
         let pick = |name: &str, cols: &[&str]| -> PolarsResult<DataFrame> {
             self.table(name)?.select(cols.iter().copied())
         };

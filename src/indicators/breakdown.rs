@@ -55,18 +55,24 @@ pub(crate) fn evaluate(
         .iter()
         .map(|g| wide(frames, &facts, *g).collect())
         .collect::<PolarsResult<Vec<_>>>()?;
-    let mut parts = Vec::new();
+    // The rows of each indicator and grouping are columns of the collected wide frames,
+    // built eagerly: the groups' columns are shared, not copied, and no plan is made
+    // for each of the (indicators × groupings) parts.
+    let mut out: Option<DataFrame> = None;
     for def in defs {
         for (g, wide) in groupings.iter().zip(&wides) {
             if !def.province_only || *g == GroupBy::Province {
-                parts.push(long(wide.clone().lazy(), def, *g));
+                let part = long(wide, def, *g)?;
+                match out.as_mut() {
+                    None => out = Some(part),
+                    Some(all) => {
+                        all.vstack_mut_owned(part)?;
+                    }
+                }
             }
         }
     }
-    if parts.is_empty() {
-        return Ok(DataFrame::empty_with_schema(&output_schema()));
-    }
-    concat(parts, UnionArgs::default())?.collect()
+    Ok(out.unwrap_or_else(|| DataFrame::empty_with_schema(&output_schema())))
 }
 
 /// The output schema of [`evaluate`].
@@ -220,41 +226,59 @@ fn kinds_frame() -> LazyFrame {
     .unwrap_or_else(|_| DataFrame::empty().lazy())
 }
 
-/// The rows of one indicator for one grouping.
-fn long(wide: LazyFrame, def: &IndicatorDef, g: GroupBy) -> LazyFrame {
-    let num = col(def.numerator_col).cast(DataType::Float64);
+/// The rows of one indicator for one grouping, from the grouping's wide frame.
+fn long(wide: &DataFrame, def: &IndicatorDef, g: GroupBy) -> PolarsResult<DataFrame> {
+    let height = wide.height();
+    let float = |c: &str| wide.column(c)?.cast(&DataType::Float64);
+    let num = float(def.numerator_col)?;
     let den = match def.denominator_col {
-        Some(c) => col(c).cast(DataType::Float64),
-        None => lit(NULL).cast(DataType::Float64),
+        Some(c) => float(c)?,
+        None => Column::full_null("denominator".into(), height, &DataType::Float64),
     };
-    wide.select([
-        lit(def.code).alias("code"),
-        lit(g.code()).alias("group_kind"),
-        col("group_code"),
-        col("group_name"),
-        num.clone().alias("numerator"),
-        den.clone().alias("denominator"),
-        value(def, num, den).alias("value"),
-        col(DAY).alias("period_end"),
-        col("units").alias(STRUCTURE[0]),
-        col(SIG1).alias(STRUCTURE[1]),
-        col(SIG2).alias(STRUCTURE[2]),
-    ])
+    let text = |name: &str, value: &str| {
+        Column::new_scalar(name.into(), Scalar::from(PlSmallStr::from(value)), height)
+    };
+    let renamed = |c: &str, name: &str| -> PolarsResult<Column> {
+        Ok(wide.column(c)?.clone().with_name(name.into()))
+    };
+    DataFrame::new(
+        height,
+        vec![
+            text("code", def.code),
+            text("group_kind", g.code()),
+            wide.column("group_code")?.clone(),
+            wide.column("group_name")?.clone(),
+            num.clone().with_name("numerator".into()),
+            den.clone().with_name("denominator".into()),
+            value(def, &num, &den)?,
+            renamed(DAY, "period_end")?,
+            renamed("units", STRUCTURE[0])?,
+            renamed(SIG1, STRUCTURE[1])?,
+            renamed(SIG2, STRUCTURE[2])?,
+        ],
+    )
 }
 
 /// The value of an indicator from its numerator and denominator (see [`Measure`]),
-/// rounded half away from zero to the indicator's decimals.
-fn value(def: &IndicatorDef, num: Expr, den: Expr) -> Expr {
-    let round = |e: Expr| e.round(def.decimals, RoundMode::HalfAwayFromZero);
-    let over = |e: Expr| {
-        when(den.clone().gt(lit(0.0)))
-            .then(round(e))
-            .otherwise(lit(NULL).cast(DataType::Float64))
+/// rounded half away from zero to the indicator's decimals; null for a rate or ratio
+/// over a denominator that is not positive.
+fn value(def: &IndicatorDef, num: &Column, den: &Column) -> PolarsResult<Column> {
+    let (num, den) = (num.as_materialized_series(), den.as_materialized_series());
+    let over = |quotient: Series| -> PolarsResult<Column> {
+        let rounded = quotient.round(def.decimals, RoundMode::HalfAwayFromZero)?;
+        let positive = den.gt(0.0)?;
+        let kept: Float64Chunked = rounded
+            .f64()?
+            .iter()
+            .zip(positive.iter())
+            .map(|(v, p)| v.filter(|_| p == Some(true)))
+            .collect();
+        Ok(kept.with_name("value".into()).into_column())
     };
     match def.measure {
-        Measure::Percent => over(num * lit(100.0) / den.clone()),
-        Measure::Ratio => over(num / den.clone()),
-        Measure::Count => num,
+        Measure::Percent => over((&(num * 100.0) / den)?),
+        Measure::Ratio => over((num / den)?),
+        Measure::Count => Ok(num.clone().with_name("value".into()).into_column()),
     }
 }
 

@@ -1,7 +1,12 @@
 //! The engine's input: the nine record frames and the areas, their expected schema (columns, types,
 //! nullability, code values) and the validation every entry point runs first.
 
-use polars::prelude::{Column, DataFrame, DataType, PolarsResult, Schema, polars_bail, polars_err};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use polars::prelude::{
+    Column, DataFrame, DataType, PolarsResult, Schema, SeriesTrait, polars_bail, polars_err,
+};
 
 /// The records of one scope (a province, or one district for a district token).
 ///
@@ -239,14 +244,86 @@ impl Frames {
     /// Checks every frame against the expected schema (see [`Frames`]): each column
     /// present with its type, no nulls where not allowed, only known codes, unique unit
     /// and district codes. The error names the frame and column.
+    ///
+    /// A frame whose columns were found valid before (the very same columns, shared, as
+    /// every request over one loaded data set has them) is not checked again: see
+    /// [`Checked`].
     pub fn validate(&self) -> PolarsResult<()> {
-        for ((table, cols), df) in TABLES.iter().zip(self.all()) {
+        for (i, ((table, cols), df)) in TABLES.iter().zip(self.all()).enumerate() {
+            let seen = Checked::of(i, df, cols);
+            if seen.as_ref().is_some_and(Checked::known) {
+                continue;
+            }
             for spec in *cols {
                 check_column(table, df, spec)?;
             }
+            match i {
+                0 => check_periods(df)?,
+                1 => check_unique("districts", df)?,
+                _ => {}
+            }
+            if let Some(seen) = seen {
+                seen.remember();
+            }
         }
-        check_periods(&self.units)?;
-        check_unique("districts", &self.districts)
+        Ok(())
+    }
+}
+
+/// The identity of a frame's checked columns: which table, and the columns themselves
+/// (weak references: a remembered frame keeps none of its data alive, and no other
+/// column can take its place while the reference is held). Columns are immutable, so
+/// the same columns are the same data, and valid once valid.
+struct Checked {
+    table: usize,
+    columns: Vec<Weak<dyn SeriesTrait>>,
+}
+
+/// Frames found valid, most recent last.
+static VALID: Mutex<VecDeque<Checked>> = Mutex::new(VecDeque::new());
+
+/// Frames remembered as valid (a few data sets and scopes of ten tables each).
+const REMEMBERED: usize = 64;
+
+impl Checked {
+    /// The identity of the columns `cols` of `df`, the table `table`; none when one is
+    /// missing (the check says so).
+    fn of(table: usize, df: &DataFrame, cols: &[Col]) -> Option<Self> {
+        let columns = cols
+            .iter()
+            .map(|c| {
+                let series = df.column(c.0).ok()?.as_materialized_series();
+                Some(Arc::downgrade(&series.0))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { table, columns })
+    }
+
+    fn same(&self, other: &Checked) -> bool {
+        self.table == other.table
+            && self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| Weak::ptr_eq(a, b))
+    }
+
+    /// Whether these columns were found valid before.
+    fn known(&self) -> bool {
+        let valid = VALID.lock().unwrap_or_else(PoisonError::into_inner);
+        valid.iter().any(|v| v.same(self))
+    }
+
+    /// Remembers these columns as valid.
+    fn remember(self) {
+        let mut valid = VALID.lock().unwrap_or_else(PoisonError::into_inner);
+        // forget frames whose data is gone
+        valid.retain(|v| v.columns.iter().all(|c| c.strong_count() > 0));
+        valid.push_back(self);
+        while valid.len() > REMEMBERED {
+            valid.pop_front();
+        }
     }
 }
 

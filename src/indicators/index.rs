@@ -44,15 +44,28 @@ impl Days {
     /// Per date of a Date column: the index of the first day on or after it (the number
     /// of days before it); `len()` for a null or a date after every day.
     pub(crate) fn first_on_or_after(&self, name: &str, column: &Column) -> PolarsResult<Column> {
+        Ok(Column::new(name.into(), self.indices(column)?))
+    }
+
+    /// [`Self::first_on_or_after`] as plain numbers (read from the arrays, not value by
+    /// value through the column).
+    fn indices(&self, column: &Column) -> PolarsResult<Vec<u32>> {
         let n = self.len();
         let index = |x: i32| u32::try_from(self.physical.partition_point(|d| *d < x)).unwrap_or(n);
-        let out: Vec<u32> = column
-            .date()?
-            .physical()
-            .iter()
-            .map(|v| v.map_or(n, index))
-            .collect();
-        Ok(Column::new(name.into(), out))
+        let dates = column.date()?.physical();
+        let mut out = Vec::with_capacity(dates.len());
+        for arr in dates.downcast_iter() {
+            match arr.validity().filter(|v| v.unset_bits() > 0) {
+                None => out.extend(arr.values().iter().map(|v| index(*v))),
+                Some(valid) => out.extend(
+                    arr.values()
+                        .iter()
+                        .zip(valid.iter())
+                        .map(|(v, ok)| if ok { index(*v) } else { n }),
+                ),
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -64,6 +77,47 @@ struct Period {
     u: u32,
     lo: u32,
     hi: u32,
+    /// The first day of the period (days since 1970), for the order of a code's periods.
+    start: i32,
+}
+
+/// The periods of one code, in order of their start: most codes have one.
+enum Periods {
+    One(Period),
+    Many(Vec<Period>),
+}
+
+impl Periods {
+    fn as_slice(&self) -> &[Period] {
+        match self {
+            Periods::One(p) => std::slice::from_ref(p),
+            Periods::Many(ps) => ps,
+        }
+    }
+
+    fn add(&mut self, p: Period) {
+        match self {
+            Periods::One(first) => *self = Periods::Many(vec![*first, p]),
+            Periods::Many(ps) => ps.push(p),
+        }
+    }
+
+    /// Sorts the periods and opens the first to the first day, the last past the last.
+    fn close(&mut self, days: u32) {
+        let ps = match self {
+            Periods::One(p) => std::slice::from_mut(p),
+            Periods::Many(ps) => {
+                ps.sort_by_key(|p| p.start);
+                ps.as_mut_slice()
+            }
+        };
+        if let Some(first) = ps.first_mut() {
+            first.lo = 0;
+        }
+        if let Some(last) = ps.last_mut() {
+            last.hi = days;
+        }
+    }
 }
 
 /// The eager index step: unit numbers and day indices of the records.
@@ -73,10 +127,8 @@ struct Period {
 /// code's period is cut in one piece per period.
 pub(crate) struct Index<'a> {
     days: &'a Days,
-    /// The periods of each code, in order of their start.
-    units: PlHashMap<&'a str, Vec<Period>>,
-    /// Whether some code has more than one period (otherwise no record is ever cut).
-    reused: bool,
+    /// The periods of each code.
+    units: PlHashMap<&'a str, Periods>,
     /// The number of the "no unit" row (the number of units).
     no_unit: u32,
 }
@@ -85,49 +137,33 @@ impl<'a> Index<'a> {
     /// Numbers the units of `frames` by their row and indexes the periods of each code.
     pub(crate) fn new(frames: &'a Frames, days: &'a Days) -> PolarsResult<Self> {
         let codes = frames.units.column("code")?.str()?;
-        let from = days.first_on_or_after("_lo", frames.units.column("valid_from")?)?;
-        let to = days.first_on_or_after("_hi", frames.units.column("valid_to")?)?;
-        let (from, to) = (from.u32()?, to.u32()?);
-        let starts = frames
-            .units
-            .column("valid_from")?
-            .date()?
-            .physical()
-            .clone();
-        let mut units: PlHashMap<&str, Vec<(i32, Period)>> = PlHashMap::with_capacity(codes.len());
-        for (i, code) in codes.iter().enumerate() {
+        let from = days.indices(frames.units.column("valid_from")?)?;
+        let to = days.indices(frames.units.column("valid_to")?)?;
+        let starts = frames.units.column("valid_from")?.date()?.physical();
+        let mut units: PlHashMap<&str, Periods> = PlHashMap::with_capacity(codes.len());
+        let rows = codes.iter().zip(from.iter().zip(&to)).zip(starts.iter());
+        for (i, ((code, (lo, hi)), start)) in rows.enumerate() {
             let (Some(code), Some(u)) = (code, u32::try_from(i).ok()) else {
                 continue;
             };
             let period = Period {
                 u,
-                lo: from.get(i).unwrap_or(0),
-                hi: to.get(i).unwrap_or(days.len()),
+                lo: *lo,
+                hi: *hi,
+                start: start.unwrap_or(i32::MIN),
             };
-            let start = starts.get(i).unwrap_or(i32::MIN);
-            units.entry(code).or_default().push((start, period));
+            units
+                .entry(code)
+                .and_modify(|p| p.add(period))
+                .or_insert(Periods::One(period));
         }
-        let mut reused = false;
-        let units = units
-            .into_iter()
-            .map(|(code, mut periods)| {
-                periods.sort_by_key(|(start, _)| *start);
-                let mut periods: Vec<Period> = periods.into_iter().map(|(_, p)| p).collect();
-                reused |= periods.len() > 1;
-                if let Some(first) = periods.first_mut() {
-                    first.lo = 0;
-                }
-                if let Some(last) = periods.last_mut() {
-                    last.hi = days.len();
-                }
-                (code, periods)
-            })
-            .collect();
+        for periods in units.values_mut() {
+            periods.close(days.len());
+        }
         let no_unit = u32::try_from(codes.len()).unwrap_or(u32::MAX);
         Ok(Self {
             days,
             units,
-            reused,
             no_unit,
         })
     }
@@ -136,12 +172,14 @@ impl<'a> Index<'a> {
     /// unit" number for a null code or no such column; null for an unknown code) and
     /// `_lo`, `_hi` (UInt32): the record holds on `[from, to)` (`to` none or null: no
     /// end), that is on the days of indices `_lo.._hi`. A record at a code with several
-    /// periods comes once per period it overlaps, its span cut to the period.
+    /// periods comes once per period it overlaps, its span cut to the period. The unit
+    /// code column itself is not copied (`u` stands for it).
     ///
     /// With [`Empty::Drop`] the records that hold on no day evaluated are dropped here,
     /// before any column is copied (on one day of a long history most rows are such:
-    /// postings ended before it or begun after it); [`Empty::Keep`] keeps them, for the
-    /// records whose span the caller widens (volunteer activities count to date).
+    /// postings ended before it or begun after it, and their codes are not even looked
+    /// up); [`Empty::Keep`] keeps them, for the records whose span the caller widens
+    /// (volunteer activities count to date).
     pub(crate) fn spans(
         &self,
         df: &DataFrame,
@@ -151,106 +189,115 @@ impl<'a> Index<'a> {
         empty: Empty,
     ) -> PolarsResult<LazyFrame> {
         let days = self.days;
-        let lo = days.first_on_or_after("_lo", df.column(from)?)?;
+        let lo = days.indices(df.column(from)?)?;
         let hi = match to {
-            Some(to) => days.first_on_or_after("_hi", df.column(to)?)?,
-            None => constant("_hi", days.len(), df.height()),
+            Some(to) => days.indices(df.column(to)?)?,
+            None => vec![days.len(); df.height()],
         };
-        let holding;
-        let (df, lo, hi) = match empty {
-            Empty::Keep => (df, lo, hi),
-            Empty::Drop => {
-                let mask = lo
-                    .as_materialized_series()
-                    .lt(hi.as_materialized_series())?;
-                holding = df.filter(&mask)?;
-                (&holding, lo.filter(&mask)?, hi.filter(&mask)?)
+        let (rest, codes) = match unit {
+            Some(unit) => {
+                let codes = df.column(unit)?.str()?.rechunk().into_owned();
+                (df.drop(unit)?, Some(codes))
             }
+            None => (df.clone(), None),
         };
-        let Some(unit) = unit else {
-            let u = constant(U, self.no_unit, df.height());
-            return Ok(df.hstack(&[u, lo, hi])?.lazy());
-        };
-        if !self.reused {
-            let u = self.numbers(df.column(unit)?)?;
-            return Ok(df.hstack(&[u, lo, hi])?.lazy());
-        }
-        self.cut(df, df.column(unit)?, &lo, &hi, empty)
-    }
-
-    /// The unit numbers of a column of unit codes (every code has one period).
-    fn numbers(&self, codes: &Column) -> PolarsResult<Column> {
-        let out: Vec<Option<u32>> = codes
-            .str()?
-            .iter()
-            .map(|c| match c {
-                Some(c) => self.units.get(c).and_then(|p| p.first()).map(|p| p.u),
-                None => Some(self.no_unit),
-            })
-            .collect();
-        Ok(Column::new(U.into(), out))
-    }
-
-    /// The rows of `df` cut at the periods of their codes: one row per period a record
-    /// overlaps (a record that holds on no day evaluated keeps one row, at the period of
-    /// its start).
-    fn cut(
-        &self,
-        df: &DataFrame,
-        codes: &Column,
-        lo: &Column,
-        hi: &Column,
-        empty: Empty,
-    ) -> PolarsResult<LazyFrame> {
-        let (lo, hi) = (lo.u32()?, hi.u32()?);
-        let n = df.height();
-        let (mut rows, mut us, mut los, mut his) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for (i, code) in codes.str()?.iter().enumerate() {
-            let (l, h) = (lo.get(i).unwrap_or(0), hi.get(i).unwrap_or(0));
+        // one array after the rechunk; read only at the rows that hold on some day
+        let names = codes.as_ref().and_then(|c| c.downcast_iter().next());
+        let mut cuts = Cuts::with_capacity(df.height());
+        let mut last: Option<(&str, &[Period])> = None;
+        for (i, (l, h)) in lo.into_iter().zip(hi).enumerate() {
+            if empty == Empty::Drop && l >= h {
+                continue;
+            }
             let row = IdxSize::try_from(i).unwrap_or(IdxSize::MAX);
-            let mut push = |u: Option<u32>, l: u32, h: u32| {
-                rows.push(row);
-                us.push(u);
-                los.push(l);
-                his.push(h);
+            let Some(code) = names.and_then(|a| a.get(i)) else {
+                cuts.push(row, Some(self.no_unit), l, h);
+                continue;
             };
-            match code {
-                None => push(Some(self.no_unit), l, h),
-                Some(c) => match self.units.get(c) {
-                    None => push(None, l, h),
-                    Some(periods) => {
-                        let mut any = false;
-                        for p in periods {
-                            let (pl, ph) = (l.max(p.lo), h.min(p.hi));
-                            if pl < ph {
-                                push(Some(p.u), pl, ph);
-                                any = true;
-                            }
-                        }
-                        if !any && empty == Empty::Keep {
-                            // holds on no day evaluated (ended between two of them, or
-                            // after the last): kept, unchanged, at the period of its
-                            // start, for the records whose span is widened later (to date)
-                            let at = periods.iter().find(|p| p.lo <= l && l < p.hi);
-                            push(at.or(periods.last()).map(|p| p.u), l, h);
-                        }
-                    }
-                },
+            // records come grouped by unit more often than not: one lookup per run
+            let periods = match last {
+                Some((c, periods)) if c == code => Some(periods),
+                _ => {
+                    let found = self.units.get(code).map(Periods::as_slice);
+                    last = found.map(|p| (code, p));
+                    found
+                }
+            };
+            match periods {
+                None => cuts.push(row, None, l, h),
+                Some(periods) => cuts.cut(row, periods, (l, h), empty),
             }
         }
-        let take = IdxCa::from_vec("".into(), rows);
-        let cut = df.take(&take)?;
+        cuts.frame(&rest)
+    }
+}
+
+/// The rows of [`Index::spans`] as they are found: the record's row, its unit number
+/// and its span of day indices.
+struct Cuts {
+    rows: Vec<IdxSize>,
+    us: Vec<Option<u32>>,
+    los: Vec<u32>,
+    his: Vec<u32>,
+}
+
+impl Cuts {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            rows: Vec::with_capacity(n),
+            us: Vec::with_capacity(n),
+            los: Vec::with_capacity(n),
+            his: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, row: IdxSize, u: Option<u32>, lo: u32, hi: u32) {
+        self.rows.push(row);
+        self.us.push(u);
+        self.los.push(lo);
+        self.his.push(hi);
+    }
+
+    /// The record of `row` cut at the periods of its code: one row per period it
+    /// overlaps (with [`Empty::Keep`], a record that holds on no day evaluated keeps one
+    /// row, at the period of its start).
+    fn cut(&mut self, row: IdxSize, periods: &[Period], (l, h): (u32, u32), empty: Empty) {
+        let mut any = false;
+        for p in periods {
+            let (pl, ph) = (l.max(p.lo), h.min(p.hi));
+            if pl < ph {
+                self.push(row, Some(p.u), pl, ph);
+                any = true;
+            }
+        }
+        if !any && empty == Empty::Keep {
+            // holds on no day evaluated (ended between two of them, or after the last):
+            // kept, unchanged, at the period of its start, for the records whose span is
+            // widened later (to date)
+            let at = periods.iter().find(|p| p.lo <= l && l < p.hi);
+            self.push(row, at.or(periods.last()).map(|p| p.u), l, h);
+        }
+    }
+
+    /// The rows of `df` taken in order, with `u`, `_lo` and `_hi`.
+    fn frame(self, df: &DataFrame) -> PolarsResult<LazyFrame> {
+        let every = self.rows.len() == df.height()
+            && self
+                .rows
+                .iter()
+                .enumerate()
+                .all(|(i, r)| usize::try_from(*r) == Ok(i));
+        let taken = if every {
+            df.clone()
+        } else {
+            df.take(&IdxCa::from_vec("".into(), self.rows))?
+        };
         let extra = [
-            Column::new(U.into(), us),
-            Column::new("_lo".into(), los),
-            Column::new("_hi".into(), his),
+            Column::new(U.into(), self.us),
+            Column::new("_lo".into(), self.los),
+            Column::new("_hi".into(), self.his),
         ];
-        Ok(cut.hstack(&extra)?.lazy())
+        Ok(taken.hstack(&extra)?.lazy())
     }
 }
 
@@ -261,12 +308,6 @@ pub(crate) enum Empty {
     Keep,
     /// Dropped before anything is copied.
     Drop,
-}
-
-/// A UInt32 column holding `value` on every row.
-fn constant(name: &str, value: u32, height: usize) -> Column {
-    let value = Scalar::new(DataType::UInt32, AnyValue::UInt32(value));
-    Column::new_scalar(name.into(), value, height)
 }
 
 /// Days since 1970-01-01: the physical value of a polars date.
