@@ -2,12 +2,11 @@
 //! on every day evaluated (valid or not; officers and chiefs in post; chiefs holding an
 //! executive or standing seat; a new-model headquarters in use; dated records to date).
 //!
-//! One plan serves one day or 72 month ends alike, without expanding every record over
+//! One pass serves one day or 72 month ends alike, without expanding every record over
 //! every day. After the eager `index` step (unit numbers `u`; a record holding on
 //! `[from, to)` holds on the days of indices `lo..hi`), each record adds +1 at `lo`
-//! and -1 at `hi`,
-//! and a running sum per unit over a dense grid of units × days gives the count on
-//! every day. Chiefs' seats come as transitions from `seats`. Records attached to no unit (a null unit code)
+//! and -1 at `hi` of its unit's row in dense arrays of units × days (one per count),
+//! and a running sum along each row gives the count on every day. Chiefs' seats come as transitions from `seats`. Records attached to no unit (a null unit code)
 //! count on an extra row of the grid, the "no unit" row, with a null unit code.
 
 use polars::prelude::*;
@@ -168,52 +167,54 @@ fn record_sources(frames: &Frames, ix: &Index<'_>, n: u32) -> PolarsResult<Vec<S
     ])
 }
 
-/// +1 events at `_lo` and -1 events at `_hi` of the spans of known units that hold on
-/// some day, summed per grid key: `_k` (see [`grid_key`]) and the [`DELTAS`] (Int32).
-/// Each source is summed on its own deltas first (fewer columns over the most rows).
-fn events(sources: Vec<Source>, n: u32) -> PolarsResult<LazyFrame> {
-    let summed = sources
-        .into_iter()
-        .map(|s| source_events(s, n))
-        .collect::<PolarsResult<Vec<_>>>()?;
-    let sums: Vec<Expr> = DELTAS.iter().map(|c| col(*c).sum()).collect();
-    Ok(concat(summed, UnionArgs::default())?
-        .group_by([col("_k")])
-        .agg(sums))
-}
-
-/// The events of one source summed per grid key, with every delta (0 where not weighted).
-fn source_events(source: Source, n: u32) -> PolarsResult<LazyFrame> {
-    let Source { spans, deltas } = source;
-    let spans = spans
-        .filter(col(U).is_not_null().and(col("_lo").lt(col("_hi"))))
-        .cache();
-    let side = |at: &str, sign: i32| {
-        let mut exprs = vec![grid_key(col(U), col(at), n)];
-        exprs.extend(deltas.iter().map(|c| (col(*c) * lit(sign)).alias(*c)));
-        spans.clone().filter(col(at).lt(lit(n))).select(exprs)
-    };
-    let sums: Vec<Expr> = deltas.iter().map(|c| col(*c).sum()).collect();
-    let mut all = vec![col("_k")];
-    all.extend(DELTAS.iter().map(|c| {
-        if deltas.contains(c) {
-            col(*c)
-        } else {
-            lit(0i32).alias(*c)
+/// The per unit and day counts of every [`DELTAS`] column, dense, in grid order (`u * n +
+/// idx`; `cells` is the number of grid rows times `n`): each source's spans add their
+/// weight at `_lo` and take it back at `_hi` of the unit's row, and a running sum over
+/// each row's days turns the events into counts. Spans of unknown units (null `u`) or
+/// holding on no day add nothing.
+fn counts(sources: Vec<Source>, rows: usize, n: u32) -> PolarsResult<Vec<Vec<i32>>> {
+    let days = usize::try_from(n).unwrap_or(usize::MAX);
+    let cells = rows.saturating_mul(days);
+    let mut counts: Vec<Vec<i32>> = DELTAS.iter().map(|_| vec![0; cells]).collect();
+    for Source { spans, deltas } in sources {
+        let spans = spans.collect()?;
+        let (u, lo, hi) = (
+            spans.column(U)?.u32()?.rechunk(),
+            spans.column("_lo")?.u32()?.rechunk(),
+            spans.column("_hi")?.u32()?.rechunk(),
+        );
+        for delta in deltas {
+            let Some(d) = DELTAS.iter().position(|c| *c == delta) else {
+                continue;
+            };
+            let weights = spans.column(delta)?.i32()?.rechunk();
+            let out = &mut counts[d];
+            let each = u.iter().zip(lo.iter()).zip(hi.iter()).zip(weights.iter());
+            for (((u, lo), hi), w) in each {
+                let (Some(u), Some(lo), Some(hi), Some(w)) = (u, lo, hi, w) else {
+                    continue;
+                };
+                let (u, lo, hi) = (u as usize, lo as usize, hi as usize);
+                if lo >= hi || u >= rows || lo >= days {
+                    continue;
+                }
+                out[u * days + lo] += w;
+                if hi < days {
+                    out[u * days + hi] -= w;
+                }
+            }
         }
-    }));
-    Ok(
-        concat([side("_lo", 1), side("_hi", -1)], UnionArgs::default())?
-            .group_by([col("_k")])
-            .agg(sums)
-            .select(all),
-    )
-}
-
-/// The key of a unit number and a day index in the dense grid: `u * n + idx` (UInt64).
-fn grid_key(u: Expr, idx: Expr, n: u32) -> Expr {
-    let wide = |e: Expr| e.cast(DataType::UInt64);
-    (wide(u) * lit(u64::from(n)) + wide(idx)).alias("_k")
+    }
+    for column in &mut counts {
+        for row in column.chunks_mut(days.max(1)) {
+            let mut sum = 0i32;
+            for v in row {
+                sum += *v;
+                *v = sum;
+            }
+        }
+    }
+    Ok(counts)
 }
 
 /// The running sum of `column` over the rows in order, restarting at each row where
@@ -237,24 +238,35 @@ pub(crate) fn grid(frames: &Frames, days: &Days, floor: StaffingFloor) -> Polars
     grid_plan(frames, days, floor)?.collect()
 }
 
-/// The plan of [`grid`] (after the eager index step).
+/// The plan of [`grid`] after the eager steps (the index, and the counts).
 fn grid_plan(frames: &Frames, days: &Days, floor: StaffingFloor) -> PolarsResult<LazyFrame> {
     let n = days.len();
-    let deltas = events(sources(frames, days)?, n)?;
-    Ok(grid_rows(frames, days)?
-        .with_row_index(U, None)
-        .cross_join(days.frame()?.lazy(), None)
-        .with_column(grid_key(col(U), col(IDX), n))
-        .join(
-            deltas,
-            [col("_k")],
-            [col("_k")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .sort(["_k"], SortMultipleOptions::default())
-        .with_columns(DELTAS.map(|c| col(c).fill_null(lit(0i32))))
-        .with_columns(DELTAS.map(|c| running_sum(c, col(IDX).eq(lit(0u32))).alias(c)))
-        .select(grid_columns(floor)))
+    let units = grid_rows(frames, days)?.collect()?;
+    let rows = units.height();
+    let counts = counts(sources(frames, days)?, rows, n)?;
+    // every row of `units` once per day, in grid order (`u * n + idx`)
+    let days_n = usize::try_from(n).unwrap_or(0);
+    let row = |r: usize| IdxSize::try_from(r).unwrap_or(IdxSize::MAX);
+    let repeated = IdxCa::from_vec(
+        U.into(),
+        (0..rows)
+            .flat_map(|r| std::iter::repeat_n(row(r), days_n))
+            .collect(),
+    );
+    let tiled = IdxCa::from_vec(
+        IDX.into(),
+        (0..rows).flat_map(|_| 0..IdxSize::from(n)).collect(),
+    );
+    let mut columns = vec![repeated.clone().into_column()];
+    columns.extend(days.frame()?.take(&tiled)?.into_columns());
+    columns.extend(
+        DELTAS
+            .iter()
+            .zip(counts)
+            .map(|(c, values)| Column::new((*c).into(), values)),
+    );
+    let grid = units.take(&repeated)?.hstack(&columns)?;
+    Ok(grid.lazy().select(grid_columns(floor)))
 }
 
 /// The rows of the grid before the days: the units (unit_code, district_code,
