@@ -5,8 +5,9 @@
 //! Flow inside the engine:
 //! `frames` (input schema, validation; `rows` builds frames from plain Rust rows) →
 //! `index` (eager: unit numbers, dates as indices among the days evaluated) → `asof`
-//! (lazy: a dense grid of every unit on every day with officers and chiefs in post,
-//! seats (from `seats`), new-model headquarters in use and dated records to date) →
+//! (the counts of every unit on every day summed into dense arrays: officers and chiefs
+//! in post, seats (from `seats`, lazy), new-model headquarters in use and dated records
+//! to date; then the grid of units × days beside them) →
 //! `breakdown` (sums per province, district, kind or unit, one row per indicator and
 //! group) → the entry points [`compute`] (one day), [`series`] (period ends, one pass),
 //! [`gaps`], [`hq_trajectory`] and [`categories`]. `registry` holds the indicator
