@@ -39,6 +39,10 @@ pub struct OfficerById(pub i32);
 /// its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OfficersOfUnit(pub String, pub Option<NaiveDate>);
+/// The chief in post in a unit (the first by id if there are several): now (`None`), or
+/// on a day (a unit period that ended: its last day).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ChiefOfUnit(pub String, pub Option<NaiveDate>);
 /// The buildings a unit holds: now (`None`), or on a day (a unit period that ended: its
 /// last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -134,6 +138,24 @@ impl Loader<OfficersOfUnit> for AppLoader {
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
             let grouped = many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day));
             out.extend(grouped.into_iter().map(|(k, v)| (k, Arc::from(v))));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ChiefOfUnit> for AppLoader {
+    type Value = officer::Model;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[ChiefOfUnit]) -> Loaded<ChiefOfUnit, Self::Value> {
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows =
+                service::officers::chiefs_by_units(&self.db, &self.scope, &codes, day).await?;
+            // rows come by id: the first chief of a unit is kept
+            for r in rows {
+                out.entry(ChiefOfUnit(r.unit_code.clone(), day))
+                    .or_insert(r);
+            }
         }
         Ok(out)
     }

@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use entity::unit_period;
 
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
-use crate::domain::{Position, UnitKind};
+use crate::domain::UnitKind;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
-    AwardsOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
+    AwardsOfUnit, ChiefOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
     OfficersOfUnit,
 };
 use crate::graphql::node::{Kind, global};
@@ -108,9 +108,13 @@ impl Unit {
     }
     /// The chief in post, if any.
     async fn chief(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
-        let rows = self.officer_rows(ctx).await?;
-        let chief = rows.iter().find(|o| o.position == Position::Chief.code());
-        Ok(chief.cloned().map(Officer))
+        // its own loader: the chiefs alone, not every officer row of the units
+        let chief = ctx
+            .loader()
+            .load_one(ChiefOfUnit(self.0.code.clone(), self.day()))
+            .await
+            .gql()?;
+        Ok(chief.map(Officer))
     }
     /// Buildings the unit holds (now, or on the last day of an ended unit): the
     /// new-model headquarters and any premises; a building a restructuring passed on
