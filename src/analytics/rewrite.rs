@@ -10,6 +10,7 @@
 //! projection reads it. Grouping by the projection's position (`GROUP BY 1`) is the
 //! same query and runs, so each such key becomes its position.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
@@ -52,23 +53,31 @@ fn in_body(body: &mut SetExpr) -> bool {
     }
 }
 
-/// Rewrites one SELECT's group keys; whether any changed.
+/// Rewrites one SELECT's group keys; whether any changed. One pass over the projection
+/// and one over the keys (a statement at the size limit has thousands of each).
 fn in_select(select: &mut Select) -> bool {
-    let GroupByExpr::Expressions(keys, _) = &mut select.group_by else {
+    let Select {
+        projection,
+        group_by,
+        ..
+    } = select;
+    let GroupByExpr::Expressions(keys, _) = group_by else {
         return false;
     };
+    let mut aliased: HashMap<&Expr, usize> = HashMap::new();
+    for (i, item) in projection.iter().enumerate() {
+        if let SelectItem::ExprWithAlias { expr, .. } = item
+            && matches!(expr, Expr::CompoundIdentifier(_))
+        {
+            aliased.entry(expr).or_insert(i + 1);
+        }
+    }
     let mut changed = false;
     for key in keys.iter_mut() {
-        if !matches!(key, Expr::CompoundIdentifier(_)) {
-            continue;
+        if let Some(position) = aliased.get(&*key) {
+            *key = Expr::value(Value::Number(position.to_string(), false));
+            changed = true;
         }
-        let aliased = select
-            .projection
-            .iter()
-            .position(|item| matches!(item, SelectItem::ExprWithAlias { expr, .. } if expr == key));
-        let Some(position) = aliased else { continue };
-        *key = Expr::value(Value::Number((position + 1).to_string(), false));
-        changed = true;
     }
     changed
 }

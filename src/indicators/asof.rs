@@ -6,8 +6,9 @@
 //! every day. After the eager `index` step (unit numbers `u`; a record holding on
 //! `[from, to)` holds on the days of indices `lo..hi`), each record adds +1 at `lo`
 //! and -1 at `hi` of its unit's row in dense arrays of units × days (one per count),
-//! and a running sum along each row gives the count on every day. Chiefs' seats come as transitions from `seats`. Records attached to no unit (a null unit code)
-//! count on an extra row of the grid, the "no unit" row, with a null unit code.
+//! and a running sum along each row gives the count on every day. Chiefs' seats come as
+//! transitions from `seats`. Records attached to no unit (a null unit code) count on an
+//! extra row of the grid, the "no unit" row, with a null unit code.
 
 use polars::prelude::*;
 
@@ -168,7 +169,7 @@ fn record_sources(frames: &Frames, ix: &Index<'_>, n: u32) -> PolarsResult<Vec<S
 }
 
 /// The per unit and day counts of every [`DELTAS`] column, dense, in grid order (`u * n +
-/// idx`; `cells` is the number of grid rows times `n`): each source's spans add their
+/// idx`, `rows` grid rows of `n` days): each source's spans add their
 /// weight at `_lo` and take it back at `_hi` of the unit's row, and a running sum over
 /// each row's days turns the events into counts. Spans of unknown units (null `u`) or
 /// holding on no day add nothing.

@@ -187,6 +187,18 @@ async fn the_process_killing_queries_get_coded_errors_and_the_server_stays_up() 
         assert_eq!(attack(&server, name, token, &sql).await, want, "{name}");
         still_standing(&mut server, bound).await;
     }
+    // The most group keys the rewrite around the engine's fault (analytics::rewrite) can be
+    // given: thousands of aliased qualified columns grouped by, each key a lookup.
+    let items: Vec<String> = (0..4000).map(|i| format!("u.code AS c{i}")).collect();
+    let keys = vec!["u.code"; 4000].join(", ");
+    let wide = format!(
+        "SELECT {} FROM units u JOIN districts d ON d.code = u.district_code GROUP BY {keys}",
+        items.join(", ")
+    );
+    assert!(wide.len() < 256 * 1024, "inside the body limit");
+    let code = attack(&server, "4,000 aliased group keys", &analyst, &wide).await;
+    assert!(code == "ok" || code.starts_with("SQL_"), "{code}");
+    still_standing(&mut server, bound).await;
     // A chain at the operator limit (200 `=` and 199 `OR`) runs: the engine's stack is
     // sized for the depth the gate allows.
     let at_limit = attack(&server, "OR chain of 200 terms", &analyst, &or_chain(200)).await;
