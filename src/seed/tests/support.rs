@@ -16,7 +16,9 @@ pub(super) struct TestDb {
 pub(super) async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("seed.db");
-    let db = Database::connect(format!("sqlite://{}?mode=rwc", path.display()))
+    // through `db::connect`, as the service opens it (and as every SQLite connection of
+    // this test process is opened: `db::sqlite`'s process-wide setting comes first)
+    let (db, _) = crate::db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 4)
         .await
         .unwrap();
     migration::Migrator::up(&db, None).await.unwrap();

@@ -3,6 +3,9 @@
 //! On SQLite every connection is in WAL mode with a busy timeout, and write
 //! transactions start with `BEGIN IMMEDIATE` ([`crate::service::begin`]), so concurrent
 //! writers queue for the write lock instead of failing with "database is locked".
+//! Settings sqlx does not expose (memory statistics, planner stability) are in [`sqlite`].
+
+pub mod sqlite;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,6 +17,11 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 
 /// How long an SQLite writer waits for the write lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Rows an SQLite connection's worker thread may read ahead of the task taking them: a
+/// page of the API (at most 100 rows at the top, a few hundred nested) without the thread
+/// waiting for the task in between.
+pub const SQLITE_ROWS_AHEAD: usize = 512;
 
 /// Counts the SQL statements run through a connection.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +43,9 @@ pub async fn connect(
     url: &str,
     max_connections: u32,
 ) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    if url.starts_with("sqlite:") {
+        sqlite::before_first_connection();
+    }
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -50,6 +61,12 @@ pub async fn connect(
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                // rows a statement's worker thread may read ahead of the request's task
+                // (sqlx's default, 50, parks the thread twice on a page of 100 officers)
+                .row_buffer_size(SQLITE_ROWS_AHEAD)
+        })
+        .map_sqlx_sqlite_pool_opts(|o| {
+            o.after_connect(|conn, _| Box::pin(async move { sqlite::on_connect(conn).await }))
         });
     let mut db = Database::connect(options).await?;
     let counter = StatementCounter::default();
