@@ -353,8 +353,10 @@ async fn ten_concurrent_slow_queries_queue_or_get_busy_and_all_end() {
     let mut codes = Vec::new();
     for task in tasks {
         let (csv, status, code, retry, retry_ext) = task.await.unwrap();
+        // a running query ends in time, or at the worker's memory bound when its join
+        // grows faster than the clock (seen once on a quiet machine): both are its end
         assert!(
-            ["ok", "SQL_TIMEOUT", "BUSY"].contains(&code.as_str()),
+            ["ok", "SQL_TIMEOUT", "SQL_MEMORY_LIMIT", "BUSY"].contains(&code.as_str()),
             "{code}"
         );
         if code == "BUSY" {
