@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use migration::MigratorTrait;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
 /// How long an SQLite writer waits for the write lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -131,14 +131,12 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
 /// PostgreSQL's `ANALYZE` (autovacuum does it too, but minutes later, or never when it is
 /// off; until then the planner takes a freshly loaded table for nearly empty and scans
 /// it: 40 ms instead of 3.6 ms for 100 units' officers on the national tier); SQLite's
-/// `ANALYZE` likewise fills `sqlite_stat1`. A failure is logged, not returned: the data is in either way.
+/// `ANALYZE` likewise fills `sqlite_stat1` and `sqlite_stat4` (whose re-preparing of
+/// statements [`sqlite`]'s planner stability turns off). The same statement on both. A
+/// failure is logged, not returned: the data is in either way.
 pub async fn refresh_statistics(db: &DatabaseConnection) {
-    let sql = match db.get_database_backend() {
-        DbBackend::Postgres => "ANALYZE",
-        _ => "ANALYZE",
-    };
     let started = std::time::Instant::now();
-    match db.execute_unprepared(sql).await {
+    match db.execute_unprepared("ANALYZE").await {
         Ok(_) => tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "planner statistics refreshed"
