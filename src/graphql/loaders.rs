@@ -94,25 +94,36 @@ fn by_day<K>(
     out
 }
 
+/// A code's periods, shared: every record naming the code (a page of officers or
+/// buildings names the same few units) takes the same rows from the cache, not a copy.
 impl Loader<PeriodsOfCode> for AppLoader {
-    type Value = Vec<unit_period::Model>;
+    type Value = Arc<[Arc<unit_period::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[PeriodsOfCode]) -> Loaded<PeriodsOfCode, Self::Value> {
         let periods =
             service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        Ok(many(periods, |p| PeriodsOfCode(p.code.clone())))
+        let grouped = many(periods.into_iter().map(Arc::new).collect(), |p| {
+            PeriodsOfCode(p.code.clone())
+        });
+        Ok(grouped
+            .into_iter()
+            .map(|(k, v)| (k, Arc::from(v)))
+            .collect())
     }
 }
 
+/// A district, shared like a code's periods.
 impl Loader<DistrictByCode> for AppLoader {
-    type Value = district::Model;
+    type Value = Arc<district::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[DistrictByCode]) -> Loaded<DistrictByCode, Self::Value> {
         let rows =
             service::districts::by_codes(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        Ok(one(rows, |r| DistrictByCode(r.code.clone())))
+        Ok(one(rows.into_iter().map(Arc::new).collect(), |r| {
+            DistrictByCode(r.code.clone())
+        }))
     }
 }
 

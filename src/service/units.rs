@@ -3,6 +3,8 @@
 //! are reused (21034 is one commune until 30 Jun 2025 and "Xã An Phú" since), so a
 //! lookup is by code *and* day, never by name.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use entity::{unit_lineage, unit_period};
 use sea_orm::sea_query::{ExprTrait, Query, SelectStatement};
@@ -218,11 +220,11 @@ pub async fn periods_of(
 /// Of one code's periods (oldest first), the one in force on `day`; before the first,
 /// the first; after the last, the last (a fact recorded outside every period of its code
 /// still belongs to the unit nearest in time).
-pub fn period_on(periods: &[unit_period::Model], day: NaiveDate) -> Option<&unit_period::Model> {
+pub fn period_on<P: Borrow<unit_period::Model>>(periods: &[P], day: NaiveDate) -> Option<&P> {
     periods
         .iter()
         .rev()
-        .find(|p| p.valid_from <= day)
+        .find(|p| Borrow::<unit_period::Model>::borrow(*p).valid_from <= day)
         .or_else(|| periods.first())
 }
 

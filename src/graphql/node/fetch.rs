@@ -35,11 +35,11 @@ pub async fn one(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<Node
                 .and(unit_period::Column::ValidFrom.eq(from));
             scoped::<unit_period::Entity>(ctx, cond)
                 .await?
-                .map(|r| Node::Unit(Unit(r)))
+                .map(|r| Node::Unit(Unit::from(r)))
         }
         Kind::District => scoped::<district::Entity>(ctx, district::Column::Code.eq(key))
             .await?
-            .map(|r| Node::District(District(r))),
+            .map(|r| Node::District(District::from(r))),
         Kind::Area => scoped::<area::Entity>(ctx, area::Column::Code.eq(key))
             .await?
             .map(|r| Node::Area(Area(r))),

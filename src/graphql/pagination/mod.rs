@@ -4,6 +4,8 @@
 
 mod cursor;
 
+pub use cursor::RowCursor;
+
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
@@ -39,7 +41,7 @@ impl TotalCount {
 }
 
 /// A page of `N` as a Relay connection.
-pub type Page<N> = Connection<String, N, TotalCount, EmptyFields>;
+pub type Page<N> = Connection<RowCursor, N, TotalCount, EmptyFields>;
 
 /// Runs `listing` for the page `first`/`after` describes and wraps the rows.
 pub async fn connection<E, N>(
@@ -58,12 +60,14 @@ where
     let has_previous = request.after.is_some();
     let rows = page::fetch(ctx.db(), &listing, request).await.gql()?;
     let mut edges = Vec::with_capacity(rows.rows.len());
+    let order: Arc<str> = Arc::from(listing.order.as_str());
     for row in rows.rows {
         let key = listing.key_of(&row).ok_or_else(|| {
             tracing::error!(list = listing.list, "a row's sort key has no cursor form");
             coded("INTERNAL", "internal error")
         })?;
-        edges.push(Edge::new(cursor::encode(&listing, key), node(row)));
+        let cursor = RowCursor::new(listing.list, order.clone(), key);
+        edges.push(Edge::new(cursor, node(row)));
     }
     let db = ctx.db().clone();
     let select = listing.select;

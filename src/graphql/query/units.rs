@@ -36,7 +36,7 @@ impl UnitQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        let page = connection(ctx, select, first, after, Unit).await?;
+        let page = connection(ctx, select, first, after, Unit::from).await?;
         Ok(page)
     }
 
@@ -52,7 +52,7 @@ impl UnitQuery {
     ) -> Result<Option<Unit>> {
         let on = on.unwrap_or(ctx.request().today);
         let row = units::on(ctx.db(), ctx.scope(), &code, on).await.gql()?;
-        Ok(row.map(Unit))
+        Ok(row.map(Unit::from))
     }
 
     /// Districts, filtered, sorted and paged.
@@ -70,6 +70,6 @@ impl UnitQuery {
             filter.to_domain().unwrap_or_default(),
             order_by.to_domain().unwrap_or_default(),
         );
-        connection(ctx, select, first, after, District).await
+        connection(ctx, select, first, after, District::from).await
     }
 }

@@ -1,13 +1,22 @@
 //! `District`: a district of the province.
 
+use std::sync::Arc;
+
 use async_graphql::{ID, Object};
 use chrono::NaiveDate;
 use entity::district;
 
 use crate::graphql::node::{Kind, global};
 
-/// A district (huyện, thị xã, thành phố thuộc tỉnh, quận).
-pub struct District(pub district::Model);
+/// A district (huyện, thị xã, thành phố thuộc tỉnh, quận). The row is shared with the
+/// loader that fetched it (every unit of a page names one of a few districts).
+pub struct District(pub Arc<district::Model>);
+
+impl From<district::Model> for District {
+    fn from(row: district::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 #[Object]
 impl District {

@@ -20,7 +20,15 @@ use crate::graphql::loaders::{
 use crate::graphql::node::{Kind, global};
 
 /// A commune-level unit (xã, phường, thị trấn, đặc khu) over its period, and its police.
-pub struct Unit(pub unit_period::Model);
+/// The period's row is shared with the loader that fetched it: each record naming the
+/// unit (a page of officers or buildings names the same few) takes the row, not a copy.
+pub struct Unit(pub Arc<unit_period::Model>);
+
+impl From<unit_period::Model> for Unit {
+    fn from(row: unit_period::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 impl Unit {
     /// The day the nested facts are taken on: now for a unit in force, else its last day.
