@@ -128,25 +128,29 @@ impl Loader<DistrictByCode> for AppLoader {
 }
 
 impl Loader<OfficerById> for AppLoader {
-    type Value = officer::Model;
+    type Value = Arc<officer::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[OfficerById]) -> Loaded<OfficerById, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = service::officers::by_ids(&self.db, &self.scope, &ids).await?;
-        Ok(one(rows, |r| OfficerById(r.id)))
+        Ok(one(rows.into_iter().map(Arc::new).collect(), |r| {
+            OfficerById(r.id)
+        }))
     }
 }
 
-/// A unit's officers, shared: the loader's cache and each field asking for them (a
-/// unit's `officers`, `officerCount` and `chief`) take the same rows, not a copy each.
+/// A unit's officers, shared: the loader's cache, each field asking for them (a unit's
+/// `officers` and `officerCount`) and each `Officer` answered take the same rows, not a
+/// copy each.
 impl Loader<OfficersOfUnit> for AppLoader {
-    type Value = Arc<[officer::Model]>;
+    type Value = Arc<[Arc<officer::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[OfficersOfUnit]) -> Loaded<OfficersOfUnit, Self::Value> {
         let mut out = HashMap::new();
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
+            let rows = rows.into_iter().map(Arc::new).collect();
             let grouped = many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day));
             out.extend(grouped.into_iter().map(|(k, v)| (k, Arc::from(v))));
         }
@@ -155,7 +159,7 @@ impl Loader<OfficersOfUnit> for AppLoader {
 }
 
 impl Loader<ChiefOfUnit> for AppLoader {
-    type Value = officer::Model;
+    type Value = Arc<officer::Model>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[ChiefOfUnit]) -> Loaded<ChiefOfUnit, Self::Value> {
         let mut out = HashMap::new();
@@ -165,7 +169,7 @@ impl Loader<ChiefOfUnit> for AppLoader {
             // rows come by id: the first chief of a unit is kept
             for r in rows {
                 out.entry(ChiefOfUnit(r.unit_code.clone(), day))
-                    .or_insert(r);
+                    .or_insert_with(|| Arc::new(r));
             }
         }
         Ok(out)

@@ -27,7 +27,7 @@ impl PeopleMutation {
         input: CreateOfficerInput,
     ) -> Result<Officer> {
         let row = in_txn!(ctx, |txn| officers::create(&txn, ctx.scope(), input.into()));
-        Ok(Officer(row))
+        Ok(Officer::from(row))
     }
 
     /// Changes an officer's name, rank, position or other details.
@@ -45,7 +45,7 @@ impl PeopleMutation {
             id,
             input.into()
         ));
-        Ok(Officer(row))
+        Ok(Officer::from(row))
     }
 
     /// Ends an officer's posting (the officer leaves the unit).
@@ -63,7 +63,7 @@ impl PeopleMutation {
             id,
             posted_to
         ));
-        Ok(Officer(row))
+        Ok(Officer::from(row))
     }
 
     /// Seats an officer on a commune Party committee.

@@ -45,7 +45,7 @@ pub async fn one(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<Node
             .map(|r| Node::Area(Area(r))),
         Kind::Officer => scoped::<officer::Entity>(ctx, officer::Column::Id.eq(number(kind, key)?))
             .await?
-            .map(|r| Node::Officer(Officer(r))),
+            .map(|r| Node::Officer(Officer::from(r))),
         Kind::PartyMembership => {
             let cond = party_membership::Column::Id.eq(number(kind, key)?);
             scoped::<party_membership::Entity>(ctx, cond)

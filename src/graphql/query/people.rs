@@ -41,7 +41,7 @@ impl PeopleQuery {
             filter,
             order_by.to_domain().unwrap_or_default(),
         );
-        connection(ctx, select, first, after, Officer).await
+        connection(ctx, select, first, after, Officer::from).await
     }
 
     /// Party committee seats, filtered and paged (by id).

@@ -1,6 +1,8 @@
 //! `Officer`: an officer of a commune police unit. Name and birth year are personal
 //! data, guarded: a viewer gets an authorization error for them.
 
+use std::sync::Arc;
+
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -15,7 +17,13 @@ use crate::graphql::loaders::MembershipsOfOfficer;
 use crate::service::ServiceError;
 
 /// An officer posted to a commune police unit.
-pub struct Officer(pub officer::Model);
+pub struct Officer(pub Arc<officer::Model>);
+
+impl From<officer::Model> for Officer {
+    fn from(row: officer::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 #[Object]
 impl Officer {

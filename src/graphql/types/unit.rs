@@ -36,7 +36,7 @@ impl Unit {
         self.0.valid_to
     }
 
-    async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Arc<[entity::officer::Model]>> {
+    async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Arc<[Arc<entity::officer::Model>]>> {
         let rows = ctx
             .loader()
             .load_one(OfficersOfUnit(self.0.code.clone(), self.day()))
