@@ -63,12 +63,15 @@ pub struct SessionById(pub i32);
 type Loaded<K, V> = Result<HashMap<K, V>, Arc<ServiceError>>;
 
 /// Indexes rows by a key: one value per key.
-fn one<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
+fn one<K: Eq + Hash, V>(rows: impl IntoIterator<Item = V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
     rows.into_iter().map(|r| (key(&r), r)).collect()
 }
 
 /// Groups rows by a key, keeping their order.
-fn many<K: Eq + Hash, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+fn many<K: Eq + Hash, V>(
+    rows: impl IntoIterator<Item = V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = HashMap::new();
     for r in rows {
         map.entry(key(&r)).or_default().push(r);
@@ -103,7 +106,7 @@ impl Loader<PeriodsOfCode> for AppLoader {
         let periods =
             service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        let grouped = many(periods.into_iter().map(Arc::new).collect(), |p| {
+        let grouped = many(periods.into_iter().map(Arc::new), |p| {
             PeriodsOfCode(p.code.clone())
         });
         Ok(grouped
@@ -121,7 +124,7 @@ impl Loader<DistrictByCode> for AppLoader {
         let rows =
             service::districts::by_codes(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        Ok(one(rows.into_iter().map(Arc::new).collect(), |r| {
+        Ok(one(rows.into_iter().map(Arc::new), |r| {
             DistrictByCode(r.code.clone())
         }))
     }
@@ -133,9 +136,7 @@ impl Loader<OfficerById> for AppLoader {
     async fn load(&self, keys: &[OfficerById]) -> Loaded<OfficerById, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = service::officers::by_ids(&self.db, &self.scope, &ids).await?;
-        Ok(one(rows.into_iter().map(Arc::new).collect(), |r| {
-            OfficerById(r.id)
-        }))
+        Ok(one(rows.into_iter().map(Arc::new), |r| OfficerById(r.id)))
     }
 }
 
@@ -150,8 +151,8 @@ impl Loader<OfficersOfUnit> for AppLoader {
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
-            let rows = rows.into_iter().map(Arc::new).collect();
-            let grouped = many(rows, |r| OfficersOfUnit(r.unit_code.clone(), day));
+            let shared = rows.into_iter().map(Arc::new);
+            let grouped = many(shared, |r| OfficersOfUnit(r.unit_code.clone(), day));
             out.extend(grouped.into_iter().map(|(k, v)| (k, Arc::from(v))));
         }
         Ok(out)

@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 11] = [
+    let attacks: [(&str, &str, String, &str); 13] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -81,6 +81,18 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             history(500),
             "QUERY_TOO_COMPLEX",
         ),
+        (
+            "900 aliases of each cursor of a page of 100 (cursors are encoded on demand)",
+            &viewer,
+            cursors(900),
+            "ok",
+        ),
+        (
+            "1,000 aliases of each cursor of a page of 100",
+            &viewer,
+            cursors(1_000),
+            "QUERY_TOO_COMPLEX",
+        ),
     ];
     for (name, token, document, expected) in attacks {
         let started = Instant::now();
@@ -139,6 +151,16 @@ fn nested_list(n: usize) -> String {
         "{{ units(filter: {{ search: {}\"a\"{} }}) {{ totalCount }} }}",
         "[".repeat(n),
         "]".repeat(n)
+    )
+}
+
+/// A page of 100 units asking each edge's cursor under `n` aliases: the most cursor
+/// text one document can ask for (100 × 900 cursors fit the complexity limit).
+fn cursors(n: usize) -> String {
+    let each: Vec<String> = (0..n).map(|i| format!("c{i}: cursor")).collect();
+    format!(
+        "{{ units(first: 100) {{ edges {{ {} }} }} }}",
+        each.join(" ")
     )
 }
 

@@ -7,7 +7,7 @@
 //! stay valid across restarts and replicas without a shared secret.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::connection::CursorType;
 use base64::Engine;
@@ -34,19 +34,26 @@ struct Payload {
 }
 
 /// The cursor of a row: its list, order and key, encoded only when the answer asks
-/// for it (`edges.cursor`, `pageInfo`). A page of 100 nodes that selects no cursor
-/// builds no cursor text.
+/// for it (`edges.cursor`, `pageInfo`), and then once: a page of 100 nodes that selects
+/// no cursor builds no cursor text, and a document asking a cursor under many aliases
+/// encodes each row's once.
 pub struct RowCursor {
     list: Cow<'static, str>,
     order: Arc<str>,
     key: Vec<Json>,
+    text: OnceLock<String>,
 }
 
 impl RowCursor {
     /// The cursor of a row whose key (in the order `order` of `list`) is `key`.
     pub fn new(list: &'static str, order: Arc<str>, key: Vec<Json>) -> Self {
         let list = Cow::Borrowed(list);
-        Self { list, order, key }
+        Self {
+            list,
+            order,
+            key,
+            text: OnceLock::new(),
+        }
     }
 }
 
@@ -60,13 +67,17 @@ impl CursorType for RowCursor {
             list,
             order,
             key: p.key,
+            text: OnceLock::from(s.to_owned()),
         })
     }
 
     fn encode_cursor(&self) -> String {
-        let (list, order) = (&*self.list, &*self.order);
-        let payload = json!({ "v": VERSION, "list": list, "order": order, "key": self.key });
-        URL_SAFE_NO_PAD.encode(payload.to_string())
+        let encode = || {
+            let (list, order) = (&*self.list, &*self.order);
+            let payload = json!({ "v": VERSION, "list": list, "order": order, "key": self.key });
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        };
+        self.text.get_or_init(encode).clone()
     }
 }
 
@@ -101,7 +112,13 @@ mod tests {
             (&*read.list, &*read.order, &read.key),
             ("units", "code_asc", &key)
         );
-        assert_eq!(read.encode_cursor(), text);
+        let rebuilt = RowCursor::new("units", read.order.clone(), read.key.clone());
+        assert_eq!(rebuilt.encode_cursor(), text);
+        assert_eq!(
+            made.encode_cursor(),
+            text,
+            "the second encoding is the first"
+        );
         assert!(RowCursor::decode_cursor("not-a-cursor").is_err());
     }
 }
