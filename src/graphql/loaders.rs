@@ -67,16 +67,18 @@ fn one<K: Eq + Hash, V>(rows: impl IntoIterator<Item = V>, key: impl Fn(&V) -> K
     rows.into_iter().map(|r| (key(&r), r)).collect()
 }
 
-/// Groups rows by a key, keeping their order.
-fn many<K: Eq + Hash, V>(
+/// Groups rows by a key, keeping their order, each group and each row shared: every
+/// field and record asking for a key's rows (a unit's `officers` and `officerCount`, the
+/// answers built from them) takes the same rows from the loader's cache, not a copy.
+fn shared<K: Eq + Hash, V>(
     rows: impl IntoIterator<Item = V>,
     key: impl Fn(&V) -> K,
-) -> HashMap<K, Vec<V>> {
-    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+) -> HashMap<K, Arc<[Arc<V>]>> {
+    let mut groups: HashMap<K, Vec<Arc<V>>> = HashMap::new();
     for r in rows {
-        map.entry(key(&r)).or_default().push(r);
+        groups.entry(key(&r)).or_default().push(Arc::new(r));
     }
-    map
+    groups.into_iter().map(|(k, v)| (k, Arc::from(v))).collect()
 }
 
 fn codes<K>(keys: &[K], f: impl Fn(&K) -> String) -> Vec<String> {
@@ -106,13 +108,7 @@ impl Loader<PeriodsOfCode> for AppLoader {
         let periods =
             service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
                 .await?;
-        let grouped = many(periods.into_iter().map(Arc::new), |p| {
-            PeriodsOfCode(p.code.clone())
-        });
-        Ok(grouped
-            .into_iter()
-            .map(|(k, v)| (k, Arc::from(v)))
-            .collect())
+        Ok(shared(periods, |p| PeriodsOfCode(p.code.clone())))
     }
 }
 
@@ -140,9 +136,7 @@ impl Loader<OfficerById> for AppLoader {
     }
 }
 
-/// A unit's officers, shared: the loader's cache, each field asking for them (a unit's
-/// `officers` and `officerCount`) and each `Officer` answered take the same rows, not a
-/// copy each.
+/// A unit's officers, shared (see [`shared`]).
 impl Loader<OfficersOfUnit> for AppLoader {
     type Value = Arc<[Arc<officer::Model>]>;
     type Error = Arc<ServiceError>;
@@ -151,9 +145,7 @@ impl Loader<OfficersOfUnit> for AppLoader {
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
-            let shared = rows.into_iter().map(Arc::new);
-            let grouped = many(shared, |r| OfficersOfUnit(r.unit_code.clone(), day));
-            out.extend(grouped.into_iter().map(|(k, v)| (k, Arc::from(v))));
+            out.extend(shared(rows, |r| OfficersOfUnit(r.unit_code.clone(), day)));
         }
         Ok(out)
     }
@@ -178,34 +170,38 @@ impl Loader<ChiefOfUnit> for AppLoader {
 }
 
 impl Loader<HeadquartersOfUnit> for AppLoader {
-    type Value = Vec<headquarters::Model>;
+    type Value = Arc<[Arc<headquarters::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[HeadquartersOfUnit]) -> Loaded<HeadquartersOfUnit, Self::Value> {
         let mut out = HashMap::new();
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows = service::headquarters::by_units(&self.db, &self.scope, &codes, day).await?;
-            out.extend(many(rows, |r| HeadquartersOfUnit(r.unit_code.clone(), day)));
+            out.extend(shared(rows, |r| {
+                HeadquartersOfUnit(r.unit_code.clone(), day)
+            }));
         }
         Ok(out)
     }
 }
 
 impl Loader<MembershipsOfUnit> for AppLoader {
-    type Value = Vec<party_membership::Model>;
+    type Value = Arc<[Arc<party_membership::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[MembershipsOfUnit]) -> Loaded<MembershipsOfUnit, Self::Value> {
         let mut out = HashMap::new();
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::memberships::current_by_units(&self.db, &self.scope, &codes, day).await?;
-            out.extend(many(rows, |r| MembershipsOfUnit(r.unit_code.clone(), day)));
+            out.extend(shared(rows, |r| {
+                MembershipsOfUnit(r.unit_code.clone(), day)
+            }));
         }
         Ok(out)
     }
 }
 
 impl Loader<MembershipsOfOfficer> for AppLoader {
-    type Value = Vec<party_membership::Model>;
+    type Value = Arc<[Arc<party_membership::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(
         &self,
@@ -213,17 +209,17 @@ impl Loader<MembershipsOfOfficer> for AppLoader {
     ) -> Loaded<MembershipsOfOfficer, Self::Value> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = service::memberships::by_officers(&self.db, &self.scope, &ids).await?;
-        Ok(many(rows, |r| MembershipsOfOfficer(r.officer_id)))
+        Ok(shared(rows, |r| MembershipsOfOfficer(r.officer_id)))
     }
 }
 
 impl Loader<AwardsOfUnit> for AppLoader {
-    type Value = Vec<award::Model>;
+    type Value = Arc<[Arc<award::Model>]>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[AwardsOfUnit]) -> Loaded<AwardsOfUnit, Self::Value> {
         let rows =
             service::awards::by_units(&self.db, &self.scope, &codes(keys, |k| k.0.clone())).await?;
-        Ok(many(rows, |r| AwardsOfUnit(r.unit_code.clone())))
+        Ok(shared(rows, |r| AwardsOfUnit(r.unit_code.clone())))
     }
 }
 

@@ -29,11 +29,10 @@ impl FactMutation {
         ctx: &Context<'_>,
         input: CreateHeadquartersInput,
     ) -> Result<Headquarters> {
-        Ok(Headquarters(in_txn!(ctx, |txn| headquarters::create(
-            &txn,
-            ctx.scope(),
-            input.into()
-        ))))
+        Ok(Headquarters::from(in_txn!(
+            ctx,
+            |txn| headquarters::create(&txn, ctx.scope(), input.into())
+        )))
     }
 
     /// Updates a building's dates and figures (approval, construction, use).
@@ -45,12 +44,10 @@ impl FactMutation {
         input: UpdateHeadquartersInput,
     ) -> Result<Headquarters> {
         let id = argument(Kind::Headquarters, &id)?;
-        Ok(Headquarters(in_txn!(ctx, |txn| headquarters::update(
-            &txn,
-            ctx.scope(),
-            id,
-            input.into()
-        ))))
+        Ok(Headquarters::from(in_txn!(
+            ctx,
+            |txn| headquarters::update(&txn, ctx.scope(), id, input.into())
+        )))
     }
 
     /// Closes a building (it stops being used).
@@ -62,7 +59,7 @@ impl FactMutation {
         closed_on: NaiveDate,
     ) -> Result<Headquarters> {
         let id = argument(Kind::Headquarters, &id)?;
-        Ok(Headquarters(in_txn!(ctx, |txn| headquarters::close(
+        Ok(Headquarters::from(in_txn!(ctx, |txn| headquarters::close(
             &txn,
             ctx.scope(),
             id,
@@ -205,7 +202,7 @@ impl FactMutation {
     /// Records an award to a unit or an officer.
     #[graphql(guard = "AdminGuard")]
     async fn create_award(&self, ctx: &Context<'_>, input: AwardInput) -> Result<Award> {
-        Ok(Award(in_txn!(ctx, |txn| awards::create(
+        Ok(Award::from(in_txn!(ctx, |txn| awards::create(
             &txn,
             ctx.scope(),
             input.into()
@@ -216,7 +213,7 @@ impl FactMutation {
     #[graphql(guard = "AdminGuard")]
     async fn delete_award(&self, ctx: &Context<'_>, id: ID) -> Result<Award> {
         let id = argument(Kind::Award, &id)?;
-        Ok(Award(in_txn!(ctx, |txn| awards::delete(
+        Ok(Award::from(in_txn!(ctx, |txn| awards::delete(
             &txn,
             ctx.scope(),
             id

@@ -78,7 +78,7 @@ impl PeopleMutation {
             ctx.scope(),
             input.into()
         ));
-        Ok(PartyMembership(row))
+        Ok(PartyMembership::from(row))
     }
 
     /// Ends a committee seat.
@@ -91,6 +91,6 @@ impl PeopleMutation {
     ) -> Result<PartyMembership> {
         let id = argument(Kind::PartyMembership, &id)?;
         let row = in_txn!(ctx, |txn| memberships::end(&txn, ctx.scope(), id, ended_on));
-        Ok(PartyMembership(row))
+        Ok(PartyMembership::from(row))
     }
 }

@@ -50,13 +50,13 @@ pub async fn one(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<Node
             let cond = party_membership::Column::Id.eq(number(kind, key)?);
             scoped::<party_membership::Entity>(ctx, cond)
                 .await?
-                .map(|r| Node::PartyMembership(PartyMembership(r)))
+                .map(|r| Node::PartyMembership(PartyMembership::from(r)))
         }
         Kind::Headquarters => {
             let cond = headquarters::Column::Id.eq(number(kind, key)?);
             scoped::<headquarters::Entity>(ctx, cond)
                 .await?
-                .map(|r| Node::Headquarters(Headquarters(r)))
+                .map(|r| Node::Headquarters(Headquarters::from(r)))
         }
         Kind::Directive => {
             let cond = directive::Column::Id.eq(number(kind, key)?);
@@ -84,7 +84,7 @@ pub async fn one(ctx: &Context<'_>, kind: Kind, key: &str) -> Result<Option<Node
         }
         Kind::Award => scoped::<award::Entity>(ctx, award::Column::Id.eq(number(kind, key)?))
             .await?
-            .map(|r| Node::Award(Award(r))),
+            .map(|r| Node::Award(Award::from(r))),
         Kind::ImportRecord => {
             AdminGuard.check(ctx).await?;
             let id = number(kind, key)?;

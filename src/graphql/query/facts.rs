@@ -37,7 +37,7 @@ impl FactQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        connection(ctx, select, first, after, Headquarters).await
+        connection(ctx, select, first, after, Headquarters::from).await
     }
 
     /// Leadership and direction documents, filtered, sorted and paged.
@@ -108,6 +108,6 @@ impl FactQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, Award).await
+        connection(ctx, select, first, after, Award::from).await
     }
 }

@@ -59,6 +59,6 @@ impl PeopleQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, PartyMembership).await
+        connection(ctx, select, first, after, PartyMembership::from).await
     }
 }

@@ -1,5 +1,7 @@
 //! `Award`: a Certificate of Merit or of Commendation to a unit or an officer.
 
+use std::sync::Arc;
+
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -9,7 +11,13 @@ use super::{Officer, Unit, officer_of, parsed, unit_of};
 use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
 
 /// An award to a unit (collective) or one of its officers (individual).
-pub struct Award(pub award::Model);
+pub struct Award(pub Arc<award::Model>);
+
+impl From<award::Model> for Award {
+    fn from(row: award::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 #[Object]
 impl Award {

@@ -1,5 +1,7 @@
 //! `Headquarters`: a unit's building, with its status derived from its dates.
 
+use std::sync::Arc;
+
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -11,7 +13,13 @@ use crate::graphql::context::Ctx;
 use crate::service::headquarters::status_on;
 
 /// A unit's headquarters building (or the plan for one).
-pub struct Headquarters(pub headquarters::Model);
+pub struct Headquarters(pub Arc<headquarters::Model>);
+
+impl From<headquarters::Model> for Headquarters {
+    fn from(row: headquarters::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 #[Object]
 impl Headquarters {

@@ -1,5 +1,7 @@
 //! `PartyMembership`: an officer's seat on a commune Party committee.
 
+use std::sync::Arc;
+
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -9,7 +11,13 @@ use super::{Officer, Unit, officer_of, parsed, unit_until};
 use crate::domain::PartyBody;
 
 /// A seat on the commune Party executive or standing committee.
-pub struct PartyMembership(pub party_membership::Model);
+pub struct PartyMembership(pub Arc<party_membership::Model>);
+
+impl From<party_membership::Model> for PartyMembership {
+    fn from(row: party_membership::Model) -> Self {
+        Self(Arc::new(row))
+    }
+}
 
 #[Object]
 impl PartyMembership {

@@ -40,6 +40,8 @@ pub use token::{ApiToken, CreatedToken};
 pub use union_activity::UnionActivity;
 pub use unit::Unit;
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Result};
 use chrono::NaiveDate;
 
@@ -75,6 +77,12 @@ async fn unit_until(ctx: &Context<'_>, code: &str, end: Option<NaiveDate>) -> Re
         .and_then(|d| d.pred_opt())
         .map_or(today, |d| d.min(today));
     unit_of(ctx, code, day).await
+}
+
+/// A nested list from a loader's shared rows (none: the key has no rows): each answer
+/// takes a row, not a copy of it.
+fn shared_rows<M, T>(rows: Option<Arc<[Arc<M>]>>, wrap: fn(Arc<M>) -> T) -> Vec<T> {
+    rows.map_or_else(Vec::new, |rows| rows.iter().cloned().map(wrap).collect())
 }
 
 /// Loads an officer by id for a nested field.

@@ -8,7 +8,7 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::officer;
 
-use super::{PartyMembership, Unit, parsed, unit_until};
+use super::{PartyMembership, Unit, parsed, shared_rows, unit_until};
 use crate::domain::{Gender, Position, Rank};
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
@@ -85,10 +85,6 @@ impl Officer {
             .load_one(MembershipsOfOfficer(self.0.id))
             .await
             .gql()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PartyMembership)
-            .collect())
+        Ok(shared_rows(rows, PartyMembership))
     }
 }

@@ -9,7 +9,7 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
 
-use super::{Award, District, Headquarters, Officer, PartyMembership, parsed};
+use super::{Award, District, Headquarters, Officer, PartyMembership, parsed, shared_rows};
 use crate::domain::UnitKind;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
@@ -134,11 +134,7 @@ impl Unit {
             .load_one(HeadquartersOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(Headquarters)
-            .collect())
+        Ok(shared_rows(rows, Headquarters))
     }
     /// Party committee seats held in the unit (now, or on the last day of an ended unit).
     #[graphql(complexity = "5 * child_complexity")]
@@ -148,11 +144,7 @@ impl Unit {
             .load_one(MembershipsOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(PartyMembership)
-            .collect())
+        Ok(shared_rows(rows, PartyMembership))
     }
     /// Awards to the unit and its officers.
     #[graphql(complexity = "5 * child_complexity")]
@@ -162,6 +154,6 @@ impl Unit {
             .load_one(AwardsOfUnit(self.0.code.clone()))
             .await
             .gql()?;
-        Ok(rows.unwrap_or_default().into_iter().map(Award).collect())
+        Ok(shared_rows(rows, Award))
     }
 }

@@ -483,14 +483,20 @@ impl<T, C: CacheFactory> DataLoader<T, C> {
                 (self.spawner)(Box::pin(task));
             }
             Action::StartFetch if self.delay.is_zero() => {
-                InlineBatch::<K, T> {
-                    inner: self.inner.clone(),
-                    spawner: &*self.spawner,
-                    disable_cache: self.disable_cache.load(Ordering::SeqCst),
-                    taken: None,
-                    done: false,
-                }
-                .run()
+                // Boxed: the batch's future holds the loader's own (a database query,
+                // kilobytes), and inline it would sit in every `load_one` future, so in
+                // every future of every field that may load, list items included. One
+                // allocation per batch instead.
+                Box::pin(
+                    InlineBatch::<K, T> {
+                        inner: self.inner.clone(),
+                        spawner: &*self.spawner,
+                        disable_cache: self.disable_cache.load(Ordering::SeqCst),
+                        taken: None,
+                        done: false,
+                    }
+                    .run(),
+                )
                 .await;
             }
             Action::StartFetch => {

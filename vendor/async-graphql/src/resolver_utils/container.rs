@@ -238,20 +238,30 @@ impl<'a> Fields<'a> {
                         continue;
                     }
 
+                    // coso patch: a field no extension hooks and without directives is
+                    // boxed alone, its future no larger than the resolver's (a field at the
+                    // root is one whose context has no path yet).
+                    let at_root = ctx.path_node.is_none();
+                    if ctx.query_env.extensions.no_field_hooks(at_root)
+                        && field.node.directives.is_empty()
+                    {
+                        let ctx = ctx.clone();
+                        self.0.push(Box::pin(async move {
+                            let ctx_field = ctx.with_field(field);
+                            let field_name = ctx_field.item.node.response_key().node.clone();
+                            let value = root.resolve_field(&ctx_field).await?;
+                            Ok((field_name, value.unwrap_or_default()))
+                        }));
+                        continue;
+                    }
+
                     let resolve_fut = Box::pin({
                         let ctx = ctx.clone();
                         async move {
                             let ctx_field = ctx.with_field(field);
                             let field_name = ctx_field.item.node.response_key().node.clone();
                             let extensions = &ctx.query_env.extensions;
-
-                            let at_root = ctx_field.path_node.as_ref().is_some_and(|n| n.parent.is_none());
-                            if extensions.no_field_hooks(at_root) && field.node.directives.is_empty() {
-                                Ok((
-                                    field_name,
-                                    root.resolve_field(&ctx_field).await?.unwrap_or_default(),
-                                ))
-                            } else {
+                            {
                                 let type_name = T::type_name();
                                 let resolve_info = ResolveInfo {
                                     path_node: ctx_field.path_node.as_ref().unwrap(),
