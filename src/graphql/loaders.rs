@@ -15,6 +15,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Scope;
+use crate::service::officers::RankedOfficer;
 use crate::service::{self, ServiceError};
 
 /// The request's loader: the database and the caller's scope.
@@ -39,6 +40,9 @@ pub struct OfficerById(pub i32);
 /// its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OfficersOfUnit(pub String, pub Option<NaiveDate>);
+/// The officers in post in a unit read for their rank alone (see [`OfficersOfUnit`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OfficerRanksOfUnit(pub String, pub Option<NaiveDate>);
 /// The chief in post in a unit (the first by id if there are several): now (`None`), or
 /// on a day (a unit period that ended: its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -146,6 +150,24 @@ impl Loader<OfficersOfUnit> for AppLoader {
             let rows =
                 service::officers::in_post_by_units(&self.db, &self.scope, &codes, day).await?;
             out.extend(shared(rows, |r| OfficersOfUnit(r.unit_code.clone(), day)));
+        }
+        Ok(out)
+    }
+}
+
+/// A unit's officers read for their rank alone, shared like [`OfficersOfUnit`].
+impl Loader<OfficerRanksOfUnit> for AppLoader {
+    type Value = Arc<[Arc<RankedOfficer>]>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[OfficerRanksOfUnit]) -> Loaded<OfficerRanksOfUnit, Self::Value> {
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows =
+                service::officers::ranks_in_post_by_units(&self.db, &self.scope, &codes, day)
+                    .await?;
+            out.extend(shared(rows, |r| {
+                OfficerRanksOfUnit(r.unit_code.clone(), day)
+            }));
         }
         Ok(out)
     }

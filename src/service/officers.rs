@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use entity::officer;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryTrait,
+    FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
 };
 
 use super::error::check_range;
@@ -131,6 +131,33 @@ pub async fn in_post_by_units(
     on: Option<NaiveDate>,
 ) -> Result<Vec<officer::Model>> {
     Ok(scope::apply(in_post(units, on), scope).all(db).await?)
+}
+
+/// An officer read for the rank alone, with the keys to place it: what a unit's
+/// `officers { id rank }` needs, three of an officer row's ten columns (the rest are
+/// neither read from the database nor decoded).
+#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+pub struct RankedOfficer {
+    /// Record id.
+    pub id: i32,
+    /// The unit's code.
+    pub unit_code: String,
+    /// Ordinal of the rank.
+    pub rank: i32,
+}
+
+/// [`in_post_by_units`] narrowed to the columns of [`RankedOfficer`] (one statement).
+pub async fn ranks_in_post_by_units(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    units: &[String],
+    on: Option<NaiveDate>,
+) -> Result<Vec<RankedOfficer>> {
+    use officer::Column as C;
+    let select = scope::apply(in_post(units, on), scope)
+        .select_only()
+        .columns([C::Id, C::UnitCode, C::Rank]);
+    Ok(select.into_model::<RankedOfficer>().all(db).await?)
 }
 
 /// The chiefs in post in `units` (now when `on` is `None`, else on that day), by id:

@@ -66,3 +66,67 @@ async fn a_page_of_100_nested_units_costs_a_constant_number_of_statements() {
         );
     }
 }
+
+/// The officers of every unit of a page, in answer order, as `(unit code, officers)`.
+fn officers_by_unit(data: &serde_json::Value, drop: &[&str]) -> Vec<(String, serde_json::Value)> {
+    let edges = data["units"]["edges"].as_array().expect("edges");
+    edges
+        .iter()
+        .map(|e| {
+            let mut officers = e["node"]["officers"].clone();
+            for o in officers.as_array_mut().expect("officers") {
+                for key in drop {
+                    o.as_object_mut().expect("officer").remove(*key);
+                }
+            }
+            (
+                e["node"]["code"].as_str().expect("code").to_owned(),
+                officers,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn officers_asked_for_their_rank_alone_answer_as_whole_rows_do() {
+    // `officers { id dbId rank unitCode }` reads three columns of the officer rows (a
+    // narrower statement); anything more reads whole rows. Both answer alike, through a
+    // fragment too, and in a scope as well as province-wide.
+    let app = TestApp::spawn().await;
+    let ranked =
+        "{ units(first: 60) { edges { node { code officers { id dbId rank unitCode } } } } }";
+    let fragment = "query { units(first: 60) { edges { node { code officers { ...R } } } } } \
+                    fragment R on Officer { id dbId rank unitCode }";
+    let whole = "{ units(first: 60) { edges { node { code officers { id dbId rank unitCode position postedFrom } } } } }";
+    for (who, token) in [("analyst", &app.analyst), ("city viewer", &app.city_viewer)] {
+        let ranked = officers_by_unit(&app.data(token, ranked, json!({})).await, &[]);
+        let fragment = officers_by_unit(&app.data(token, fragment, json!({})).await, &[]);
+        let whole = officers_by_unit(
+            &app.data(token, whole, json!({})).await,
+            &["position", "postedFrom"],
+        );
+        assert_eq!(ranked, whole, "{who}: rank rows and whole rows differ");
+        assert_eq!(fragment, whole, "{who}: through a fragment");
+        let officers: usize = ranked
+            .iter()
+            .map(|(_, o)| o.as_array().map_or(0, Vec::len))
+            .sum();
+        assert!(officers >= 20, "{who}: only {officers} officers to compare");
+    }
+    // The city viewer's page holds only the city's units, and so only their officers.
+    let city = app
+        .data(
+            &app.city_viewer,
+            "{ units(first: 200) { edges { node { districtCode officers { unitCode } } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = city["units"]["edges"].as_array().expect("edges");
+    assert!(!edges.is_empty(), "the city viewer sees the city's units");
+    for e in edges {
+        assert_eq!(e["node"]["districtCode"], crate::helpers::CITY);
+        for o in e["node"]["officers"].as_array().expect("officers") {
+            assert!(o["unitCode"].is_string());
+        }
+    }
+}

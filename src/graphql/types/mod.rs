@@ -88,5 +88,5 @@ fn shared_rows<M, T>(rows: Option<Arc<[Arc<M>]>>, wrap: fn(Arc<M>) -> T) -> Vec<
 /// Loads an officer by id for a nested field.
 async fn officer_of(ctx: &Context<'_>, id: i32) -> Result<Option<Officer>> {
     let row = ctx.loader().load_one(OfficerById(id)).await.gql()?;
-    Ok(row.map(Officer))
+    Ok(row.map(Officer::from))
 }

@@ -9,13 +9,14 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
 
+use super::officer::RANKED_FIELDS;
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed, shared_rows};
 use crate::domain::UnitKind;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
     AwardsOfUnit, ChiefOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
-    OfficersOfUnit,
+    OfficerRanksOfUnit, OfficersOfUnit,
 };
 use crate::graphql::node::{Kind, global};
 
@@ -100,6 +101,19 @@ impl Unit {
     /// Officers in post (now, or on the last day of an ended unit).
     #[graphql(complexity = "20 * child_complexity")]
     async fn officers(&self, ctx: &Context<'_>) -> Result<Vec<Officer>> {
+        // Asked only for what a rank row holds: read those three columns, not the rows.
+        if ctx
+            .field()
+            .selection_set()
+            .all(|f| RANKED_FIELDS.contains(&f.name()))
+        {
+            let rows = ctx
+                .loader()
+                .load_one(OfficerRanksOfUnit(self.0.code.clone(), self.day()))
+                .await
+                .gql()?;
+            return Ok(shared_rows(rows, Officer::from));
+        }
         let rows = self.officer_rows(ctx).await?;
         // Committee seats and awards point back at their officer: when the query asks
         // for them, let those officers come from the loader's cache.
@@ -108,7 +122,7 @@ impl Unit {
             let fed = rows.iter().map(|o| (OfficerById(o.id), o.clone()));
             ctx.loader().feed_many(fed).await;
         }
-        Ok(rows.iter().cloned().map(Officer).collect())
+        Ok(rows.iter().cloned().map(Officer::from).collect())
     }
     /// Number of officers in post.
     async fn officer_count(&self, ctx: &Context<'_>) -> Result<usize> {
@@ -122,7 +136,7 @@ impl Unit {
             .load_one(ChiefOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
-        Ok(chief.map(Officer))
+        Ok(chief.map(Officer::from))
     }
     /// Buildings the unit holds (now, or on the last day of an ended unit): the
     /// new-model headquarters and any premises; a building a restructuring passed on
