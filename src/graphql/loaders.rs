@@ -47,6 +47,9 @@ pub struct OfficerRanksOfUnit(pub String, pub Option<NaiveDate>);
 /// on a day (a unit period that ended: its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ChiefOfUnit(pub String, pub Option<NaiveDate>);
+/// The chief in post in a unit read for the rank alone (see [`ChiefOfUnit`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ChiefRankOfUnit(pub String, pub Option<NaiveDate>);
 /// The buildings a unit holds: now (`None`), or on a day (a unit period that ended: its
 /// last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -173,6 +176,17 @@ impl Loader<OfficerRanksOfUnit> for AppLoader {
     }
 }
 
+/// The first row of each key (rows come by id: a unit's first chief is kept), shared.
+fn first<K: Eq + Hash, V>(
+    out: &mut HashMap<K, Arc<V>>,
+    rows: impl IntoIterator<Item = V>,
+    key: impl Fn(&V) -> K,
+) {
+    for r in rows {
+        out.entry(key(&r)).or_insert_with(|| Arc::new(r));
+    }
+}
+
 impl Loader<ChiefOfUnit> for AppLoader {
     type Value = Arc<officer::Model>;
     type Error = Arc<ServiceError>;
@@ -181,11 +195,24 @@ impl Loader<ChiefOfUnit> for AppLoader {
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::chiefs_by_units(&self.db, &self.scope, &codes, day).await?;
-            // rows come by id: the first chief of a unit is kept
-            for r in rows {
-                out.entry(ChiefOfUnit(r.unit_code.clone(), day))
-                    .or_insert_with(|| Arc::new(r));
-            }
+            first(&mut out, rows, |r| ChiefOfUnit(r.unit_code.clone(), day));
+        }
+        Ok(out)
+    }
+}
+
+/// A unit's chief read for the rank alone, like [`ChiefOfUnit`].
+impl Loader<ChiefRankOfUnit> for AppLoader {
+    type Value = Arc<RankedOfficer>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[ChiefRankOfUnit]) -> Loaded<ChiefRankOfUnit, Self::Value> {
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows =
+                service::officers::chief_ranks_by_units(&self.db, &self.scope, &codes, day).await?;
+            first(&mut out, rows, |r| {
+                ChiefRankOfUnit(r.unit_code.clone(), day)
+            });
         }
         Ok(out)
     }

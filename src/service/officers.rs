@@ -153,11 +153,29 @@ pub async fn ranks_in_post_by_units(
     units: &[String],
     on: Option<NaiveDate>,
 ) -> Result<Vec<RankedOfficer>> {
+    Ok(ranked(in_post(units, on), scope).all(db).await?)
+}
+
+/// [`chiefs_by_units`] narrowed to the columns of [`RankedOfficer`] (one statement).
+pub async fn chief_ranks_by_units(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    units: &[String],
+    on: Option<NaiveDate>,
+) -> Result<Vec<RankedOfficer>> {
+    Ok(ranked(chiefs(units, on), scope).all(db).await?)
+}
+
+/// `select`, scoped, read as [`RankedOfficer`]s: three columns.
+fn ranked(
+    select: sea_orm::Select<officer::Entity>,
+    scope: &Scope,
+) -> sea_orm::Selector<sea_orm::SelectModel<RankedOfficer>> {
     use officer::Column as C;
-    let select = scope::apply(in_post(units, on), scope)
+    scope::apply(select, scope)
         .select_only()
-        .columns([C::Id, C::UnitCode, C::Rank]);
-    Ok(select.into_model::<RankedOfficer>().all(db).await?)
+        .columns([C::Id, C::UnitCode, C::Rank])
+        .into_model::<RankedOfficer>()
 }
 
 /// The chiefs in post in `units` (now when `on` is `None`, else on that day), by id:
@@ -169,8 +187,12 @@ pub async fn chiefs_by_units(
     units: &[String],
     on: Option<NaiveDate>,
 ) -> Result<Vec<officer::Model>> {
-    let select = in_post(units, on).filter(officer::Column::Position.eq(Position::Chief.code()));
-    Ok(scope::apply(select, scope).all(db).await?)
+    Ok(scope::apply(chiefs(units, on), scope).all(db).await?)
+}
+
+/// The chiefs in post in `units`, now (`on` none) or on a day, by id.
+fn chiefs(units: &[String], on: Option<NaiveDate>) -> sea_orm::Select<officer::Entity> {
+    in_post(units, on).filter(officer::Column::Position.eq(Position::Chief.code()))
 }
 
 /// The officers in post in `units`, now (`on` none) or on a day, by id.

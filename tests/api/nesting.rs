@@ -113,6 +113,29 @@ async fn officers_asked_for_their_rank_alone_answer_as_whole_rows_do() {
             .sum();
         assert!(officers >= 20, "{who}: only {officers} officers to compare");
     }
+    // A unit's chief likewise.
+    let chief = |fields: &str| {
+        format!("{{ units(first: 60) {{ edges {{ node {{ code chief {{ {fields} }} }} }} }} }}")
+    };
+    for (who, token) in [("analyst", &app.analyst), ("city viewer", &app.city_viewer)] {
+        let ranked = app.data(token, &chief("id dbId rank"), json!({})).await;
+        let mut whole = app
+            .data(token, &chief("id dbId rank position"), json!({}))
+            .await;
+        let edges = whole["units"]["edges"].as_array_mut().expect("edges");
+        let mut chiefs = 0;
+        for e in edges.iter_mut() {
+            if let Some(c) = e["node"]["chief"].as_object_mut() {
+                assert_eq!(c.remove("position"), Some(json!("CHIEF")), "{who}");
+                chiefs += 1;
+            }
+        }
+        assert!(chiefs >= 10, "{who}: only {chiefs} chiefs to compare");
+        assert_eq!(
+            ranked, whole,
+            "{who}: a chief's rank row and whole row differ"
+        );
+    }
     // The city viewer's page holds only the city's units, and so only their officers.
     let city = app
         .data(

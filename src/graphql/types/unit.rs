@@ -15,8 +15,8 @@ use crate::domain::UnitKind;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
-    AwardsOfUnit, ChiefOfUnit, DistrictByCode, HeadquartersOfUnit, MembershipsOfUnit, OfficerById,
-    OfficerRanksOfUnit, OfficersOfUnit,
+    AwardsOfUnit, ChiefOfUnit, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit,
+    MembershipsOfUnit, OfficerById, OfficerRanksOfUnit, OfficersOfUnit,
 };
 use crate::graphql::node::{Kind, global};
 
@@ -45,6 +45,14 @@ impl Unit {
             .gql()?;
         Ok(rows.unwrap_or_else(|| Arc::from([])))
     }
+}
+
+/// Whether the field's selection (fragments included) asks only for what a rank row holds
+/// ([`RANKED_FIELDS`]): then three columns are read, not whole officer rows.
+fn ranked_only(ctx: &Context<'_>) -> bool {
+    ctx.field()
+        .selection_set()
+        .all(|f| RANKED_FIELDS.contains(&f.name()))
 }
 
 #[Object]
@@ -101,12 +109,7 @@ impl Unit {
     /// Officers in post (now, or on the last day of an ended unit).
     #[graphql(complexity = "20 * child_complexity")]
     async fn officers(&self, ctx: &Context<'_>) -> Result<Vec<Officer>> {
-        // Asked only for what a rank row holds: read those three columns, not the rows.
-        if ctx
-            .field()
-            .selection_set()
-            .all(|f| RANKED_FIELDS.contains(&f.name()))
-        {
+        if ranked_only(ctx) {
             let rows = ctx
                 .loader()
                 .load_one(OfficerRanksOfUnit(self.0.code.clone(), self.day()))
@@ -130,6 +133,14 @@ impl Unit {
     }
     /// The chief in post, if any.
     async fn chief(&self, ctx: &Context<'_>) -> Result<Option<Officer>> {
+        if ranked_only(ctx) {
+            let chief = ctx
+                .loader()
+                .load_one(ChiefRankOfUnit(self.0.code.clone(), self.day()))
+                .await
+                .gql()?;
+            return Ok(chief.map(Officer::from));
+        }
         // its own loader: the chiefs alone, not every officer row of the units
         let chief = ctx
             .loader()
