@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 13] = [
+    let attacks: [(&str, &str, String, &str); 15] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -93,6 +93,18 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             cursors(1_000),
             "QUERY_TOO_COMPLEX",
         ),
+        (
+            "8 aliases each of a page of units' officers and chiefs, read by rank and whole",
+            &viewer,
+            officer_reads(8),
+            "ok",
+        ),
+        (
+            "20 aliases each of units' officers and chiefs, read by rank and whole",
+            &viewer,
+            officer_reads(20),
+            "QUERY_TOO_COMPLEX",
+        ),
     ];
     for (name, token, document, expected) in attacks {
         let started = Instant::now();
@@ -160,6 +172,23 @@ fn cursors(n: usize) -> String {
     let each: Vec<String> = (0..n).map(|i| format!("c{i}: cursor")).collect();
     format!(
         "{{ units(first: 100) {{ edges {{ {} }} }} }}",
+        each.join(" ")
+    )
+}
+
+/// `n` aliases each of a unit's officers and chief asked for their rank alone (three
+/// columns read) and whole (whole rows), on a page of 100 units.
+fn officer_reads(n: usize) -> String {
+    let each: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "r{i}: officers {{ id rank }} w{i}: officers {{ id rank position }} \
+                 rc{i}: chief {{ rank }} wc{i}: chief {{ rank position }}"
+            )
+        })
+        .collect();
+    format!(
+        "{{ units(first: 100) {{ edges {{ node {{ {} }} }} }} }}",
         each.join(" ")
     )
 }
