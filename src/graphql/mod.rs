@@ -16,6 +16,7 @@ pub mod node;
 mod nul;
 pub mod operation;
 pub mod pagination;
+pub mod parsed;
 pub mod query;
 pub mod types;
 
@@ -76,6 +77,7 @@ pub fn build_schema(shared: Shared) -> AppSchema {
     .extension(cost::CostFactory)
     .extension(operation::OperationsFactory)
     .extension(audit::AuditFactory)
+    .extension(parsed::ParsedFactory::default())
     .finish()
 }
 

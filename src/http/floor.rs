@@ -46,8 +46,9 @@ struct FloorBody {
 }
 
 /// Unit periods of the provinces the data covers (`service::units::territory`).
-const TERRITORY: &str = "(u.province_code IN (SELECT province_code FROM unit_period WHERE valid_to IS NULL) \
-     OR u.province_code IN (SELECT province_code FROM unit_period WHERE valid_from = (SELECT MIN(valid_from) FROM unit_period)))";
+const TERRITORY: &str = "(EXISTS (SELECT 1 FROM unit_period t WHERE t.province_code = u.province_code AND t.valid_to IS NULL) \
+     OR EXISTS (SELECT 1 FROM unit_period t WHERE t.province_code = u.province_code \
+     AND t.valid_from = (SELECT MIN(valid_from) FROM unit_period)))";
 /// Officer `o` in post in unit `u` now (a unit in force) or on its last day.
 const IN_POST: &str = "((u.valid_to IS NULL AND o.posted_to IS NULL) OR (u.valid_to IS NOT NULL \
      AND o.posted_from <= u.valid_to AND (o.posted_to IS NULL OR o.posted_to > u.valid_to)))";
