@@ -119,6 +119,9 @@ impl Application {
             sockets: Default::default(),
             changes,
             engine,
+            executing: Arc::new(tokio::sync::Semaphore::new(
+                settings.limits.graphql_permits(),
+            )),
             bench_floor: settings.bench_floor,
         };
         let refresh_every = (settings.indicator_refresh_secs > 0)

@@ -186,6 +186,10 @@ pub struct Limits {
     /// fields make one batch.
     #[arg(long, env = "COSO_BATCH_WINDOW_MS", default_value_t = 0)]
     pub batch_window_ms: u64,
+    /// GraphQL operations executing at once in this process; later ones wait their turn
+    /// (within their query timeout). 0 (the default): four per CPU core.
+    #[arg(long, env = "COSO_GRAPHQL_CONCURRENCY", default_value_t = 0)]
+    pub graphql_concurrency: usize,
     /// Bound on the execution of one GraphQL query, in ms (answers `TIMEOUT`; mutations
     /// are not cut).
     #[arg(long, env = "COSO_QUERY_TIMEOUT_MS", default_value_t = 10_000)]
@@ -251,6 +255,17 @@ impl Settings {
     }
 }
 
+impl Limits {
+    /// GraphQL operations that may execute at once ([`Limits::graphql_concurrency`], or
+    /// four per core).
+    pub fn graphql_permits(&self) -> usize {
+        match self.graphql_concurrency {
+            0 => 4 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -261,6 +276,7 @@ impl Default for Limits {
             max_response_bytes: 16 * 1024 * 1024,
             max_page_size: 500,
             batch_window_ms: 0,
+            graphql_concurrency: 0,
             query_timeout_ms: 10_000,
             rate_limit_per_min: 600,
             rate_limit_burst: 60,

@@ -509,7 +509,16 @@ async fn execute(
     let started = Instant::now();
     let limit = Duration::from_millis(state.limits.query_timeout_ms);
     let document = request.query.clone();
-    let run = state.schema.execute(request.data(data).data(info.clone()));
+    // Admission: a permit to execute, waited for within the deadline. Each operation
+    // in flight holds its tree of futures and values until it answers; past a few per
+    // core they only interleave, each resumed on caches the others have evicted, so
+    // every one costs more CPU (SQLite demo, 64 connections: 8 at once answered 1.2-1.4x
+    // the requests of 64 at once, with a lower p99; README, Operations).
+    let (executing, slot) = (state.executing.clone(), info.clone());
+    let run = async move {
+        let _permit = executing.acquire_owned().await;
+        state.schema.execute(request.data(data).data(slot)).await
+    };
     tokio::pin!(run);
     let mut response = tokio::select! {
         response = &mut run => response,

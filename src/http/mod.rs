@@ -84,6 +84,8 @@ pub struct AppState {
     pub changes: crate::graphql::live::Changes,
     /// The indicator engine's settings (the breakdown workbook computes indicators).
     pub engine: crate::indicators::EngineConfig,
+    /// Permits to execute a GraphQL operation ([`crate::config::Limits::graphql_permits`]).
+    pub executing: Arc<tokio::sync::Semaphore>,
     /// Serve `POST /bench/floor` (`COSO_BENCH_FLOOR`, for `coso bench graphql` only).
     pub bench_floor: bool,
 }

@@ -288,3 +288,29 @@ async fn the_bearer_scheme_is_case_insensitive_and_an_empty_batch_is_refused() {
     let msg = body["errors"][0]["message"].as_str().unwrap();
     assert!(msg.starts_with("the batch is empty"), "{msg}");
 }
+
+/// With one permit to execute (`COSO_GRAPHQL_CONCURRENCY=1`), operations take turns: a
+/// crowd of concurrent nested queries each get the whole answer a lone one gets, none
+/// lost and none left waiting (a permit never handed back would leave the second to its
+/// query timeout, `TIMEOUT`).
+#[tokio::test]
+async fn operations_beyond_the_concurrency_limit_wait_their_turn() {
+    let limits = Limits {
+        graphql_concurrency: 1,
+        ..Default::default()
+    };
+    assert_eq!(limits.graphql_permits(), 1);
+    assert!(
+        Limits::default().graphql_permits() >= 4,
+        "four per core by default"
+    );
+    let app = TestApp::spawn_with(limits, true).await;
+    let q = "{ units(first: 20) { edges { node { code district { name } chief { rank } headquarters { model status } } } } }";
+    let alone = app.data(&app.admin, q, json!({})).await;
+    assert_eq!(alone["units"]["edges"].as_array().map(Vec::len), Some(20));
+    let crowd =
+        futures_util::future::join_all((0..24).map(|_| app.data(&app.admin, q, json!({})))).await;
+    for answer in crowd {
+        assert_eq!(answer, alone);
+    }
+}
