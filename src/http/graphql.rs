@@ -20,7 +20,7 @@ use super::cache::{Cached, Key, ResponseCache};
 use super::media::Media;
 use super::persisted::Refused;
 use super::request_id::{OperationNames, RequestId};
-use super::{AppState, answer, auth, etag, request_error};
+use super::{AppState, admission, answer, auth, etag, request_error};
 use crate::auth::Principal;
 use crate::graphql::audit::{self, AuditState};
 use crate::graphql::context::{Budget, RequestData};
@@ -509,16 +509,12 @@ async fn execute(
     let started = Instant::now();
     let limit = Duration::from_millis(state.limits.query_timeout_ms);
     let document = request.query.clone();
-    // Admission: a permit to execute, waited for within the deadline. Each operation
-    // in flight holds its tree of futures and values until it answers; past a few per
-    // core they only interleave, each resumed on caches the others have evicted, so
-    // every one costs more CPU (SQLite demo, 64 connections: 8 at once answered 1.2-1.4x
-    // the requests of 64 at once, with a lower p99; README, Operations).
-    let (executing, slot) = (state.executing.clone(), info.clone());
-    let run = async move {
-        let _permit = executing.acquire_owned().await;
-        state.schema.execute(request.data(data).data(slot)).await
-    };
+    // A turn to execute (`admission`), waited for within the deadline.
+    let run = admission::admitted(
+        state.executing.clone(),
+        admission::SLICE,
+        state.schema.execute(request.data(data).data(info.clone())),
+    );
     tokio::pin!(run);
     let mut response = tokio::select! {
         response = &mut run => response,

@@ -9,6 +9,7 @@
 //! handlers authenticate the bearer token and apply the per-token rate limit
 //! ([`auth`]) before anything else.
 
+pub mod admission;
 mod analytics;
 mod answer;
 pub mod auth;
