@@ -144,6 +144,34 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         server.alive() && server.healthy().await,
         "GET: the process survives"
     );
+    // The parsed-document cache (`graphql::parsed`): 200 distinct texts of nearly the 4 KB
+    // it keeps, each the largest tree that size parses to (aliases), more than the 128 it
+    // holds, from four tokens (the rate limit's burst is 60): each is answered, memory
+    // stays bounded, the process answers /health.
+    let fillers: Vec<String> = (0..4).map(|_| server.token("viewer", None)).collect();
+    let before = server.rss_mib();
+    let started = Instant::now();
+    for i in 0..200 {
+        let document = cache_filler(i);
+        assert!(document.len() <= 4 * 1024 && document.len() > 3_900);
+        let (status, body) = server.graphql(&fillers[i % 4], &document).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["data"]["a0"].is_string(), "answered: {body}");
+    }
+    println!(
+        "200 cache-filling documents: {} ms, {before:.0} -> {:.0} MiB, peak {:.0} MiB",
+        started.elapsed().as_millis(),
+        server.rss_mib(),
+        server.peak_mib()
+    );
+    assert!(
+        server.rss_mib() - before < 64.0,
+        "the kept documents are bounded"
+    );
+    assert!(
+        server.alive() && server.healthy().await,
+        "after the cache flood"
+    );
     let (_, body) = server.graphql(&viewer, &aliases(1)).await;
     assert!(
         body["data"]["a0"]
@@ -155,6 +183,18 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         .await;
     println!("settled at {rss:.0} MiB, peak {:.0} MiB", server.peak_mib());
     assert!(rss <= SETTLED_MIB, "resident memory {rss} MiB");
+}
+
+/// The `i`th distinct document of nearly 4 KB of `__typename` aliases.
+fn cache_filler(i: usize) -> String {
+    let mut doc = format!("{{ a0: __typename b{i}: __typename");
+    let mut n = 1;
+    while doc.len() < 3_950 {
+        doc.push_str(&format!(" a{n}: __typename"));
+        n += 1;
+    }
+    doc.push_str(" }");
+    doc
 }
 
 /// A units query whose search is a list literal nested `n` levels deep.
