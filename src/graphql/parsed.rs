@@ -64,17 +64,19 @@ impl Documents {
     }
 }
 
-/// Hands each request an extension over the process's [`Documents`].
+/// Hands each request the one extension over the process's [`Documents`] (it holds no
+/// state of a request, so no request allocates one).
 #[derive(Default)]
-pub struct ParsedFactory(pub Arc<Documents>);
+pub struct ParsedFactory(Arc<Parsed>);
 
 impl ExtensionFactory for ParsedFactory {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Parsed(self.0.clone()))
+        self.0.clone()
     }
 }
 
-struct Parsed(Arc<Documents>);
+#[derive(Default)]
+struct Parsed(Documents);
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Parsed {
