@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select,
+    QueryTrait, Select, Statement,
 };
 
 use super::Result;
@@ -115,6 +115,14 @@ pub fn sorted<E: EntityTrait, C: ColumnTrait, P: ColumnTrait>(
 }
 
 /// Fetches one page (one statement: asks for one row more than the limit).
+///
+/// The page size is written into the statement as a literal, not bound as a parameter:
+/// with `LIMIT $n`, PostgreSQL's generic plan of the prepared statement cannot know how
+/// few rows are asked, prices it above the custom plans, and so plans the statement
+/// again on every execution (the national district list: 0.70 ms of the database's CPU
+/// a page, 0.35 with one plan). A literal lets it keep one plan per page size; each size
+/// is a statement of its own in the connection's statement cache, which sqlx bounds
+/// (the oldest is closed), so a client cycling through sizes costs plans, not memory.
 pub async fn fetch<E: EntityTrait>(
     db: &impl ConnectionTrait,
     listing: &Listing<E>,
@@ -124,10 +132,18 @@ pub async fn fetch<E: EntityTrait>(
         Some(key) => listing.after(key),
         None => listing.ordered(),
     };
-    let mut rows = select.limit(page.limit + 1).all(db).await?;
+    let statement = limited(select.build(db.get_database_backend()), page.limit);
+    let mut rows = select.from_raw_sql(statement).all(db).await?;
     let has_next = rows.len() as u64 > page.limit;
     rows.truncate(page.limit as usize);
     Ok(Page { rows, has_next })
+}
+
+/// The page's statement asking for one row more than `limit`, written as a literal (see
+/// [`fetch`]).
+fn limited(mut statement: Statement, limit: u64) -> Statement {
+    statement.sql.push_str(&format!(" LIMIT {}", limit + 1));
+    statement
 }
 
 /// Counts the rows a query would return (one statement).

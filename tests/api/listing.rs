@@ -174,3 +174,71 @@ async fn a_forged_cursor_is_refused_with_a_code() {
         .await;
     assert_eq!(first_code(&body), "INVALID_CURSOR");
 }
+
+#[tokio::test]
+async fn a_page_statement_states_its_size_and_keeps_one_plan() {
+    // `page::fetch` writes the page size (one more row, to know whether a page follows)
+    // into the statement as a literal. Pages of several sizes are right; and on
+    // PostgreSQL the connection's prepared statement of a size settles on one generic
+    // plan instead of being planned again on each execution: with `LIMIT $n` the
+    // generic plan is priced for a tenth of the table (362 of the demo's 3,621
+    // officers), so `plan_cache_mode = auto` keeps planning every execution anew.
+    use coso::auth::Scope;
+    use coso::service::officers::query;
+    use coso::service::page::{PageRequest, fetch};
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+
+    let app = TestApp::spawn().await;
+    // One connection for the whole test: prepared statements belong to a connection.
+    let txn = app.db.begin().await.expect("begin");
+    let conn = &txn;
+    let page = |limit| {
+        let listing = query(&Scope::all(), Default::default(), Default::default());
+        async move { fetch(conn, &listing, PageRequest { after: None, limit }).await }
+    };
+    let ids = |rows: &[entity::officer::Model]| -> Vec<i32> { rows.iter().map(|o| o.id).collect() };
+    let ten = page(10).await.expect("ten officers");
+    assert_eq!(ten.rows.len(), 10);
+    assert!(ten.has_next);
+    for size in [1, 2, 3] {
+        let p = page(size).await.expect("page");
+        assert_eq!(ids(&p.rows), ids(&ten.rows[..size as usize]), "size {size}");
+        assert!(p.has_next, "size {size}");
+    }
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    for _ in 0..10 {
+        page(3).await.expect("page");
+    }
+    let plans = txn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
+             WHERE statement LIKE '%FROM \"officer\"%'",
+        ))
+        .await
+        .expect("pg_prepared_statements");
+    let mut found = Vec::new();
+    for row in &plans {
+        let sql: String = row.try_get("", "statement").expect("statement");
+        let generic: i64 = row.try_get("", "generic_plans").expect("generic_plans");
+        let custom: i64 = row.try_get("", "custom_plans").expect("custom_plans");
+        found.push(format!("{generic} generic, {custom} custom: {sql}"));
+    }
+    let page3 = plans.iter().find(|row| {
+        row.try_get::<String>("", "statement")
+            .is_ok_and(|sql| sql.ends_with("LIMIT 4"))
+    });
+    let Some(page3) = page3 else {
+        panic!("no prepared statement of the 3-row page: {found:#?}");
+    };
+    let generic: i64 = page3.try_get("", "generic_plans").expect("generic_plans");
+    let custom: i64 = page3.try_get("", "custom_plans").expect("custom_plans");
+    assert_eq!(
+        generic + custom,
+        11,
+        "one statement for every 3-row page: {found:#?}"
+    );
+    assert!(generic >= 5, "planned again on each execution: {found:#?}");
+}
