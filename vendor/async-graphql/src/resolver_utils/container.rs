@@ -141,28 +141,34 @@ pub async fn resolve_container_serial<'a, T: ContainerType + ?Sized>(
 }
 
 fn insert_value(target: &mut IndexMap<Name, Value>, name: Name, value: Value) {
-    if let Some(prev_value) = target.get_mut(&name) {
-        if let Value::Object(target_map) = prev_value {
-            if let Value::Object(obj) = value {
-                for (key, value) in obj.into_iter() {
-                    insert_value(target_map, key, value);
-                }
-            }
-        } else if let Value::List(target_list) = prev_value
-            && let Value::List(list) = value
-        {
-            for (idx, value) in list.into_iter().enumerate() {
-                if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
-                    && let Value::Object(obj) = value
-                {
+    // coso patch: one lookup (the entry), not a `get_mut` and then an `insert` that
+    // hashes the name again.
+    match target.entry(name) {
+        indexmap::map::Entry::Occupied(mut entry) => {
+            let prev_value = entry.get_mut();
+            if let Value::Object(target_map) = prev_value {
+                if let Value::Object(obj) = value {
                     for (key, value) in obj.into_iter() {
                         insert_value(target_map, key, value);
                     }
                 }
+            } else if let Value::List(target_list) = prev_value
+                && let Value::List(list) = value
+            {
+                for (idx, value) in list.into_iter().enumerate() {
+                    if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
+                        && let Value::Object(obj) = value
+                    {
+                        for (key, value) in obj.into_iter() {
+                            insert_value(target_map, key, value);
+                        }
+                    }
+                }
             }
         }
-    } else {
-        target.insert(name, value);
+        indexmap::map::Entry::Vacant(entry) => {
+            entry.insert(value);
+        }
     }
 }
 
@@ -171,7 +177,8 @@ async fn resolve_container_inner<'a, T: ContainerType + ?Sized>(
     root: &'a T,
     parallel: bool,
 ) -> ServerResult<Value> {
-    let mut fields = Fields(Vec::new());
+    // coso patch: room for the selection's fields (more only through fragments)
+    let mut fields = Fields(Vec::with_capacity(ctx.item.node.items.len()));
     fields.add_set(ctx, root)?;
 
     Ok(do_resolve_container(ctx, parallel, fields.0).await)
@@ -182,7 +189,9 @@ pub(crate) async fn do_resolve_container<'a>(
     parallel: bool,
     futures: Vec<BoxFieldFuture<'a>>,
 ) -> Value {
-    let mut results = IndexMap::new();
+    // coso patch: sized for the fields, so that a map is never grown (and rehashed)
+    // while the answer is built.
+    let mut results = IndexMap::with_capacity(futures.len());
     let mut handle = |res| match res {
         Ok((name, value)) => insert_value(&mut results, name, value),
         Err(e) => ctx.add_error(e),
