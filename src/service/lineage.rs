@@ -218,7 +218,7 @@ fn in_province(province: &str) -> Condition {
     use unit_lineage::Column as C;
     let side = |code: C, day: C| {
         Query::select()
-            .expr(Expr::val(1))
+            .expr(Expr::cust("1"))
             .from_as(unit_period::Entity, Alias::new("p"))
             .and_where(
                 Expr::col((Alias::new("p"), unit_period::Column::Code))

@@ -292,7 +292,7 @@ type Col = (&'static str, &'static str);
 fn held(area: &str, unit: Col, when: When<Col>) -> Expr {
     let (from, to) = (("am", "valid_from"), ("am", "valid_to"));
     let mut q = Query::select();
-    q.expr(Expr::val(1))
+    q.expr(Expr::cust("1"))
         .from_as("area_member", "am")
         .and_where(Expr::col(("am", "area_code")).eq(area))
         .and_where(Expr::col(("am", "unit_code")).equals(unit));

@@ -241,4 +241,28 @@ async fn a_page_statement_states_its_size_and_keeps_one_plan() {
         "one statement for every 3-row page: {found:#?}"
     );
     assert!(generic >= 5, "planned again on each execution: {found:#?}");
+
+    // The district list's territory rule (`EXISTS (SELECT 1 ...)`) binds nothing: without
+    // a filter its statement has no parameter, so its first execution is its generic plan.
+    let districts =
+        coso::service::districts::query(&Scope::all(), Default::default(), Default::default());
+    let request = PageRequest {
+        after: None,
+        limit: 3,
+    };
+    fetch(conn, &districts, request).await.expect("districts");
+    let plan = txn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT cardinality(parameter_types) AS parameters, generic_plans, statement \
+             FROM pg_prepared_statements WHERE statement LIKE '%FROM \"district\"%LIMIT 4'",
+        ))
+        .await
+        .expect("pg_prepared_statements")
+        .expect("the district page's prepared statement");
+    let statement: String = plan.try_get("", "statement").expect("statement");
+    let parameters: i32 = plan.try_get("", "parameters").expect("parameters");
+    let generic: i64 = plan.try_get("", "generic_plans").expect("generic_plans");
+    assert_eq!(parameters, 0, "{statement}");
+    assert_eq!(generic, 1, "{statement}");
 }
