@@ -142,7 +142,9 @@ pub async fn fetch<E: EntityTrait>(
 /// The page's statement asking for one row more than `limit`, written as a literal (see
 /// [`fetch`]).
 fn limited(mut statement: Statement, limit: u64) -> Statement {
-    statement.sql.push_str(&format!(" LIMIT {}", limit + 1));
+    use std::fmt::Write;
+    // writing to a `String` cannot fail
+    let _ = write!(statement.sql, " LIMIT {}", limit + 1);
     statement
 }
 

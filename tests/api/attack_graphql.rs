@@ -172,6 +172,41 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
         server.alive() && server.healthy().await,
         "after the cache flood"
     );
+    // Page sizes are written into each list's SQL (`service::page::fetch`), so every size
+    // is a prepared statement of its own: 200 sizes, twice the statements sqlx keeps per
+    // connection, from a viewer's tokens. Each page is right, memory stays bounded (the
+    // statement cache evicts), the process answers /health.
+    let sizers: Vec<String> = (0..4).map(|_| server.token("viewer", None)).collect();
+    let before = server.rss_mib();
+    let started = Instant::now();
+    let mut total = None;
+    for n in 1..=200usize {
+        let document = format!("{{ units(first: {n}) {{ edges {{ node {{ code }} }} }} }}");
+        let (status, body) = server.graphql(&sizers[n % 4], &document).await;
+        assert_eq!(status, 200, "{body}");
+        let edges = body["data"]["units"]["edges"]
+            .as_array()
+            .map_or(0, Vec::len);
+        if edges < n {
+            // fewer units than asked: the same count for every larger size
+            assert_eq!(*total.get_or_insert(edges), edges, "first: {n}");
+        } else {
+            assert_eq!(edges, n, "first: {n}: {body}");
+        }
+    }
+    println!(
+        "200 page sizes: {} ms, {before:.0} -> {:.0} MiB",
+        started.elapsed().as_millis(),
+        server.rss_mib()
+    );
+    assert!(
+        server.rss_mib() - before < 64.0,
+        "the prepared statements are bounded"
+    );
+    assert!(
+        server.alive() && server.healthy().await,
+        "after 200 page sizes"
+    );
     let (_, body) = server.graphql(&viewer, &aliases(1)).await;
     assert!(
         body["data"]["a0"]
