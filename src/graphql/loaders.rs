@@ -201,20 +201,25 @@ impl Loader<ChiefOfUnit> for AppLoader {
     }
 }
 
-/// A unit's chief read for the rank alone, like [`ChiefOfUnit`].
+/// A unit's chief read for the rank alone, like [`ChiefOfUnit`]; a unit without a chief
+/// has a `None` of its own, so that a page carrying its units' chiefs
+/// (`graphql::carry`) can say so too.
 impl Loader<ChiefRankOfUnit> for AppLoader {
-    type Value = Arc<RankedOfficer>;
+    type Value = Option<Arc<RankedOfficer>>;
     type Error = Arc<ServiceError>;
     async fn load(&self, keys: &[ChiefRankOfUnit]) -> Loaded<ChiefRankOfUnit, Self::Value> {
-        let mut out = HashMap::new();
+        let mut found = HashMap::new();
         for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
             let rows =
                 service::officers::chief_ranks_by_units(&self.db, &self.scope, &codes, day).await?;
-            first(&mut out, rows, |r| {
+            first(&mut found, rows, |r| {
                 ChiefRankOfUnit(r.unit_code.clone(), day)
             });
         }
-        Ok(out)
+        Ok(keys
+            .iter()
+            .map(|k| (k.clone(), found.get(k).cloned()))
+            .collect())
     }
 }
 

@@ -3,6 +3,7 @@
 //! merged. Resolvers are a few lines each: they call a `service` function.
 
 pub mod audit;
+mod carry;
 pub mod context;
 pub mod cost;
 pub mod error;

@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use entity::headquarters as hq;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryTrait,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 
 use super::error::check_range;
@@ -57,22 +59,32 @@ pub fn status_condition(status: HqStatus, day: NaiveDate) -> Condition {
     }
 }
 
-/// The row is held by its unit on `day`: a building passed by a restructuring has a
-/// row per holder, with `[held_from, held_to)` (null: no bound; see `restructure` and
-/// migration m20261202_000012).
-pub fn held_on(day: NaiveDate) -> Condition {
+/// The row is held by its unit on `day` (a date, or a date column of an enclosing
+/// statement): a building passed by a restructuring has a row per holder, with
+/// `[held_from, held_to)` (null: no bound; see `restructure` and migration
+/// m20261202_000012).
+pub fn held_on(day: impl Into<SimpleExpr>) -> Condition {
     use hq::Column as C;
+    let day = day.into();
     Condition::all()
         .add(
             Condition::any()
                 .add(C::HeldFrom.is_null())
-                .add(C::HeldFrom.lte(day)),
+                .add(Expr::col((hq::Entity, C::HeldFrom)).lte(day.clone())),
         )
         .add(
             Condition::any()
                 .add(C::HeldTo.is_null())
-                .add(C::HeldTo.gt(day)),
+                .add(Expr::col((hq::Entity, C::HeldTo)).gt(day)),
         )
+}
+
+/// The buildings held by the unit of the enclosing statement's `unit_period` row, as
+/// the unit's `headquarters` field takes them ([`by_units`] for the unit's day,
+/// `units::day_of`): those held now for a period in force, on its last day for one
+/// that ended.
+pub fn held_in_period() -> Condition {
+    units::now_or_last_day(Condition::all().add(hq::Column::HeldTo.is_null()), held_on)
 }
 
 /// Filters of the `headquarters` query.

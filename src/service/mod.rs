@@ -12,6 +12,7 @@ pub mod analytics;
 pub mod areas;
 pub mod audit;
 pub mod awards;
+pub mod carry;
 pub mod dialogue;
 pub mod directives;
 pub mod districts;

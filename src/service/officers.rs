@@ -4,8 +4,11 @@
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::officer;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 
 use super::error::check_range;
@@ -112,15 +115,27 @@ pub fn query(scope: &Scope, filter: OfficerFilter, sort: OfficerSort) -> Listing
     Listing::new("officers", order, select, (col, C::Id), sort.direction)
 }
 
-/// Officers in post on `day`.
-pub fn in_post_on(day: NaiveDate) -> Condition {
+/// Officers in post on `day`: a date, or a date column of an enclosing statement.
+pub fn in_post_on(day: impl Into<SimpleExpr>) -> Condition {
+    use officer::Column as C;
+    let day = day.into();
     Condition::all()
-        .add(officer::Column::PostedFrom.lte(day))
+        .add(Expr::col((officer::Entity, C::PostedFrom)).lte(day.clone()))
         .add(
             Condition::any()
-                .add(officer::Column::PostedTo.is_null())
-                .add(officer::Column::PostedTo.gt(day)),
+                .add(C::PostedTo.is_null())
+                .add(Expr::col((officer::Entity, C::PostedTo)).gt(day)),
         )
+}
+
+/// Officers in post in the unit of the enclosing statement's `unit_period` row, as the
+/// unit's nested fields take them ([`in_post`] for the unit's day, `units::day_of`):
+/// now (no end date) for a period in force, on its last day for one that ended.
+pub fn in_post_in_period() -> Condition {
+    units::now_or_last_day(
+        Condition::all().add(officer::Column::PostedTo.is_null()),
+        in_post_on,
+    )
 }
 
 /// Officers in post (no end date) in these units, chiefs first (one statement).
@@ -135,8 +150,9 @@ pub async fn in_post_by_units(
 
 /// An officer read for the rank alone, with the keys to place it: what a unit's
 /// `officers { id rank }` needs, three of an officer row's ten columns (the rest are
-/// neither read from the database nor decoded).
-#[derive(Clone, Debug, PartialEq, FromQueryResult)]
+/// neither read from the database nor decoded). [`RANKED_COLUMNS`] are its fields, in
+/// order.
+#[derive(Clone, Debug, PartialEq, FromQueryResult, serde::Deserialize)]
 pub struct RankedOfficer {
     /// Record id.
     pub id: i32,
@@ -144,6 +160,18 @@ pub struct RankedOfficer {
     pub unit_code: String,
     /// Ordinal of the rank.
     pub rank: i32,
+}
+
+/// The columns of a [`RankedOfficer`], in the order of its fields.
+pub const RANKED_COLUMNS: [officer::Column; 3] = [
+    officer::Column::Id,
+    officer::Column::UnitCode,
+    officer::Column::Rank,
+];
+
+/// The condition narrowing officers to the chiefs.
+pub fn chief_condition() -> SimpleExpr {
+    officer::Column::Position.eq(Position::Chief.code())
 }
 
 /// [`in_post_by_units`] narrowed to the columns of [`RankedOfficer`] (one statement).
@@ -171,10 +199,9 @@ fn ranked(
     select: sea_orm::Select<officer::Entity>,
     scope: &Scope,
 ) -> sea_orm::Selector<sea_orm::SelectModel<RankedOfficer>> {
-    use officer::Column as C;
     scope::apply(select, scope)
         .select_only()
-        .columns([C::Id, C::UnitCode, C::Rank])
+        .columns(RANKED_COLUMNS)
         .into_model::<RankedOfficer>()
 }
 
@@ -192,7 +219,7 @@ pub async fn chiefs_by_units(
 
 /// The chiefs in post in `units`, now (`on` none) or on a day, by id.
 fn chiefs(units: &[String], on: Option<NaiveDate>) -> sea_orm::Select<officer::Entity> {
-    in_post(units, on).filter(officer::Column::Position.eq(Position::Chief.code()))
+    in_post(units, on).filter(chief_condition())
 }
 
 /// The officers in post in `units`, now (`on` none) or on a day, by id.
@@ -201,11 +228,7 @@ fn in_post(units: &[String], on: Option<NaiveDate>) -> sea_orm::Select<officer::
     let select = officer::Entity::find().filter(C::UnitCode.is_in(units.iter().cloned()));
     let select = match on {
         None => select.filter(C::PostedTo.is_null()),
-        Some(day) => select.filter(C::PostedFrom.lte(day)).filter(
-            Condition::any()
-                .add(C::PostedTo.is_null())
-                .add(C::PostedTo.gt(day)),
-        ),
+        Some(day) => select.filter(in_post_on(day)),
     };
     sorted(
         select,

@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QueryTrait, Select, Statement,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 
 use super::Result;
+use super::carry::Carried;
 use super::keyset::{Key, Listing};
 
 /// Which slice of a list to return.
@@ -128,15 +129,62 @@ pub async fn fetch<E: EntityTrait>(
     listing: &Listing<E>,
     page: PageRequest,
 ) -> Result<Page<E::Model>> {
-    let select = match &page.after {
+    let select = page_select(listing, &page);
+    let statement = limited(select.build(db.get_database_backend()), page.limit);
+    let rows = select.from_raw_sql(statement).all(db).await?;
+    Ok(Page::of(rows, page.limit))
+}
+
+/// A row of a page with the text of each carried column (see [`super::carry`]), in the
+/// order they were asked.
+pub struct CarryingRow<M> {
+    /// The row.
+    pub row: M,
+    /// Each carried column's JSON text (None: NULL).
+    pub carried: Vec<Option<String>>,
+}
+
+/// Fetches one page like [`fetch`], its statement carrying `carried` columns beside the
+/// row's own (one statement still).
+pub async fn fetch_carrying<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    listing: &Listing<E>,
+    page: PageRequest,
+    carried: &[Carried],
+) -> Result<Page<CarryingRow<E::Model>>> {
+    let mut select = page_select(listing, &page);
+    for c in carried {
+        select = select.expr_as(c.expr.clone(), c.alias);
+    }
+    let statement = limited(select.build(db.get_database_backend()), page.limit);
+    let results = db.query_all_raw(statement).await?;
+    let mut rows = Vec::with_capacity(results.len());
+    for r in &results {
+        let row = E::Model::from_query_result(r, "")?;
+        let carried = carried
+            .iter()
+            .map(|c| r.try_get::<Option<String>>("", c.alias))
+            .collect::<std::result::Result<_, _>>()?;
+        rows.push(CarryingRow { row, carried });
+    }
+    Ok(Page::of(rows, page.limit))
+}
+
+impl<M> Page<M> {
+    /// The page of `limit` rows from the `limit + 1` a page statement asked for.
+    fn of(mut rows: Vec<M>, limit: u64) -> Self {
+        let has_next = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
+        Page { rows, has_next }
+    }
+}
+
+/// The page's select: the listing after the page's key, or from its start.
+fn page_select<E: EntityTrait>(listing: &Listing<E>, page: &PageRequest) -> Select<E> {
+    match &page.after {
         Some(key) => listing.after(key),
         None => listing.ordered(),
-    };
-    let statement = limited(select.build(db.get_database_backend()), page.limit);
-    let mut rows = select.from_raw_sql(statement).all(db).await?;
-    let has_next = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    Ok(Page { rows, has_next })
+    }
 }
 
 /// The page's statement asking for one row more than `limit`, written as a literal (see

@@ -7,7 +7,7 @@ use std::borrow::Borrow;
 
 use chrono::NaiveDate;
 use entity::{unit_lineage, unit_period};
-use sea_orm::sea_query::{ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{ExprTrait, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use super::keyset::{Listing, order_name};
@@ -230,6 +230,27 @@ pub async fn periods_of(
         .filter(unit_period::Column::Code.is_in(codes.iter().cloned()))
         .order_by_asc(unit_period::Column::ValidFrom);
     Ok(scoped(select, scope).all(db).await?)
+}
+
+/// The day a unit's nested facts (officers, chief, buildings, seats) are taken on: now
+/// (`None`) for a period in force, else its last day.
+pub fn day_of(period: &unit_period::Model) -> Option<NaiveDate> {
+    period.valid_to
+}
+
+/// For a fact table read in a correlated subquery of a page of units: its rows of the
+/// enclosing `unit_period` row's day ([`day_of`]): `now` for a period in force, `on` its
+/// last day for one that ended.
+pub fn now_or_last_day(now: Condition, on: impl FnOnce(SimpleExpr) -> Condition) -> Condition {
+    use sea_orm::sea_query::Expr;
+    let valid_to = Expr::col((unit_period::Entity, unit_period::Column::ValidTo));
+    Condition::any()
+        .add(Condition::all().add(valid_to.clone().is_null()).add(now))
+        .add(
+            Condition::all()
+                .add(valid_to.clone().is_not_null())
+                .add(on(valid_to)),
+        )
 }
 
 /// Of one code's periods (oldest first), the one in force on `day`; before the first,

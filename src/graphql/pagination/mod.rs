@@ -13,6 +13,7 @@ use async_graphql::{Context, Object, OutputType, Result};
 use futures_util::future::BoxFuture;
 use sea_orm::EntityTrait;
 
+use super::carry::Carry;
 use super::context::Ctx;
 use super::error::{GqlResult, coded};
 use crate::service::keyset::Listing;
@@ -56,9 +57,38 @@ where
     E::Model: Sync,
     N: OutputType,
 {
+    connection_carrying(ctx, listing, first, after, node, Carry::none()).await
+}
+
+/// [`connection`] whose page's statement carries rows for its nodes' nested fields
+/// (`carry`, chosen from the selection), fed to the loader before the nodes resolve.
+pub async fn connection_carrying<E, N>(
+    ctx: &Context<'_>,
+    listing: Listing<E>,
+    first: Option<i32>,
+    after: Option<String>,
+    node: impl Fn(E::Model) -> N,
+    carry: Carry<E::Model>,
+) -> Result<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    N: OutputType,
+{
     let request = page_request(ctx, &listing, first, after)?;
     let has_previous = request.after.is_some();
-    let rows = page::fetch(ctx.db(), &listing, request).await.gql()?;
+    let rows = if carry.is_empty() {
+        page::fetch(ctx.db(), &listing, request).await.gql()?
+    } else {
+        let page = page::fetch_carrying(ctx.db(), &listing, request, carry.columns())
+            .await
+            .gql()?;
+        carry.feed(ctx, &page.rows).await?;
+        page::Page {
+            rows: page.rows.into_iter().map(|r| r.row).collect(),
+            has_next: page.has_next,
+        }
+    };
     let mut edges = Vec::with_capacity(rows.rows.len());
     let order: Arc<str> = Arc::from(listing.order.as_str());
     for row in rows.rows {

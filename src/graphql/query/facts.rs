@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, Object, Result};
 
+use crate::graphql::carry::Carry;
 use crate::graphql::context::Ctx;
 use crate::graphql::input::ToDomain;
 use crate::graphql::input::activities::ActivityFilter;
@@ -10,9 +11,10 @@ use crate::graphql::input::dialogue::QuestionFilter;
 use crate::graphql::input::directives::{DirectiveFilter, DirectiveSort};
 use crate::graphql::input::headquarters::{HeadquartersFilter, HeadquartersSort};
 use crate::graphql::input::page::SortDirection;
-use crate::graphql::pagination::{Page, connection};
+use crate::graphql::pagination::{Page, connection, connection_carrying};
 use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
 use crate::service::{activities, awards, dialogue, directives, headquarters};
+use entity::headquarters as hq;
 
 /// Queries over the facts that hang off units.
 #[derive(Default)]
@@ -37,7 +39,8 @@ impl FactQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        connection(ctx, select, first, after, Headquarters::from).await
+        let carry = Carry::unit_at(ctx, (hq::Entity, hq::Column::UnitCode));
+        connection_carrying(ctx, select, first, after, Headquarters::from, carry).await
     }
 
     /// Leadership and direction documents, filtered, sorted and paged.

@@ -2,15 +2,17 @@
 
 use async_graphql::{Context, Object, Result};
 
+use crate::graphql::carry::Carry;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::coded;
 use crate::graphql::input::ToDomain;
 use crate::graphql::input::memberships::MembershipFilter;
 use crate::graphql::input::officers::{OfficerFilter, OfficerSort};
 use crate::graphql::input::page::SortDirection;
-use crate::graphql::pagination::{Page, connection};
+use crate::graphql::pagination::{Page, connection, connection_carrying};
 use crate::graphql::types::{Officer, PartyMembership};
 use crate::service::{memberships, officers};
+use entity::officer;
 
 /// Queries over officers and committee seats.
 #[derive(Default)]
@@ -41,7 +43,8 @@ impl PeopleQuery {
             filter,
             order_by.to_domain().unwrap_or_default(),
         );
-        connection(ctx, select, first, after, Officer::from).await
+        let carry = Carry::unit_at(ctx, (officer::Entity, officer::Column::UnitCode));
+        connection_carrying(ctx, select, first, after, Officer::from, carry).await
     }
 
     /// Party committee seats, filtered and paged (by id).

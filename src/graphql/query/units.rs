@@ -6,10 +6,11 @@ use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use chrono::NaiveDate;
 
+use crate::graphql::carry::Carry;
 use crate::graphql::input::ToDomain;
 use crate::graphql::input::districts::{DistrictFilter, DistrictSort};
 use crate::graphql::input::units::{UnitFilter, UnitSort};
-use crate::graphql::pagination::{Page, connection};
+use crate::graphql::pagination::{Page, connection, connection_carrying};
 use crate::graphql::types::{District, Unit};
 use crate::service::{districts, units};
 
@@ -36,7 +37,8 @@ impl UnitQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        let page = connection(ctx, select, first, after, Unit::from).await?;
+        let carry = Carry::units(ctx);
+        let page = connection_carrying(ctx, select, first, after, Unit::from, carry).await?;
         Ok(page)
     }
 

@@ -12,7 +12,7 @@ mod history;
 mod indicator;
 mod indicator_detail;
 mod membership;
-mod officer;
+pub(crate) mod officer;
 mod report_run;
 mod schedule;
 mod token;

@@ -34,7 +34,7 @@ impl From<unit_period::Model> for Unit {
 impl Unit {
     /// The day the nested facts are taken on: now for a unit in force, else its last day.
     fn day(&self) -> Option<NaiveDate> {
-        self.0.valid_to
+        crate::service::units::day_of(&self.0)
     }
 
     async fn officer_rows(&self, ctx: &Context<'_>) -> Result<Arc<[Arc<entity::officer::Model>]>> {
@@ -138,7 +138,8 @@ impl Unit {
                 .loader()
                 .load_one(ChiefRankOfUnit(self.0.code.clone(), self.day()))
                 .await
-                .gql()?;
+                .gql()?
+                .flatten();
             return Ok(chief.map(Officer::from));
         }
         // its own loader: the chiefs alone, not every officer row of the units
