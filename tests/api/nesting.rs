@@ -48,7 +48,7 @@ async fn fewest_and_most(app: &TestApp, n: i64) -> (u64, u64) {
 #[tokio::test]
 async fn a_page_of_100_nested_units_costs_a_constant_number_of_statements() {
     // A 30 ms window so that a slow debug build on a busy machine usually gathers each
-    // level's keys into one batch; production uses 2 ms.
+    // level's keys into one batch; production waits on no timer (0 ms).
     let limits = coso::config::Limits {
         batch_window_ms: 30,
         ..Default::default()
