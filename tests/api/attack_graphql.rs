@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 15] = [
+    let attacks: [(&str, &str, String, &str); 16] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -45,6 +45,12 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             "QUERY_TOO_COMPLEX",
         ),
         ("introspection", &viewer, INTROSPECTION.to_owned(), "ok"),
+        (
+            "the largest pages carrying their nested rows (`graphql::carry`), twice",
+            &viewer,
+            carried_pages(2),
+            "ok",
+        ),
         (
             "deep data query",
             &viewer,
@@ -233,6 +239,22 @@ fn cache_filler(i: usize) -> String {
 }
 
 /// A units query whose search is a list literal nested `n` levels deep.
+/// `n` aliases each of the largest pages whose statements carry nested rows: units with
+/// district, buildings, chief's and officers' ranks; officers and buildings with their
+/// unit and its district (each a correlated subquery per row, 500 rows a page).
+fn carried_pages(n: usize) -> String {
+    let unit = "unit { code name district { code name } }";
+    let one = |i: usize| {
+        format!(
+            "u{i}: units(first: 500) {{ edges {{ node {{ code district {{ code name }} \
+             headquarters {{ model status }} chief {{ rank }} officers {{ id rank }} }} }} }} \
+             o{i}: officers(first: 500) {{ edges {{ node {{ id {unit} }} }} }} \
+             h{i}: headquarters(first: 500) {{ edges {{ node {{ id {unit} }} }} }} "
+        )
+    };
+    format!("{{ {} }}", (0..n).map(one).collect::<String>())
+}
+
 fn nested_list(n: usize) -> String {
     format!(
         "{{ units(filter: {{ search: {}\"a\"{} }}) {{ totalCount }} }}",
