@@ -1,7 +1,9 @@
 //! DataLoaders: every nested field goes through one of these keys, and each key type
 //! costs one `IN (...)` statement per batch, so a page of rows with nested fields costs
 //! a constant number of statements. The loader carries the caller's scope, so nested
-//! lookups are scoped in SQL like the lists.
+//! lookups are scoped in SQL like the lists. A list whose page statement carries its
+//! nodes' nested rows (`graphql::carry`) puts them in the loader's cache first: those
+//! keys are then answered without a batch.
 
 use std::collections::HashMap;
 use std::hash::Hash;
