@@ -18,7 +18,7 @@ use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
 use chrono::NaiveDate;
 use entity::{district, headquarters, unit_period};
-use sea_orm::sea_query::IntoColumnRef;
+use sea_orm::{EntityTrait, IdenStatic};
 use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
@@ -116,7 +116,8 @@ impl<M> Carry<M> {
     /// For a page of records placed at a unit code (`code`, a column of the page's
     /// table: buildings, officers): the periods of the code when nodes ask for `unit`,
     /// and their districts when they ask for the unit's `district`.
-    pub fn unit_at(ctx: &Context<'_>, code: impl IntoColumnRef + Clone) -> Self {
+    pub fn unit_at<E: EntityTrait>(ctx: &Context<'_>, code: E::Column) -> Self {
+        let code = (E::default().table_name(), code.as_str());
         let mut out = Self::none();
         let nodes = nodes(ctx);
         if !asks(&nodes, &["unit"]) {
@@ -124,7 +125,7 @@ impl<M> Carry<M> {
         }
         let (backend, scope) = (ctx.db().get_database_backend(), ctx.scope());
         out.push(
-            carry::periods_of_code(backend, scope, "carried_periods", code.clone()),
+            carry::periods_of_code(backend, scope, "carried_periods", code),
             Feed::Periods,
         );
         if asks(&nodes, &["unit", "district"]) {

@@ -19,6 +19,7 @@ use sea_orm::sea_query::{
 use sea_orm::{DbBackend, EntityTrait, IdenStatic, Iterable};
 use serde::de::DeserializeOwned;
 
+use super::page::SortDirection;
 use super::{Result, ServiceError, officers, scope};
 use crate::auth::Scope;
 
@@ -29,6 +30,45 @@ pub struct Carried {
     pub alias: &'static str,
     /// The correlated subquery.
     pub expr: SimpleExpr,
+    /// The page row's column (table and column names) the subquery depends on alone,
+    /// when it has one: rows that share it carry the same text, so [`once_per_run`] may
+    /// leave it to the first.
+    pub key: Option<Column>,
+}
+
+/// A column of the page's table: table and column names, from an entity's definition.
+pub type Column = (&'static str, &'static str);
+
+/// `expr` on the first row of each run of rows with the same `key` in the page's order
+/// (by its primary key `pk`, a column of the key's table, in `direction`), NULL on the
+/// others. A page of officers by id names a few units, one after the other: SQLite and
+/// PostgreSQL run a correlated subquery for every row, and this runs it once a run (100
+/// officers of the demo: 7 units). A NULL carries nothing, and the reader keeps one text
+/// per key anyway; were a run split, its key would still be carried by its first row,
+/// and a key never carried is loaded as without carrying, so the answer does not depend
+/// on it.
+pub fn once_per_run(
+    expr: SimpleExpr,
+    (table, key): Column,
+    pk: &'static str,
+    direction: SortDirection,
+) -> SimpleExpr {
+    let direction = match direction {
+        SortDirection::Asc => "ASC",
+        SortDirection::Desc => "DESC",
+    };
+    // identifiers from the entities' definitions, quoted alike by SQLite and PostgreSQL
+    let previous = Expr::cust(format!(
+        "LAG(\"{table}\".\"{key}\") OVER (ORDER BY \"{table}\".\"{pk}\" {direction})"
+    ));
+    SimpleExpr::Case(Box::new(
+        Expr::case(column(table, key).eq(previous), Expr::null()).finally(expr),
+    ))
+}
+
+/// `table.column` as an expression.
+fn column(table: &'static str, column: &'static str) -> SimpleExpr {
+    Expr::col((Alias::new(table), Alias::new(column)))
 }
 
 /// `columns` of `E` (every column when none), as a JSON array per row in that order,
@@ -81,6 +121,7 @@ fn carried<E: scope::Scoped>(
     Carried {
         alias,
         expr: aggregated::<E>(backend, select, columns),
+        key: None,
     }
 }
 
@@ -90,13 +131,20 @@ pub fn periods_of_code(
     backend: DbBackend,
     scope: &Scope,
     alias: &'static str,
-    code: impl IntoColumnRef,
+    code: Column,
 ) -> Carried {
+    let key = Some(code);
     let select = Query::select()
         .from(unit_period::Entity)
-        .and_where(Expr::col((unit_period::Entity, unit_period::Column::Code)).equals(code))
+        .and_where(
+            Expr::col((unit_period::Entity, unit_period::Column::Code))
+                .equals((Alias::new(code.0), Alias::new(code.1))),
+        )
         .to_owned();
-    carried::<unit_period::Entity>(backend, scope, alias, select, &[])
+    Carried {
+        key,
+        ..carried::<unit_period::Entity>(backend, scope, alias, select, &[])
+    }
 }
 
 /// The districts the scope can see among those of every period of the unit whose code
@@ -106,8 +154,9 @@ pub fn districts_of_code(
     backend: DbBackend,
     scope: &Scope,
     alias: &'static str,
-    code: impl IntoColumnRef,
+    code: Column,
 ) -> Carried {
+    let key = Some(code);
     // a join from the code's periods (an index lookup each), not `district.code IN
     // (their district codes)`: SQLite runs that correlated `IN` as a scan of every
     // district for each row of the page. A district of several periods comes once per
@@ -120,9 +169,15 @@ pub fn districts_of_code(
             Expr::col((district::Entity, district::Column::Code))
                 .equals((periods.clone(), unit_period::Column::DistrictCode)),
         )
-        .and_where(Expr::col((periods, unit_period::Column::Code)).equals(code))
+        .and_where(
+            Expr::col((periods, unit_period::Column::Code))
+                .equals((Alias::new(code.0), Alias::new(code.1))),
+        )
         .to_owned();
-    carried::<district::Entity>(backend, scope, alias, select, &[])
+    Carried {
+        key,
+        ..carried::<district::Entity>(backend, scope, alias, select, &[])
+    }
 }
 
 /// The district the scope can see whose code is in `code` (a column of the page's

@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Statement,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 
 use super::Result;
-use super::carry::Carried;
+use super::carry::{self, Carried};
 use super::keyset::{Key, Listing};
 
 /// Which slice of a list to return.
@@ -153,8 +153,16 @@ pub async fn fetch_carrying<E: EntityTrait>(
     carried: &[Carried],
 ) -> Result<Page<CarryingRow<E::Model>>> {
     let mut select = page_select(listing, &page);
+    // a page in primary key order: rows sharing a carried key carry it once a run
+    let by_pk = listing.sort.as_str() == listing.pk.as_str();
     for c in carried {
-        select = select.expr_as(c.expr.clone(), c.alias);
+        let expr = match &c.key {
+            Some(key) if by_pk => {
+                carry::once_per_run(c.expr.clone(), *key, listing.pk.as_str(), listing.direction)
+            }
+            _ => c.expr.clone(),
+        };
+        select = select.expr_as(expr, c.alias);
     }
     let statement = limited(select.build(db.get_database_backend()), page.limit);
     let results = db.query_all_raw(statement).await?;

@@ -39,7 +39,7 @@ impl FactQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        let carry = Carry::unit_at(ctx, (hq::Entity, hq::Column::UnitCode));
+        let carry = Carry::unit_at::<hq::Entity>(ctx, hq::Column::UnitCode);
         connection_carrying(ctx, select, first, after, Headquarters::from, carry).await
     }
 

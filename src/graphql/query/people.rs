@@ -43,7 +43,7 @@ impl PeopleQuery {
             filter,
             order_by.to_domain().unwrap_or_default(),
         );
-        let carry = Carry::unit_at(ctx, (officer::Entity, officer::Column::UnitCode));
+        let carry = Carry::unit_at::<officer::Entity>(ctx, officer::Column::UnitCode);
         connection_carrying(ctx, select, first, after, Officer::from, carry).await
     }
 
