@@ -137,8 +137,7 @@ pub fn periods_of_code(
     let select = Query::select()
         .from(unit_period::Entity)
         .and_where(
-            Expr::col((unit_period::Entity, unit_period::Column::Code))
-                .equals((Alias::new(code.0), Alias::new(code.1))),
+            Expr::col((unit_period::Entity, unit_period::Column::Code)).eq(column(code.0, code.1)),
         )
         .to_owned();
     Carried {
@@ -169,10 +168,7 @@ pub fn districts_of_code(
             Expr::col((district::Entity, district::Column::Code))
                 .equals((periods.clone(), unit_period::Column::DistrictCode)),
         )
-        .and_where(
-            Expr::col((periods, unit_period::Column::Code))
-                .equals((Alias::new(code.0), Alias::new(code.1))),
-        )
+        .and_where(Expr::col((periods, unit_period::Column::Code)).eq(column(code.0, code.1)))
         .to_owned();
     Carried {
         key,
