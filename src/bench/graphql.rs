@@ -5,7 +5,8 @@
 //! analyst) and the floor (one hand-written SQL statement through the same HTTP stack)
 //! give the same answer, then keeps `--connections` connections busy for `--seconds`
 //! with: the floor; the viewer with the response cache; the viewer without it (each
-//! request's variables differ, so its cache key does); the analyst (never cached).
+//! request's variables differ, so its cache key does); the analyst (never cached);
+//! `--rounds` times over, each way's figures summed over its rounds.
 //! Prints req/s, p50, p99 and the CPU per request of the server process and of the
 //! database (PostgreSQL: its backends serving this database, from /proc; SQLite runs
 //! inside the server), and the ratio of the CPU per request to the floor's.
@@ -31,6 +32,12 @@ pub struct Options {
     /// Seconds of load per measurement.
     #[arg(long, default_value_t = 3.0)]
     pub seconds: f64,
+    /// Rounds per request: the floor and the three GraphQL ways measured one after the
+    /// other this many times, each way's figures summed over its rounds (on a shared
+    /// machine whose speed drifts, alternating short rounds compare fairer than one long
+    /// measurement each).
+    #[arg(long, default_value_t = 1)]
+    pub rounds: u32,
     /// Database pool size of the server under load.
     #[arg(long, default_value_t = 16)]
     pub pool: u32,
@@ -52,8 +59,8 @@ struct Case {
     floor: Value,
 }
 
-/// The three requests of issue 13, and every list with nested fields two levels deep
-/// that the floor answers. `district` and `day`: a district with the most units on the
+/// The three requests of issue 13, and every list of the API (100 rows, or 50) with
+/// nested fields two levels deep where it has them. `district` and `day`: a district with the most units on the
 /// last day districts existed (none: the first request is left out).
 fn cases(district: Option<(String, NaiveDate)>) -> Vec<Case> {
     let mut out = Vec::new();
@@ -91,6 +98,26 @@ fn cases(district: Option<(String, NaiveDate)>) -> Vec<Case> {
     out.push(plain(
         "districts",
         "{ districts(first: 50) { edges { node { code name kind } } } }",
+    ));
+    out.push(plain(
+        "directives",
+        "{ directives(first: 100) { edges { node { id number kind issuer title issuedOn } } } }",
+    ));
+    out.push(plain(
+        "union_activities",
+        "{ unionActivities(first: 100) { edges { node { id name kind startedOn unit { code name district { code name } } } } } }",
+    ));
+    out.push(plain(
+        "dialogue_questions",
+        "{ dialogueQuestions(first: 100) { edges { node { id topic status askedOn session { title heldOn } askerUnit { code name } } } } }",
+    ));
+    out.push(plain(
+        "awards",
+        "{ awards(first: 100) { edges { node { id form awardedOn unit { code name } officer { rank } } } } }",
+    ));
+    out.push(plain(
+        "party_memberships",
+        "{ partyMemberships(first: 100) { edges { node { id body term startedOn officer { rank } unit { code name } } } } }",
     ));
     out
 }
@@ -177,6 +204,18 @@ struct Measured {
 }
 
 impl Measured {
+    /// This measurement and `other` of the same way, as one.
+    fn and(mut self, other: Measured) -> Self {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.first_error = self.first_error.or(other.first_error);
+        self.micros.extend(other.micros);
+        self.elapsed += other.elapsed;
+        self.server_ms += other.server_ms;
+        self.db_ms += other.db_ms;
+        self
+    }
+
     fn rps(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
@@ -324,10 +363,11 @@ async fn measure(
     target.base = server.base.clone();
     let cpu = Cpu::new(server.child.id(), database_url);
     println!(
-        "server pid {} on {}, allocator {allocator}; {} connections, {} s each; database CPU: {}",
+        "server pid {} on {}, allocator {allocator}; {} connections, {} round(s) of {} s each; database CPU: {}",
         server.child.id(),
         target.base,
         opts.connections,
+        opts.rounds.max(1),
         opts.seconds,
         match &cpu.database {
             Some(db) => format!("PostgreSQL backends of {db}"),
@@ -368,12 +408,24 @@ async fn measure(
         "errors"
     );
     for case in cases {
+        let mut summed: Vec<Option<Measured>> = Way::ALL.iter().map(|_| None).collect();
+        for _ in 0..opts.rounds.max(1) {
+            for (sum, way) in summed.iter_mut().zip(Way::ALL) {
+                let before = cpu.sample();
+                let mut m = load(&target, case, way, opts.connections, secs).await;
+                let after = cpu.sample();
+                (m.server_ms, m.db_ms) = cpu.between(&before, &after);
+                *sum = Some(match sum.take() {
+                    Some(total) => total.and(m),
+                    None => m,
+                });
+            }
+        }
         let mut floor_cpu = None;
-        for way in Way::ALL {
-            let before = cpu.sample();
-            let mut m = load(&target, case, way, opts.connections, secs).await;
-            let after = cpu.sample();
-            (m.server_ms, m.db_ms) = cpu.between(&before, &after);
+        for (m, way) in summed.into_iter().zip(Way::ALL) {
+            let Some(mut m) = m else {
+                continue;
+            };
             m.micros.sort_unstable();
             let (server_ms, db_ms) = m.cpu_per_request();
             let total = server_ms + db_ms;

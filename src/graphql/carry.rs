@@ -1,45 +1,54 @@
 //! What a list's page carries in its own statement for its nested fields (see
 //! `service::carry`), chosen from the query's selection, and how the carried rows feed
-//! the request's DataLoader. A page of buildings or officers asking for `unit` (and the
-//! unit's `district`); a page of units asking for `district`, `headquarters`, and
-//! `chief` or `officers` read for the rank alone. The nested resolvers are unchanged:
-//! they ask the loader, which finds the rows in its cache and runs no batch.
+//! the request's DataLoader. One row each: a record's unit
+//! on its day (buildings, officers, union activities, dialogue questions, awards,
+//! committee seats asking for `unit` or `askerUnit`) and that unit's `district`, a
+//! record's `officer` or `session`, a unit's `district`. Aggregated, a list each: a
+//! unit's `headquarters`, and its `chief` or `officers` read for the rank alone. The
+//! nested resolvers are unchanged: they ask the loader, which finds the rows in its cache
+//! and runs no batch.
 //!
 //! The rows fed are those the loader's own statement returns for the key (the same
 //! table, condition and scope rule), in the loader's order, so an answer is the same
 //! whether carried or loaded. A field whose selection the page does not carry (a chief
 //! asked for more than the rank, say) loads as before.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Lookahead, Result};
 use chrono::NaiveDate;
-use entity::{district, headquarters, unit_period};
-use sea_orm::{EntityTrait, IdenStatic};
+use entity::{dialogue_session, district, headquarters, officer, unit_period};
+use sea_orm::sea_query::ValueType;
+use sea_orm::{EntityName, EntityTrait, IdenStatic, ModelTrait};
 use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
 use super::error::GqlResult;
 use super::loaders::{
-    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, OfficerRanksOfUnit,
-    PeriodsOfCode,
+    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, OfficerById,
+    OfficerRanksOfUnit, PeriodOn, SessionById,
 };
 use super::types::officer::RANKED_FIELDS;
+use crate::service::carry::row::{self, RecordDay};
 use crate::service::carry::{self, Carried};
 use crate::service::officers::RankedOfficer;
 use crate::service::page::CarryingRow;
-use crate::service::units::day_of;
+use crate::service::scope::Scoped;
+use crate::service::units::{day_of, day_until};
 
 /// Which loader a carried column feeds.
-#[derive(Clone, Copy, Debug)]
-enum Feed {
-    /// `PeriodsOfCode`: every period of a unit code.
-    Periods,
-    /// `DistrictByCode`: districts.
-    Districts,
+enum Feed<M> {
+    /// `PeriodOn` under the record's key, and `DistrictByCode` (`row::unit_on_day`).
+    Unit(RecordKey<M>),
+    /// `DistrictByCode`.
+    District,
+    /// `OfficerById`.
+    Officer,
+    /// `SessionById`.
+    Session,
     /// `OfficerRanksOfUnit` of the page's unit.
     OfficerRanks,
     /// `ChiefRankOfUnit` of the page's unit.
@@ -48,11 +57,14 @@ enum Feed {
     Headquarters,
 }
 
+/// The `PeriodOn` key of a page's record: its unit code and its day (none: no unit).
+type RecordKey<M> = Box<dyn Fn(&M) -> Option<PeriodOn> + Send + Sync>;
+
 /// The columns a page of `M` carries and the loader each one feeds; for a page of
 /// units, the key (code and day) of each row.
 pub struct Carry<M> {
     carried: Vec<Carried>,
-    feeds: Vec<Feed>,
+    feeds: Vec<Feed<M>>,
     unit_key: Option<UnitKey<M>>,
 }
 
@@ -108,67 +120,58 @@ impl<M> Carry<M> {
         &self.carried
     }
 
-    fn push(&mut self, carried: Carried, feed: Feed) {
+    fn push(&mut self, carried: Carried, feed: Feed<M>) {
         self.carried.push(carried);
         self.feeds.push(feed);
     }
 
-    /// For a page of records placed at a unit code (`code`, a column of the page's
-    /// table: buildings, officers): the periods of the code when nodes ask for `unit`,
-    /// and their districts when they ask for the unit's `district`.
-    pub fn unit_at<E: EntityTrait>(ctx: &Context<'_>, code: E::Column) -> Self {
-        let code = (E::default().table_name(), code.as_str());
-        let mut out = Self::none();
-        let nodes = nodes(ctx);
-        if !asks(&nodes, &["unit"]) {
-            return out;
-        }
-        let (backend, scope) = (ctx.db().get_database_backend(), ctx.scope());
-        out.push(
-            carry::periods_of_code(backend, scope, "carried_periods", code),
-            Feed::Periods,
-        );
-        if asks(&nodes, &["unit", "district"]) {
-            out.push(
-                carry::districts_of_code(backend, scope, "carried_districts", code),
-                Feed::Districts,
+    /// Also, when nodes ask for `field`, the row of `T` whose `target` column equals the
+    /// page's `at` column.
+    fn and_row<E: EntityTrait, T: Scoped>(
+        mut self,
+        ctx: &Context<'_>,
+        (field, alias): (&str, &'static str),
+        (target, at): (T::Column, E::Column),
+        feed: Feed<M>,
+    ) -> Self {
+        if asks(&nodes(ctx), &[field]) {
+            let at = (E::default().table_name(), at.as_str());
+            let backend = ctx.db().get_database_backend();
+            self.push(
+                row::row_of::<T>(backend, ctx.scope(), alias, target, at),
+                feed,
             );
         }
-        out
+        self
     }
 
     /// Decodes the carried columns of `rows` and puts their rows in the loader's cache.
     pub async fn feed(&self, ctx: &Context<'_>, rows: &[CarryingRow<M>]) -> Result<()> {
+        let loader = ctx.loader();
         for (i, feed) in self.feeds.iter().enumerate() {
-            let texts = || rows.iter().map(move |r| r.carried[i].as_deref());
-            let loader = ctx.loader();
             match feed {
-                Feed::Periods => {
-                    let mut by_code = HashMap::new();
-                    for text in distinct(texts()) {
-                        let mut periods = carry::rows::<unit_period::Model>(text).gql()?;
-                        // a code the scope cannot see carries none: its field asks the
-                        // loader, which finds none either
-                        let Some(first) = periods.first() else {
-                            continue;
-                        };
-                        let key = PeriodsOfCode(first.code.clone());
-                        // the loader's order (`units::periods_of`)
-                        periods.sort_by_key(|p| p.valid_from);
-                        by_code.insert(key, periods.into_iter().map(Arc::new).collect());
-                    }
-                    loader.feed_many(by_code).await;
+                Feed::Unit(key) => {
+                    let (periods, districts) = units_on_day(rows, key, i)?;
+                    loader.feed_many(periods).await;
+                    loader.feed_many(districts).await;
                 }
-                Feed::Districts => {
-                    let mut by_code = HashMap::new();
-                    for text in distinct(texts()) {
-                        for d in carry::rows::<district::Model>(text).gql()? {
-                            by_code
-                                .entry(DistrictByCode(d.code.clone()))
-                                .or_insert_with(|| Arc::new(d));
-                        }
-                    }
-                    loader.feed_many(by_code).await;
+                Feed::District => {
+                    let fed = by_key(rows, i, |d: &district::Model| {
+                        DistrictByCode(d.code.clone())
+                    })?;
+                    loader
+                        .feed_many(fed.into_iter().map(|(k, d)| (k, Arc::new(d))))
+                        .await;
+                }
+                Feed::Officer => {
+                    let fed = by_key(rows, i, |o: &officer::Model| OfficerById(o.id))?;
+                    loader
+                        .feed_many(fed.into_iter().map(|(k, o)| (k, Arc::new(o))))
+                        .await;
+                }
+                Feed::Session => {
+                    let fed = by_key(rows, i, |s: &dialogue_session::Model| SessionById(s.id))?;
+                    loader.feed_many(fed).await;
                 }
                 Feed::OfficerRanks => {
                     let fed =
@@ -216,6 +219,76 @@ impl<M> Carry<M> {
     }
 }
 
+impl<M: ModelTrait> Carry<M> {
+    /// For a page of records of `M`'s table placed at a unit code (`code`: buildings,
+    /// officers, awards...) answering it in the nested field `field` (`unit`,
+    /// `askerUnit`) on the record's `day`: that unit when nodes ask for it, and its
+    /// district when they ask for the unit's `district`.
+    pub fn unit_at(
+        ctx: &Context<'_>,
+        field: &str,
+        code: <M::Entity as EntityTrait>::Column,
+        day: RecordDay<<M::Entity as EntityTrait>::Column>,
+    ) -> Self {
+        let mut out = Self::none();
+        let nodes = nodes(ctx);
+        if !asks(&nodes, &[field]) {
+            return out;
+        }
+        let (backend, scope, today) = (
+            ctx.db().get_database_backend(),
+            ctx.scope(),
+            ctx.request().today,
+        );
+        let table = M::Entity::default().table_name();
+        let sql_day = match day {
+            RecordDay::On(c) => RecordDay::On((table, c.as_str())),
+            RecordDay::Until(c) => RecordDay::Until((table, c.as_str())),
+        };
+        let with_district = asks(&nodes, &[field, "district"]);
+        let unit = row::unit_on_day(
+            backend,
+            scope,
+            "carried_unit",
+            ((table, code.as_str()), sql_day),
+            today,
+            with_district,
+        );
+        let key: RecordKey<M> = Box::new(move |m: &M| {
+            let code = value::<String>(m.get(code))?;
+            let day = match day {
+                RecordDay::On(c) => value::<NaiveDate>(m.get(c))?,
+                RecordDay::Until(c) => day_until(value::<NaiveDate>(m.get(c)), today),
+            };
+            Some(PeriodOn(code, day))
+        });
+        out.push(unit, Feed::Unit(key));
+        out
+    }
+
+    /// Also the officer whose id is in `id` (a column of the page's table) when nodes
+    /// ask for `officer`.
+    pub fn and_officer(self, ctx: &Context<'_>, id: <M::Entity as EntityTrait>::Column) -> Self {
+        self.and_row::<M::Entity, officer::Entity>(
+            ctx,
+            ("officer", "carried_officer"),
+            (officer::Column::Id, id),
+            Feed::Officer,
+        )
+    }
+
+    /// Also the dialogue session whose id is in `id` (a column of the page's table)
+    /// when nodes ask for `session`.
+    pub fn and_session(self, ctx: &Context<'_>, id: <M::Entity as EntityTrait>::Column) -> Self {
+        self.and_row::<M::Entity, dialogue_session::Entity>(
+            ctx,
+            ("session", "carried_session"),
+            (dialogue_session::Column::Id, id),
+            Feed::Session,
+        )
+    }
+}
+
 impl Carry<unit_period::Model> {
     /// For a page of units: the district of each when nodes ask for `district`; the
     /// buildings each holds when they ask for `headquarters`; the chief, and the
@@ -226,14 +299,13 @@ impl Carry<unit_period::Model> {
         let nodes = nodes(ctx);
         let (backend, scope) = (ctx.db().get_database_backend(), ctx.scope());
         if asks(&nodes, &["district"]) {
+            let code = (
+                unit_period::Entity.table_name(),
+                unit_period::Column::DistrictCode.as_str(),
+            );
             out.push(
-                carry::district_of(
-                    backend,
-                    scope,
-                    "carried_district",
-                    (unit_period::Entity, unit_period::Column::DistrictCode),
-                ),
-                Feed::Districts,
+                row::district_of(backend, scope, "carried_district", code),
+                Feed::District,
             );
         }
         if asks(&nodes, &["headquarters"]) {
@@ -258,13 +330,73 @@ impl Carry<unit_period::Model> {
     }
 }
 
-/// The distinct texts of a column: rows of a page often carry the same (buildings of
-/// one unit, units of one district), each decoded once.
-fn distinct<'a>(
-    texts: impl Iterator<Item = Option<&'a str>>,
-) -> impl Iterator<Item = Option<&'a str>> {
-    let mut seen = HashSet::new();
-    texts.filter(move |t| seen.insert(*t))
+/// A model's value of a column (none: NULL, or not a `T`).
+fn value<T>(v: sea_orm::Value) -> Option<T>
+where
+    Option<T>: ValueType,
+{
+    <Option<T> as ValueType>::try_from(v).ok().flatten()
+}
+
+/// Maps of the rows fed (foldhash, as the loader's cache: see `context::LoaderCache`).
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// The rows of a one-row column `i`, by key. A text equal to the row before's (rows of
+/// a page often name the same officer or district one after the other) is not decoded
+/// again; no text is hashed.
+fn by_key<M, K: Hash + Eq, V: DeserializeOwned>(
+    rows: &[CarryingRow<M>],
+    i: usize,
+    key: fn(&V) -> K,
+) -> Result<Map<K, V>> {
+    let mut out = Map::default();
+    let mut before = None;
+    for r in rows {
+        let text = r.carried[i].as_deref();
+        if text.is_some()
+            && text != before
+            && let Some(row) = row::one::<V>(text).gql()?
+        {
+            out.insert(key(&row), row);
+        }
+        before = text;
+    }
+    Ok(out)
+}
+
+/// A page of records' units on their days (column `i`: `row::unit_on_day`), under each
+/// record's `PeriodOn` key (none: the scope sees no period of the code), and the
+/// districts they carry. Each key's text is decoded once.
+#[allow(clippy::type_complexity)]
+fn units_on_day<M>(
+    rows: &[CarryingRow<M>],
+    key: &RecordKey<M>,
+    i: usize,
+) -> Result<(
+    Map<PeriodOn, Option<Arc<unit_period::Model>>>,
+    Map<DistrictByCode, Arc<district::Model>>,
+)> {
+    let (mut periods, mut districts) = (Map::default(), Map::default());
+    for r in rows {
+        let Some(k) = key(&r.row) else {
+            continue;
+        };
+        // a key carried by a row before (the same code and day carry the same text,
+        // and once a run leaves NULL after the first): nothing to decode
+        if periods.contains_key(&k) {
+            continue;
+        }
+        let carried = r.carried[i].as_deref();
+        let decoded = row::one::<(unit_period::Model, Option<district::Model>)>(carried).gql()?;
+        let period = decoded.map(|(period, district)| {
+            if let Some(d) = district {
+                districts.insert(DistrictByCode(d.code.clone()), Arc::new(d));
+            }
+            Arc::new(period)
+        });
+        periods.insert(k, period);
+    }
+    Ok((periods, districts))
 }
 
 /// Feeds lists of rows, each row shared as the loaders share them.

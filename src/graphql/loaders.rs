@@ -28,10 +28,12 @@ pub struct AppLoader {
     pub scope: Scope,
 }
 
-/// Every period of a unit code, oldest first (the resolver picks the one of its day: a
-/// key per code, not per code and day, keeps a batch as small as the codes it names).
+/// The period of a unit code a record takes on a day (`units::period_on`: the latest to
+/// start by that day, else the first): a record's `unit`. Its batch reads every period of
+/// the codes it names (one statement); a page of records carries it
+/// instead (`service::joined::unit_on_day`), `None` when the scope sees no period.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PeriodsOfCode(pub String);
+pub struct PeriodOn(pub String, pub NaiveDate);
 /// A district by code.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DistrictByCode(pub String);
@@ -108,20 +110,30 @@ fn by_day<K>(
     out
 }
 
-/// A code's periods, shared: every record naming the code (a page of officers or
-/// buildings names the same few units) takes the same rows from the cache, not a copy.
-impl Loader<PeriodsOfCode> for AppLoader {
-    type Value = Arc<[Arc<unit_period::Model>]>;
+/// The period of a code on a day: every key naming the same period (a page of officers
+/// or buildings names the same few units) takes the same row, not a copy.
+impl Loader<PeriodOn> for AppLoader {
+    type Value = Option<Arc<unit_period::Model>>;
     type Error = Arc<ServiceError>;
-    async fn load(&self, keys: &[PeriodsOfCode]) -> Loaded<PeriodsOfCode, Self::Value> {
-        let periods =
-            service::units::periods_of(&self.db, &self.scope, &codes(keys, |k| k.0.clone()))
-                .await?;
-        Ok(shared(periods, |p| PeriodsOfCode(p.code.clone())))
+    async fn load(&self, keys: &[PeriodOn]) -> Loaded<PeriodOn, Self::Value> {
+        let mut names: Vec<String> = codes(keys, |k| k.0.clone());
+        names.sort_unstable();
+        names.dedup();
+        let periods = service::units::periods_of(&self.db, &self.scope, &names).await?;
+        let by_code = shared(periods, |p| p.code.clone());
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let period = by_code
+                    .get(&k.0)
+                    .and_then(|periods| service::units::period_on(periods, k.1));
+                (k.clone(), period.cloned())
+            })
+            .collect())
     }
 }
 
-/// A district, shared like a code's periods.
+/// A district, shared like a code's period.
 impl Loader<DistrictByCode> for AppLoader {
     type Value = Arc<district::Model>;
     type Error = Arc<ServiceError>;

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::dataloader::{DataLoader, HashMapCache};
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
 use async_graphql_poem::GraphQLProtocol;
 use poem::http::{StatusCode, header};
@@ -23,7 +23,7 @@ use super::request_id::{OperationNames, RequestId};
 use super::{AppState, admission, answer, auth, etag, request_error};
 use crate::auth::Principal;
 use crate::graphql::audit::{self, AuditState};
-use crate::graphql::context::{Budget, RequestData};
+use crate::graphql::context::{Budget, LoaderCache, RequestData};
 use crate::graphql::error::ensure_code;
 use crate::graphql::loaders::AppLoader;
 use crate::graphql::operation::OperationInfo;
@@ -496,7 +496,7 @@ async fn execute(
                 scope: principal.scope.clone(),
             },
             tokio::spawn,
-            HashMapCache::default(),
+            LoaderCache::new(),
         )
         .delay(Duration::from_millis(state.limits.batch_window_ms)),
         principal: principal.clone(),

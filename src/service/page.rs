@@ -156,11 +156,14 @@ pub async fn fetch_carrying<E: EntityTrait>(
     // a page in primary key order: rows sharing a carried key carry it once a run
     let by_pk = listing.sort.as_str() == listing.pk.as_str();
     for c in carried {
-        let expr = match &c.key {
-            Some(key) if by_pk => {
-                carry::once_per_run(c.expr.clone(), *key, listing.pk.as_str(), listing.direction)
-            }
-            _ => c.expr.clone(),
+        let expr = match c.key.is_empty() || !by_pk {
+            true => c.expr.clone(),
+            false => carry::once_per_run(
+                c.expr.clone(),
+                &c.key,
+                listing.pk.as_str(),
+                listing.direction,
+            ),
         };
         select = select.expr_as(expr, c.alias);
     }

@@ -264,6 +264,13 @@ pub fn period_on<P: Borrow<unit_period::Model>>(periods: &[P], day: NaiveDate) -
         .or_else(|| periods.first())
 }
 
+/// The day a record that holds until `end` (the first day no longer held; none: still
+/// held) takes its unit on: its last day, or today when that is earlier.
+pub fn day_until(end: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    end.and_then(|d| d.pred_opt())
+        .map_or(today, |d| std::cmp::min(d, today))
+}
+
 /// The unit with this code on `day`, if the scope can see it.
 pub async fn on(
     db: &impl ConnectionTrait,

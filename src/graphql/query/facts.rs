@@ -13,8 +13,11 @@ use crate::graphql::input::headquarters::{HeadquartersFilter, HeadquartersSort};
 use crate::graphql::input::page::SortDirection;
 use crate::graphql::pagination::{Page, connection, connection_carrying};
 use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
+use crate::service::carry::row::RecordDay::{On, Until};
 use crate::service::{activities, awards, dialogue, directives, headquarters};
-use entity::headquarters as hq;
+use entity::{
+    award, dialogue_question as question, headquarters as hq, union_activity as activity,
+};
 
 /// Queries over the facts that hang off units.
 #[derive(Default)]
@@ -39,7 +42,12 @@ impl FactQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        let carry = Carry::unit_at::<hq::Entity>(ctx, hq::Column::UnitCode);
+        let carry = Carry::unit_at(
+            ctx,
+            "unit",
+            hq::Column::UnitCode,
+            Until(hq::Column::ClosedOn),
+        );
         connection_carrying(ctx, select, first, after, Headquarters::from, carry).await
     }
 
@@ -75,7 +83,13 @@ impl FactQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, UnionActivity).await
+        let carry = Carry::unit_at(
+            ctx,
+            "unit",
+            activity::Column::UnitCode,
+            Until(activity::Column::EndedOn),
+        );
+        connection_carrying(ctx, select, first, after, UnionActivity, carry).await
     }
 
     /// Dialogue questions, filtered and paged (by id).
@@ -93,7 +107,14 @@ impl FactQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, DialogueQuestion).await
+        let carry = Carry::unit_at(
+            ctx,
+            "askerUnit",
+            question::Column::AskerUnitCode,
+            On(question::Column::AskedOn),
+        )
+        .and_session(ctx, question::Column::SessionId);
+        connection_carrying(ctx, select, first, after, DialogueQuestion, carry).await
     }
 
     /// Awards, filtered and paged (by date).
@@ -111,6 +132,13 @@ impl FactQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, Award::from).await
+        let carry = Carry::unit_at(
+            ctx,
+            "unit",
+            award::Column::UnitCode,
+            On(award::Column::AwardedOn),
+        )
+        .and_officer(ctx, award::Column::OfficerId);
+        connection_carrying(ctx, select, first, after, Award::from, carry).await
     }
 }

@@ -9,10 +9,11 @@ use crate::graphql::input::ToDomain;
 use crate::graphql::input::memberships::MembershipFilter;
 use crate::graphql::input::officers::{OfficerFilter, OfficerSort};
 use crate::graphql::input::page::SortDirection;
-use crate::graphql::pagination::{Page, connection, connection_carrying};
+use crate::graphql::pagination::{Page, connection_carrying};
 use crate::graphql::types::{Officer, PartyMembership};
+use crate::service::carry::row::RecordDay::Until;
 use crate::service::{memberships, officers};
-use entity::officer;
+use entity::{officer, party_membership as membership};
 
 /// Queries over officers and committee seats.
 #[derive(Default)]
@@ -43,7 +44,12 @@ impl PeopleQuery {
             filter,
             order_by.to_domain().unwrap_or_default(),
         );
-        let carry = Carry::unit_at::<officer::Entity>(ctx, officer::Column::UnitCode);
+        let carry = Carry::unit_at(
+            ctx,
+            "unit",
+            officer::Column::UnitCode,
+            Until(officer::Column::PostedTo),
+        );
         connection_carrying(ctx, select, first, after, Officer::from, carry).await
     }
 
@@ -62,6 +68,13 @@ impl PeopleQuery {
             filter.to_domain().unwrap_or_default(),
             direction.into(),
         );
-        connection(ctx, select, first, after, PartyMembership::from).await
+        let carry = Carry::unit_at(
+            ctx,
+            "unit",
+            membership::Column::UnitCode,
+            Until(membership::Column::EndedOn),
+        )
+        .and_officer(ctx, membership::Column::OfficerId);
+        connection_carrying(ctx, select, first, after, PartyMembership::from, carry).await
     }
 }

@@ -47,7 +47,7 @@ use chrono::NaiveDate;
 
 use super::context::Ctx;
 use super::error::GqlResult;
-use super::loaders::{OfficerById, PeriodsOfCode};
+use super::loaders::{OfficerById, PeriodOn};
 use crate::service::error_parse;
 
 /// Parses a stored code into a domain enum (an unknown code is an internal error).
@@ -58,24 +58,18 @@ fn parsed<T>(what: &'static str, code: &str, parse: fn(&str) -> Option<T>) -> Re
 /// Loads, for a nested field, the unit a record at `code` on `day` belongs to (the
 /// code's period in force that day).
 async fn unit_of(ctx: &Context<'_>, code: &str, day: NaiveDate) -> Result<Option<Unit>> {
-    let periods = ctx
+    let period = ctx
         .loader()
-        .load_one(PeriodsOfCode(code.to_owned()))
+        .load_one(PeriodOn(code.to_owned(), day))
         .await
-        .gql()?
-        .unwrap_or_default();
-    Ok(crate::service::units::period_on(&periods, day)
-        .cloned()
-        .map(Unit))
+        .gql()?;
+    Ok(period.flatten().map(Unit))
 }
 
 /// The unit of a record that holds until `end` (the first day no longer held; none:
 /// still held): the code's period on its last day, or today.
 async fn unit_until(ctx: &Context<'_>, code: &str, end: Option<NaiveDate>) -> Result<Option<Unit>> {
-    let today = ctx.request().today;
-    let day = end
-        .and_then(|d| d.pred_opt())
-        .map_or(today, |d| d.min(today));
+    let day = crate::service::units::day_until(end, ctx.request().today);
     unit_of(ctx, code, day).await
 }
 

@@ -16,6 +16,8 @@ use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, Value as SqlVa
 use serde_json::{Map, Value, json};
 
 use super::{AppState, auth, request_error};
+
+mod facts;
 use crate::domain::{Rank, Role};
 use crate::graphql::node::{Kind, global};
 
@@ -35,6 +37,16 @@ pub enum FloorRequest {
     HeadquartersWithUnits,
     /// 50 districts.
     Districts,
+    /// 100 directives (`facts`).
+    Directives,
+    /// 100 union activities with their unit and its district (`facts`).
+    UnionActivities,
+    /// 100 dialogue questions with their session and asking unit (`facts`).
+    DialogueQuestions,
+    /// 100 awards with their unit and officer (`facts`).
+    Awards,
+    /// 100 Party committee seats with their officer and unit (`facts`).
+    PartyMemberships,
 }
 
 /// The body of `POST /bench/floor`.
@@ -125,14 +137,28 @@ async fn rows(
         .await
 }
 
+/// The GraphQL name of a domain enum's value, or null.
+fn named<T: async_graphql::InputType>(value: Option<T>) -> Value {
+    match value.map(|v| v.to_value()) {
+        Some(async_graphql::Value::Enum(name)) => Value::String(name.to_string()),
+        _ => Value::Null,
+    }
+}
+
 /// The GraphQL name of a stored rank ordinal.
 fn rank_name(ordinal: i32) -> Value {
-    Rank::from_ordinal(ordinal).map_or(Value::Null, |r| {
-        match async_graphql::InputType::to_value(&r) {
-            async_graphql::Value::Enum(name) => Value::String(name.to_string()),
-            _ => Value::Null,
-        }
-    })
+    named(Rank::from_ordinal(ordinal))
+}
+
+/// The id of the period of the unit whose code is in `code` that a record belongs to
+/// (`units::period_on`): the latest whose start `on` admits (a condition over
+/// `q.valid_from`), else the code's first.
+fn unit_on(code: &str, on: &str) -> String {
+    format!(
+        "COALESCE((SELECT q.id FROM unit_period q WHERE q.code = {code} AND {on} \
+         ORDER BY q.valid_from DESC LIMIT 1), \
+         (SELECT q.id FROM unit_period q WHERE q.code = {code} ORDER BY q.valid_from LIMIT 1))"
+    )
 }
 
 /// `{code, name}` of a district, or null.
@@ -264,13 +290,14 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
                 ),
             };
             let status = STATUS.replace("h.", "r.");
+            let unit_on = unit_on(
+                "r.unit_code",
+                &format!("q.valid_from <= $1 AND (r.{end} IS NULL OR q.valid_from < r.{end})"),
+            );
             let sql = format!(
                 "SELECT r.id, {extra}, {status} AS status, u.code AS u_code, u.name AS u_name, d.code AS d_code, d.name AS d_name \
                  FROM (SELECT * FROM {table} ORDER BY id LIMIT 100) r \
-                 LEFT JOIN unit_period u ON u.id = COALESCE( \
-                   (SELECT q.id FROM unit_period q WHERE q.code = r.unit_code AND q.valid_from <= $1 \
-                     AND (r.{end} IS NULL OR q.valid_from < r.{end}) ORDER BY q.valid_from DESC LIMIT 1), \
-                   (SELECT q.id FROM unit_period q WHERE q.code = r.unit_code ORDER BY q.valid_from LIMIT 1)) \
+                 LEFT JOIN unit_period u ON u.id = {unit_on} \
                  LEFT JOIN district d ON d.code = u.district_code \
                  ORDER BY r.id"
             );
@@ -334,5 +361,10 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
             }
             json!({ "districts": edges(nodes) })
         }
+        FloorRequest::Directives => facts::directives(db).await?,
+        FloorRequest::UnionActivities => facts::union_activities(db, today).await?,
+        FloorRequest::DialogueQuestions => facts::dialogue_questions(db).await?,
+        FloorRequest::Awards => facts::awards(db).await?,
+        FloorRequest::PartyMemberships => facts::party_memberships(db, today).await?,
     })
 }
