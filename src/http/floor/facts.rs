@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, QueryResult};
 use serde_json::{Map, Value, json};
 
-use super::{district, edges, named, rank_name, rows, unit_on};
+use super::{DISTRICT_COLUMNS, UNIT_COLUMNS, district, edges, named, rank_name, rows, unit_on};
 use crate::domain::{
     ActivityKind, AwardForm, DialogueTopic, DirectiveIssuer, DirectiveKind, PartyBody,
     QuestionStatus,
@@ -84,13 +84,11 @@ pub(super) async fn union_activities(
         "q.valid_from <= $1 AND (r.ended_on IS NULL OR q.valid_from < r.ended_on)",
     );
     let sql = format!(
-        "SELECT r.id, r.name, r.kind, r.started_on, u.code AS u_code, u.name AS u_name, \
-         d.code AS d_code, d.name AS d_name \
-         FROM (SELECT id, name, kind, started_on, ended_on, unit_code FROM union_activity \
-           ORDER BY started_on, id LIMIT 100) r \
-         LEFT JOIN unit_period u ON u.id = {unit_on} \
-         LEFT JOIN district d ON d.code = u.district_code \
-         ORDER BY r.started_on, r.id"
+        "SELECT r.id, r.name, r.kind, r.started_on, {UNIT_COLUMNS}, \
+         {DISTRICT_COLUMNS} \
+         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, name, kind, started_on, ended_on, unit_code FROM union_activity \
+           ORDER BY started_on, id LIMIT 100) r LIMIT 100) r \
+                  ORDER BY r.started_on, r.id"
     );
     let found = rows(db, sql, vec![today.into()]).await?;
     let mut nodes = Vec::with_capacity(found.len());
@@ -112,11 +110,10 @@ pub(super) async fn dialogue_questions(db: &impl ConnectionTrait) -> Result<Valu
     let unit_on = unit_on("r.asker_unit_code", "q.valid_from <= r.asked_on");
     let sql = format!(
         "SELECT r.id, r.topic, r.status, r.asked_on, s.id AS s_id, s.title AS s_title, \
-         s.held_on AS s_held_on, u.code AS u_code, u.name AS u_name \
-         FROM (SELECT id, session_id, topic, status, asked_on, asker_unit_code FROM dialogue_question \
-           ORDER BY id LIMIT 100) r \
+         s.held_on AS s_held_on, {UNIT_COLUMNS} \
+         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, session_id, topic, status, asked_on, asker_unit_code FROM dialogue_question \
+           ORDER BY id LIMIT 100) r LIMIT 100) r \
          LEFT JOIN dialogue_session s ON s.id = r.session_id \
-         LEFT JOIN unit_period u ON u.id = {unit_on} \
          ORDER BY r.id"
     );
     let found = rows(db, sql, vec![]).await?;
@@ -146,11 +143,10 @@ pub(super) async fn dialogue_questions(db: &impl ConnectionTrait) -> Result<Valu
 pub(super) async fn awards(db: &impl ConnectionTrait) -> Result<Value, sea_orm::DbErr> {
     let unit_on = unit_on("r.unit_code", "q.valid_from <= r.awarded_on");
     let sql = format!(
-        "SELECT r.id, r.form, r.awarded_on, u.code AS u_code, u.name AS u_name, \
+        "SELECT r.id, r.form, r.awarded_on, {UNIT_COLUMNS}, \
          o.id AS o_id, o.rank AS o_rank \
-         FROM (SELECT id, form, awarded_on, unit_code, officer_id FROM award \
-           ORDER BY awarded_on, id LIMIT 100) r \
-         LEFT JOIN unit_period u ON u.id = {unit_on} \
+         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, form, awarded_on, unit_code, officer_id FROM award \
+           ORDER BY awarded_on, id LIMIT 100) r LIMIT 100) r \
          LEFT JOIN officer o ON o.id = r.officer_id \
          ORDER BY r.awarded_on, r.id"
     );
@@ -180,11 +176,10 @@ pub(super) async fn party_memberships(
     );
     let sql = format!(
         "SELECT r.id, r.body, r.term, r.started_on, o.id AS o_id, o.rank AS o_rank, \
-         u.code AS u_code, u.name AS u_name \
-         FROM (SELECT id, body, term, started_on, ended_on, officer_id, unit_code FROM party_membership \
-           ORDER BY id LIMIT 100) r \
+         {UNIT_COLUMNS} \
+         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, body, term, started_on, ended_on, officer_id, unit_code FROM party_membership \
+           ORDER BY id LIMIT 100) r LIMIT 100) r \
          LEFT JOIN officer o ON o.id = r.officer_id \
-         LEFT JOIN unit_period u ON u.id = {unit_on} \
          ORDER BY r.id"
     );
     let found = rows(db, sql, vec![today.into()]).await?;
