@@ -31,7 +31,7 @@ pub struct AppLoader {
 /// The period of a unit code a record takes on a day (`units::period_on`: the latest to
 /// start by that day, else the first): a record's `unit`. Its batch reads every period of
 /// the codes it names (one statement); a page of records carries it
-/// instead (`service::joined::unit_on_day`), `None` when the scope sees no period.
+/// instead (`service::carry::row::unit_on_day`), `None` when the scope sees no period.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PeriodOn(pub String, pub NaiveDate);
 /// A district by code.
