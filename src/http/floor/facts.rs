@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, QueryResult};
 use serde_json::{Map, Value, json};
 
-use super::{DISTRICT_COLUMNS, UNIT_COLUMNS, district, edges, named, rank_name, rows, unit_on};
+use super::{
+    DISTRICT_COLUMNS, UNIT_COLUMNS, district, edges, named, rank_name, rows, until, with_unit,
+};
 use crate::domain::{
     ActivityKind, AwardForm, DialogueTopic, DirectiveIssuer, DirectiveKind, PartyBody,
     QuestionStatus,
@@ -79,16 +81,16 @@ pub(super) async fn union_activities(
     db: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> Result<Value, sea_orm::DbErr> {
-    let unit_on = unit_on(
+    let page = with_unit(
+        "SELECT id, name, kind, started_on, ended_on, unit_code FROM union_activity ORDER BY started_on, id LIMIT 100",
         "r.unit_code",
-        "q.valid_from <= $1 AND (r.ended_on IS NULL OR q.valid_from < r.ended_on)",
+        &until("ended_on"),
     );
     let sql = format!(
         "SELECT r.id, r.name, r.kind, r.started_on, {UNIT_COLUMNS}, \
          {DISTRICT_COLUMNS} \
-         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, name, kind, started_on, ended_on, unit_code FROM union_activity \
-           ORDER BY started_on, id LIMIT 100) r LIMIT 100) r \
-                  ORDER BY r.started_on, r.id"
+         FROM {page} \
+         ORDER BY r.started_on, r.id"
     );
     let found = rows(db, sql, vec![today.into()]).await?;
     let mut nodes = Vec::with_capacity(found.len());
@@ -107,12 +109,15 @@ pub(super) async fn union_activities(
 /// `{ dialogueQuestions(first: 100) { edges { node { id topic status askedOn session {
 /// title heldOn } askerUnit { code name } } } } }`: the unit on the day it asked.
 pub(super) async fn dialogue_questions(db: &impl ConnectionTrait) -> Result<Value, sea_orm::DbErr> {
-    let unit_on = unit_on("r.asker_unit_code", "q.valid_from <= r.asked_on");
+    let page = with_unit(
+        "SELECT id, session_id, topic, status, asked_on, asker_unit_code FROM dialogue_question ORDER BY id LIMIT 100",
+        "r.asker_unit_code",
+        "q.valid_from <= r.asked_on",
+    );
     let sql = format!(
         "SELECT r.id, r.topic, r.status, r.asked_on, s.id AS s_id, s.title AS s_title, \
          s.held_on AS s_held_on, {UNIT_COLUMNS} \
-         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, session_id, topic, status, asked_on, asker_unit_code FROM dialogue_question \
-           ORDER BY id LIMIT 100) r LIMIT 100) r \
+         FROM {page} \
          LEFT JOIN dialogue_session s ON s.id = r.session_id \
          ORDER BY r.id"
     );
@@ -141,12 +146,15 @@ pub(super) async fn dialogue_questions(db: &impl ConnectionTrait) -> Result<Valu
 /// `{ awards(first: 100) { edges { node { id form awardedOn unit { code name } officer {
 /// rank } } } } }`: the unit on the award's day.
 pub(super) async fn awards(db: &impl ConnectionTrait) -> Result<Value, sea_orm::DbErr> {
-    let unit_on = unit_on("r.unit_code", "q.valid_from <= r.awarded_on");
+    let page = with_unit(
+        "SELECT id, form, awarded_on, unit_code, officer_id FROM award ORDER BY awarded_on, id LIMIT 100",
+        "r.unit_code",
+        "q.valid_from <= r.awarded_on",
+    );
     let sql = format!(
         "SELECT r.id, r.form, r.awarded_on, {UNIT_COLUMNS}, \
          o.id AS o_id, o.rank AS o_rank \
-         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, form, awarded_on, unit_code, officer_id FROM award \
-           ORDER BY awarded_on, id LIMIT 100) r LIMIT 100) r \
+         FROM {page} \
          LEFT JOIN officer o ON o.id = r.officer_id \
          ORDER BY r.awarded_on, r.id"
     );
@@ -170,15 +178,15 @@ pub(super) async fn party_memberships(
     db: &impl ConnectionTrait,
     today: NaiveDate,
 ) -> Result<Value, sea_orm::DbErr> {
-    let unit_on = unit_on(
+    let page = with_unit(
+        "SELECT id, body, term, started_on, ended_on, officer_id, unit_code FROM party_membership ORDER BY id LIMIT 100",
         "r.unit_code",
-        "q.valid_from <= $1 AND (r.ended_on IS NULL OR q.valid_from < r.ended_on)",
+        &until("ended_on"),
     );
     let sql = format!(
         "SELECT r.id, r.body, r.term, r.started_on, o.id AS o_id, o.rank AS o_rank, \
          {UNIT_COLUMNS} \
-         FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT id, body, term, started_on, ended_on, officer_id, unit_code FROM party_membership \
-           ORDER BY id LIMIT 100) r LIMIT 100) r \
+         FROM {page} \
          LEFT JOIN officer o ON o.id = r.officer_id \
          ORDER BY r.id"
     );

@@ -158,18 +158,26 @@ fn rank_name(ordinal: i32) -> Value {
     named(Rank::from_ordinal(ordinal))
 }
 
-/// The id of the period of the unit whose code is in `code` that a record belongs to
+/// The page's rows `r` (the statement `page`, 100 rows at most) with `unit_id`: the id
+/// of the period of the unit whose code is in `code` that each belongs to
 /// (`units::period_on`): the latest whose start `on` admits (a condition over
-/// `q.valid_from`), else the code's first. Computed as a column (`unit_id`) of the page's
-/// rows `r`, already limited (the `LIMIT` also keeps PostgreSQL from folding it into the
-/// outer statement), and read by [`UNIT_COLUMNS`] and [`DISTRICT_COLUMNS`]: joined on
-/// instead, PostgreSQL hashed all 14,560 unit periods of the national tier for a page.
-fn unit_on(code: &str, on: &str) -> String {
+/// `q.valid_from`), else the code's first. Computed on the limited rows (the outer
+/// `LIMIT` also keeps PostgreSQL from folding it into the enclosing statement) and read by
+/// [`UNIT_COLUMNS`] and [`DISTRICT_COLUMNS`]: joined on instead, PostgreSQL hashed all
+/// 14,560 unit periods of the national tier for a page.
+fn with_unit(page: &str, code: &str, on: &str) -> String {
     format!(
-        "COALESCE((SELECT q.id FROM unit_period q WHERE q.code = {code} AND {on} \
+        "(SELECT r.*, COALESCE((SELECT q.id FROM unit_period q WHERE q.code = {code} AND {on} \
          ORDER BY q.valid_from DESC LIMIT 1), \
-         (SELECT q.id FROM unit_period q WHERE q.code = {code} ORDER BY q.valid_from LIMIT 1))"
+         (SELECT q.id FROM unit_period q WHERE q.code = {code} ORDER BY q.valid_from LIMIT 1)) \
+         AS unit_id FROM ({page}) r LIMIT 100) r"
     )
+}
+
+/// The condition of [`with_unit`] for a record held until the end date in column `end`
+/// (none: still held): its last day, or today (`$1`) when that is earlier.
+fn until(end: &str) -> String {
+    format!("q.valid_from <= $1 AND (r.{end} IS NULL OR q.valid_from < r.{end})")
 }
 
 /// `{code, name}` of a district, or null.
@@ -301,14 +309,14 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
                 ),
             };
             let status = STATUS.replace("h.", "r.");
-            let unit_on = unit_on(
+            let page = with_unit(
+                &format!("SELECT * FROM {table} ORDER BY id LIMIT 100"),
                 "r.unit_code",
-                &format!("q.valid_from <= $1 AND (r.{end} IS NULL OR q.valid_from < r.{end})"),
+                &until(end),
             );
             let sql = format!(
                 "SELECT r.id, {extra}, {status} AS status, {UNIT_COLUMNS}, {DISTRICT_COLUMNS} \
-                 FROM (SELECT r.*, {unit_on} AS unit_id FROM (SELECT * FROM {table} ORDER BY id LIMIT 100) r LIMIT 100) r \
-                                  ORDER BY r.id"
+                 FROM {page} ORDER BY r.id"
             );
             let sql = match body.request {
                 // Officers have no status: the expression is dropped.

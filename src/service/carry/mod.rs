@@ -26,8 +26,10 @@
 pub mod row;
 
 use entity::{headquarters, officer, unit_period};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement, SimpleExpr};
-use sea_orm::{DbBackend, EntityTrait, IdenStatic, Iterable};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::{DbBackend, EntityTrait, Iterable};
 use serde::de::DeserializeOwned;
 
 use super::page::SortDirection;
@@ -87,39 +89,53 @@ pub type Column = (&'static str, &'static str);
 /// value).
 fn aggregated<E: EntityTrait>(
     backend: DbBackend,
-    mut select: SelectStatement,
+    select: SelectStatement,
     columns: &[E::Column],
 ) -> SimpleExpr {
-    let values = listed::<E>(columns);
-    let aggregate = match backend {
-        DbBackend::Postgres => format!("CAST(json_agg(json_build_array({values})) AS TEXT)"),
-        _ => format!("json_group_array(json_array({values}))"),
+    let values = match columns.is_empty() {
+        true => every_column::<E>(),
+        false => columns
+            .iter()
+            .map(|c| Expr::col((E::default(), *c)))
+            .collect(),
     };
-    select.expr(Expr::cust(aggregate));
-    SimpleExpr::SubQuery(None, Box::new(select.into()))
+    let aggregate = match backend {
+        DbBackend::Postgres => "json_agg",
+        _ => "json_group_array",
+    };
+    let rows = Func::cust(Alias::new(aggregate)).arg(json_array(backend, values));
+    scalar(select, text(backend, rows.into()))
 }
 
-/// `columns` of `E` (every column when none) as a list of qualified names, in that
-/// order: the values of a JSON array serde decodes into `E::Model` (whose field order
-/// `E::Column::iter()` follows) or into a struct of those columns.
-fn listed<E: EntityTrait>(columns: &[E::Column]) -> String {
-    let table = E::default().table_name();
-    let every: Vec<E::Column>;
-    let columns = if columns.is_empty() {
-        every = E::Column::iter().collect();
-        &every
-    } else {
-        columns
+/// `json_array(args)` (SQLite) / `json_build_array(args)` (PostgreSQL, a `json` value).
+fn json_array(backend: DbBackend, args: Vec<SimpleExpr>) -> SimpleExpr {
+    let name = match backend {
+        DbBackend::Postgres => "json_build_array",
+        _ => "json_array",
     };
-    let mut values = String::new();
-    for (i, column) in columns.iter().enumerate() {
-        if i > 0 {
-            values.push_str(", ");
-        }
-        // names come from the entity's definition (identifiers, not client input)
-        values.push_str(&format!("\"{table}\".\"{}\"", column.as_str()));
+    Func::cust(Alias::new(name)).args(args).into()
+}
+
+/// A JSON value as text (PostgreSQL's `json` cast; SQLite's are text already).
+fn text(backend: DbBackend, json: SimpleExpr) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => Func::cast_as(json, Alias::new("TEXT")).into(),
+        _ => json,
     }
-    values
+}
+
+/// Every column of `E`, in the model's field order (serde decodes the model from an
+/// array of them).
+fn every_column<E: EntityTrait>() -> Vec<SimpleExpr> {
+    E::Column::iter()
+        .map(|c| Expr::col((E::default(), c)))
+        .collect()
+}
+
+/// The scalar subquery `select` with `value` as its column.
+fn scalar(mut select: SelectStatement, value: SimpleExpr) -> SimpleExpr {
+    select.expr(value);
+    SimpleExpr::SubQuery(None, Box::new(select.into()))
 }
 
 /// The column `alias` carrying `columns` of the rows of `E` that `select` finds and the

@@ -5,11 +5,11 @@
 
 use chrono::NaiveDate;
 use entity::{district, unit_period};
+use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{DbBackend, EntityTrait, Iterable};
 use serde::de::DeserializeOwned;
 
-use super::{Carried, Column};
+use super::{Carried, Column, every_column, json_array, scalar, text};
 use crate::auth::Scope;
 use crate::service::{Result, ServiceError, scope};
 
@@ -27,37 +27,6 @@ pub enum RecordDay<C> {
 /// `table.column` as an expression.
 fn column((table, column): Column) -> SimpleExpr {
     Expr::col((Alias::new(table), Alias::new(column)))
-}
-
-/// `json_array(args)` (SQLite) / `json_build_array(args)` (PostgreSQL, a `json` value).
-fn json_array(backend: DbBackend, args: Vec<SimpleExpr>) -> SimpleExpr {
-    let name = match backend {
-        DbBackend::Postgres => "json_build_array",
-        _ => "json_array",
-    };
-    Func::cust(Alias::new(name)).args(args).into()
-}
-
-/// A JSON value as text (PostgreSQL's `json` cast; SQLite's are text already).
-fn text(backend: DbBackend, json: SimpleExpr) -> SimpleExpr {
-    match backend {
-        DbBackend::Postgres => Func::cast_as(json, Alias::new("TEXT")).into(),
-        _ => json,
-    }
-}
-
-/// Every column of `E`, in the model's field order (serde decodes the model from an
-/// array of them).
-fn columns<E: EntityTrait>() -> Vec<SimpleExpr> {
-    E::Column::iter()
-        .map(|c| Expr::col((E::default(), c)))
-        .collect()
-}
-
-/// The scalar subquery `select` (one row at most) with `value` as its column.
-fn scalar(mut select: SelectStatement, value: SimpleExpr) -> SimpleExpr {
-    select.expr(value);
-    SimpleExpr::SubQuery(None, Box::new(select.into()))
 }
 
 /// The period of the unit whose code is in `code` (a column of the page's table) that a
@@ -85,7 +54,7 @@ pub fn unit_on_day(
                         .equals((unit_period::Entity, P::DistrictCode)),
                 )
                 .to_owned();
-            let json = json_array(backend, columns::<district::Entity>());
+            let json = json_array(backend, every_column::<district::Entity>());
             let value = scalar(scoped::<district::Entity>(select, scope), json);
             match backend {
                 // SQLite drops the JSON subtype of a subquery's value: `json()` restores
@@ -101,7 +70,7 @@ pub fn unit_on_day(
         json_array(
             backend,
             vec![
-                json_array(backend, columns::<unit_period::Entity>()),
+                json_array(backend, every_column::<unit_period::Entity>()),
                 district,
             ],
         ),
@@ -150,7 +119,7 @@ pub fn row_of<E: scope::Scoped>(
         .from(E::default())
         .and_where(Expr::col((E::default(), target)).eq(column(at)))
         .to_owned();
-    let json = text(backend, json_array(backend, columns::<E>()));
+    let json = text(backend, json_array(backend, every_column::<E>()));
     Carried {
         alias,
         expr: scalar(scoped::<E>(select, scope), json),
