@@ -316,7 +316,7 @@ pub async fn run(database_url: &str, opts: &Options) -> anyhow::Result<()> {
         .iter()
         .find(|a| !crate::allocator::NAMES.contains(&a.as_str()))
     {
-        anyhow::bail!("unknown allocator {a}: system or mimalloc");
+        anyhow::bail!("unknown allocator {a}: system, mimalloc or jemalloc");
     }
     let district = busiest_district(&conn).await?;
     let cases: Vec<Case> = cases(district)

@@ -22,7 +22,7 @@ use async_graphql::{Context, Lookahead, Result};
 use chrono::NaiveDate;
 use entity::{dialogue_session, district, headquarters, officer, unit_period};
 use sea_orm::sea_query::ValueType;
-use sea_orm::{EntityName, EntityTrait, IdenStatic, ModelTrait};
+use sea_orm::{ColumnTrait, EntityName, EntityTrait, IdenStatic, ModelTrait};
 use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
@@ -35,7 +35,7 @@ use super::types::officer::RANKED_FIELDS;
 use crate::service::carry::row::{self, RecordDay};
 use crate::service::carry::{self, Carried};
 use crate::service::officers::RankedOfficer;
-use crate::service::page::CarryingRow;
+use crate::service::page::{CarryingRow, LeftOut};
 use crate::service::scope::Scoped;
 use crate::service::units::{day_of, day_until};
 
@@ -66,7 +66,13 @@ pub struct Carry<M> {
     carried: Vec<Carried>,
     feeds: Vec<Feed<M>>,
     unit_key: Option<UnitKey<M>>,
+    left_out: Vec<LeftOut>,
 }
+
+/// The text columns of a list's table that only some fields read, each with those fields
+/// (none: no field reads it, as the folded search columns). Declared by the node's type
+/// beside its fields; a page leaves out those no node asks for ([`Carry::lazy`]).
+pub type Lazy<C> = &'static [(C, &'static [&'static str])];
 
 /// The key of a page's unit row: its code and the day its nested facts are taken on.
 type UnitKey<M> = fn(&M) -> (String, Option<NaiveDate>);
@@ -107,17 +113,18 @@ impl<M> Carry<M> {
             carried: Vec::new(),
             feeds: Vec::new(),
             unit_key: None,
+            left_out: Vec::new(),
         }
     }
 
-    /// Whether the page carries nothing.
+    /// Whether the page carries nothing and leaves nothing out.
     pub fn is_empty(&self) -> bool {
-        self.carried.is_empty()
+        self.carried.is_empty() && self.left_out.is_empty()
     }
 
-    /// The carried columns, for `page::fetch_carrying`.
-    pub fn columns(&self) -> &[Carried] {
-        &self.carried
+    /// The carried columns and those left out, for `page::fetch_carrying`.
+    pub fn columns(&self) -> (&[Carried], &[LeftOut]) {
+        (&self.carried, &self.left_out)
     }
 
     fn push(&mut self, carried: Carried, feed: Feed<M>) {
@@ -220,6 +227,24 @@ impl<M> Carry<M> {
 }
 
 impl<M: ModelTrait> Carry<M> {
+    /// Also leaves out each `lazy` column whose fields no node asks for.
+    pub fn lazy(
+        mut self,
+        ctx: &Context<'_>,
+        lazy: Lazy<<M::Entity as EntityTrait>::Column>,
+    ) -> Self {
+        let nodes = nodes(ctx);
+        for (column, fields) in lazy {
+            if !fields.iter().any(|f| asks(&nodes, &[f])) {
+                self.left_out.push(LeftOut {
+                    column: column.as_str(),
+                    nullable: column.def().is_null(),
+                });
+            }
+        }
+        self
+    }
+
     /// For a page of records of `M`'s table placed at a unit code (`code`: buildings,
     /// officers, awards...) answering it in the nested field `field` (`unit`,
     /// `askerUnit`) on the record's `day`: that unit when nodes ask for it, and its
@@ -409,4 +434,42 @@ where
         .into_iter()
         .map(|(k, rows)| (k, rows.into_iter().map(Arc::new).collect::<Arc<[_]>>()));
     ctx.loader().feed_many(fed).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ColumnTrait, ColumnType, EntityTrait};
+
+    use super::Lazy;
+    use crate::graphql::types::{
+        award, dialogue, directive, headquarters, officer, union_activity, unit,
+    };
+
+    /// The stand-in of a left-out column is an empty text (or NULL): only a text column
+    /// decodes it.
+    fn texts<E: EntityTrait>(lazy: Lazy<E::Column>) -> usize {
+        for (column, _) in lazy {
+            let kind = column.def().get_column_type().clone();
+            assert!(
+                matches!(
+                    kind,
+                    ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_)
+                ),
+                "{column:?} is {kind:?}, not text"
+            );
+        }
+        lazy.len()
+    }
+
+    #[test]
+    fn only_text_columns_are_left_out() {
+        let declared = texts::<entity::dialogue_question::Entity>(dialogue::QUESTION_LAZY)
+            + texts::<entity::directive::Entity>(directive::LAZY)
+            + texts::<entity::award::Entity>(award::LAZY)
+            + texts::<entity::union_activity::Entity>(union_activity::LAZY)
+            + texts::<entity::headquarters::Entity>(headquarters::LAZY)
+            + texts::<entity::officer::Entity>(officer::LAZY)
+            + texts::<entity::unit_period::Entity>(unit::LAZY);
+        assert_eq!(declared, 15);
+    }
 }

@@ -11,8 +11,10 @@ use crate::graphql::input::dialogue::QuestionFilter;
 use crate::graphql::input::directives::{DirectiveFilter, DirectiveSort};
 use crate::graphql::input::headquarters::{HeadquartersFilter, HeadquartersSort};
 use crate::graphql::input::page::SortDirection;
-use crate::graphql::pagination::{Page, connection, connection_carrying};
-use crate::graphql::types::{Award, DialogueQuestion, Directive, Headquarters, UnionActivity};
+use crate::graphql::pagination::{Page, connection_carrying};
+use crate::graphql::types::{
+    self, Award, DialogueQuestion, Directive, Headquarters, UnionActivity,
+};
 use crate::service::carry::row::RecordDay::{On, Until};
 use crate::service::{activities, awards, dialogue, directives, headquarters};
 use entity::{
@@ -47,7 +49,8 @@ impl FactQuery {
             "unit",
             hq::Column::UnitCode,
             Until(hq::Column::ClosedOn),
-        );
+        )
+        .lazy(ctx, types::headquarters::LAZY);
         connection_carrying(ctx, select, first, after, Headquarters::from, carry).await
     }
 
@@ -65,7 +68,8 @@ impl FactQuery {
             filter.to_domain().unwrap_or_default(),
             order_by.to_domain().unwrap_or_default(),
         );
-        connection(ctx, select, first, after, Directive).await
+        let carry = Carry::none().lazy(ctx, types::directive::LAZY);
+        connection_carrying(ctx, select, first, after, Directive, carry).await
     }
 
     /// Union activities, works and models, filtered and paged (by start date).
@@ -88,7 +92,8 @@ impl FactQuery {
             "unit",
             activity::Column::UnitCode,
             Until(activity::Column::EndedOn),
-        );
+        )
+        .lazy(ctx, types::union_activity::LAZY);
         connection_carrying(ctx, select, first, after, UnionActivity, carry).await
     }
 
@@ -113,7 +118,8 @@ impl FactQuery {
             question::Column::AskerUnitCode,
             On(question::Column::AskedOn),
         )
-        .and_session(ctx, question::Column::SessionId);
+        .and_session(ctx, question::Column::SessionId)
+        .lazy(ctx, types::dialogue::QUESTION_LAZY);
         connection_carrying(ctx, select, first, after, DialogueQuestion, carry).await
     }
 
@@ -138,7 +144,8 @@ impl FactQuery {
             award::Column::UnitCode,
             On(award::Column::AwardedOn),
         )
-        .and_officer(ctx, award::Column::OfficerId);
+        .and_officer(ctx, award::Column::OfficerId)
+        .lazy(ctx, types::award::LAZY);
         connection_carrying(ctx, select, first, after, Award::from, carry).await
     }
 }

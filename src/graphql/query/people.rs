@@ -49,7 +49,8 @@ impl PeopleQuery {
             "unit",
             officer::Column::UnitCode,
             Until(officer::Column::PostedTo),
-        );
+        )
+        .lazy(ctx, crate::graphql::types::officer::LAZY);
         connection_carrying(ctx, select, first, after, Officer::from, carry).await
     }
 

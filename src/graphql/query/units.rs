@@ -37,7 +37,7 @@ impl UnitQuery {
             order_by.to_domain().unwrap_or_default(),
             today,
         );
-        let carry = Carry::units(ctx);
+        let carry = Carry::units(ctx).lazy(ctx, crate::graphql::types::unit::LAZY);
         let page = connection_carrying(ctx, select, first, after, Unit::from, carry).await?;
         Ok(page)
     }

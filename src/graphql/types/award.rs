@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -12,6 +13,9 @@ use crate::domain::{AwardForm, AwardIssuer, RecipientKind};
 
 /// An award to a unit (collective) or one of its officers (individual).
 pub struct Award(pub Arc<award::Model>);
+
+/// The reason, left out of a page whose nodes do not ask for it (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<award::Column> = &[(award::Column::Reason, &["reason"])];
 
 impl From<award::Model> for Award {
     fn from(row: award::Model) -> Self {

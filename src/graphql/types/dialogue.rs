@@ -1,5 +1,6 @@
 //! `DialogueSession` and `DialogueQuestion`: the dialogue conference and what was asked.
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -44,6 +45,18 @@ impl DialogueSession {
 
 /// An opinion or question raised at a dialogue conference.
 pub struct DialogueQuestion(pub dialogue_question::Model);
+
+/// The question's long texts, left out of a page whose nodes do not ask for them
+/// (`graphql::carry::Lazy`).
+pub const QUESTION_LAZY: Lazy<dialogue_question::Column> = &[
+    (dialogue_question::Column::Question, &["question"]),
+    (dialogue_question::Column::SearchText, &[]),
+    (
+        dialogue_question::Column::AnsweringDepartment,
+        &["answeringDepartment"],
+    ),
+    (dialogue_question::Column::Answer, &["answer"]),
+];
 
 #[Object]
 impl DialogueQuestion {

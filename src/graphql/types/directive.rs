@@ -1,5 +1,6 @@
 //! `Directive`: a leadership or direction document.
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{ID, Object, Result};
 use chrono::NaiveDate;
@@ -10,6 +11,13 @@ use crate::domain::{DirectiveIssuer, DirectiveKind};
 
 /// A leadership or direction document issued on the police's advice.
 pub struct Directive(pub directive::Model);
+
+/// The title and its folded form, left out of a page whose nodes do not ask for the
+/// title (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<directive::Column> = &[
+    (directive::Column::Title, &["title"]),
+    (directive::Column::SearchTitle, &[]),
+];
 
 #[Object]
 impl Directive {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -14,6 +15,9 @@ use crate::service::headquarters::status_on;
 
 /// A unit's headquarters building (or the plan for one).
 pub struct Headquarters(pub Arc<headquarters::Model>);
+
+/// The address, left out of a page whose nodes do not ask for it (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<headquarters::Column> = &[(headquarters::Column::Address, &["address"])];
 
 impl From<headquarters::Model> for Headquarters {
     fn from(row: headquarters::Model) -> Self {

@@ -3,11 +3,11 @@
 
 mod area;
 mod audit;
-mod award;
-mod dialogue;
-mod directive;
+pub(crate) mod award;
+pub(crate) mod dialogue;
+pub(crate) mod directive;
 mod district;
-mod headquarters;
+pub(crate) mod headquarters;
 mod history;
 mod indicator;
 mod indicator_detail;
@@ -16,8 +16,8 @@ pub(crate) mod officer;
 mod report_run;
 mod schedule;
 mod token;
-mod union_activity;
-mod unit;
+pub(crate) mod union_activity;
+pub(crate) mod unit;
 
 pub use area::{Area, AreaKind, AreaMember};
 pub use audit::AuditEntry;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -21,6 +22,13 @@ use crate::service::officers::RankedOfficer;
 /// asking only for `id`, `dbId`, `rank`, `unitCode`) the rank alone. Rows are shared with
 /// the loader that fetched them.
 pub struct Officer(Row);
+
+/// The name and its folded form, left out of a page whose nodes do not ask for the name
+/// (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<officer::Column> = &[
+    (officer::Column::FullName, &["fullName"]),
+    (officer::Column::SearchName, &[]),
+];
 
 enum Row {
     Whole(Arc<officer::Model>),

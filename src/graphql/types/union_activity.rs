@@ -1,5 +1,6 @@
 //! `UnionActivity`: a youth union or women's association activity, work or model.
 
+use crate::graphql::carry::Lazy;
 use crate::graphql::node::{Kind, global};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
@@ -10,6 +11,14 @@ use crate::domain::{ActivityKind, Organisation};
 
 /// A union activity, work or model, or a programme.
 pub struct UnionActivity(pub union_activity::Model);
+
+/// The name, its folded form and the programme, left out of a page whose nodes do not
+/// ask for them (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<union_activity::Column> = &[
+    (union_activity::Column::Name, &["name"]),
+    (union_activity::Column::SearchName, &[]),
+    (union_activity::Column::Programme, &["programme"]),
+];
 
 #[Object]
 impl UnionActivity {

@@ -12,6 +12,7 @@ use entity::unit_period;
 use super::officer::RANKED_FIELDS;
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed, shared_rows};
 use crate::domain::UnitKind;
+use crate::graphql::carry::Lazy;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
@@ -24,6 +25,13 @@ use crate::graphql::node::{Kind, global};
 /// The period's row is shared with the loader that fetched it: each record naming the
 /// unit (a page of officers or buildings names the same few) takes the row, not a copy.
 pub struct Unit(pub Arc<unit_period::Model>);
+
+/// The English name and the folded search name, left out of a page whose nodes do not
+/// ask for the former (`graphql::carry::Lazy`).
+pub const LAZY: Lazy<unit_period::Column> = &[
+    (unit_period::Column::NameEn, &["nameEn"]),
+    (unit_period::Column::SearchName, &[]),
+];
 
 impl From<unit_period::Model> for Unit {
     fn from(row: unit_period::Model) -> Self {

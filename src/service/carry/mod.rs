@@ -55,7 +55,9 @@ pub struct Carried {
 /// (100 officers of the demo: 7), and SQLite and PostgreSQL run a correlated subquery
 /// for every row: this runs it once a run. The reader takes a NULL after a row of the
 /// same key as "the same as that row"; were a run split, its key would still be carried
-/// by its first row, so the answer does not depend on it.
+/// by its first row, so the answer does not depend on it. PostgreSQL's pages only
+/// (`page::fetch_carrying`): SQLite's window copies every row of the page into a
+/// temporary table first, which cost more than the subqueries it saved.
 pub fn once_per_run(
     expr: SimpleExpr,
     key: &[Column],

@@ -34,8 +34,9 @@ fn column((table, column): Column) -> SimpleExpr {
 /// that day, else the code's first (`units::period_on`, what `PeriodOn` loads), as
 /// `[period, district]`: the period's columns, and the district the scope can see whose
 /// code it holds (`DistrictByCode`; null when there is none, or when not `with_district`).
-/// NULL when the scope sees no period of the code (or, in primary key order, when the
-/// row before has the same code and day column: [`super::once_per_run`]).
+/// NULL when the scope sees no period of the code (or, in primary key order on
+/// PostgreSQL, when the row before has the same code and day column:
+/// [`super::once_per_run`]).
 pub fn unit_on_day(
     backend: DbBackend,
     scope: &Scope,
