@@ -672,49 +672,57 @@ fn an_admins_refused_mutations_leave_nothing_behind() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(128);
-    let mut runner = TestRunner::new(Config {
-        cases,
-        ..Config::default()
-    });
     let (refused, accepted) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     let codes = std::cell::RefCell::new(std::collections::BTreeMap::new());
-    let result = runner.run(&admin_mutation(), |(query, variables)| {
-        let before = rt.block_on(fingerprint(&app));
-        let body = json!({ "query": query, "variables": variables });
-        let (status, text) = rt.block_on(async {
-            let resp = app.post(Some(&app.admin), &body).await;
-            let status = resp.status().as_u16();
-            (status, resp.text().await.unwrap())
-        });
-        let fail = |e: String| TestCaseError::fail(format!("{e}\nrequest: {body}"));
-        check(status, &text).map_err(fail)?;
-        let answer: Value = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
-        let after = rt.block_on(fingerprint(&app));
-        if answer.get("errors").is_some() {
-            refused.set(refused.get() + 1);
-            let code = answer["errors"][0]["extensions"]["code"]
-                .as_str()
-                .unwrap_or("?");
-            *codes.borrow_mut().entry(code.to_owned()).or_insert(0u32) += 1;
-            prop_assert_eq!(
-                &after,
-                &before,
-                "a refused mutation changed the data: {}",
-                text
-            );
-        } else {
-            accepted.set(accepted.get() + 1);
-            prop_assert_ne!(
-                &after,
-                &before,
-                "an accepted mutation changed nothing: {}",
-                text
-            );
+    // Most generated inputs are refused; a run of 128 with none accepted happens now and
+    // then (a PostgreSQL run of the suite on 6/12/2026: 128 refused, 0 accepted) and would
+    // leave the accepted path untried: another run of fresh cases then, up to four.
+    for _ in 0..4 {
+        if accepted.get() > 0 {
+            break;
         }
-        Ok(())
-    });
-    if let Err(e) = result {
-        panic!("{e}");
+        let mut runner = TestRunner::new(Config {
+            cases,
+            ..Config::default()
+        });
+        let result = runner.run(&admin_mutation(), |(query, variables)| {
+            let before = rt.block_on(fingerprint(&app));
+            let body = json!({ "query": query, "variables": variables });
+            let (status, text) = rt.block_on(async {
+                let resp = app.post(Some(&app.admin), &body).await;
+                let status = resp.status().as_u16();
+                (status, resp.text().await.unwrap())
+            });
+            let fail = |e: String| TestCaseError::fail(format!("{e}\nrequest: {body}"));
+            check(status, &text).map_err(fail)?;
+            let answer: Value = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
+            let after = rt.block_on(fingerprint(&app));
+            if answer.get("errors").is_some() {
+                refused.set(refused.get() + 1);
+                let code = answer["errors"][0]["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("?");
+                *codes.borrow_mut().entry(code.to_owned()).or_insert(0u32) += 1;
+                prop_assert_eq!(
+                    &after,
+                    &before,
+                    "a refused mutation changed the data: {}",
+                    text
+                );
+            } else {
+                accepted.set(accepted.get() + 1);
+                prop_assert_ne!(
+                    &after,
+                    &before,
+                    "an accepted mutation changed nothing: {}",
+                    text
+                );
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
     }
     let (refused, accepted) = (refused.get(), accepted.get());
     assert!(
