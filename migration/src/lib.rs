@@ -18,6 +18,7 @@ mod m20261202_000012_headquarters_holding;
 mod m20261202_000013_areas;
 mod m20261203_000014_imports;
 mod m20261204_000015_unit_period_lookups;
+mod m20261206_000016_list_orders;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_areas::Migration),
             Box::new(m20261203_000014_imports::Migration),
             Box::new(m20261204_000015_unit_period_lookups::Migration),
+            Box::new(m20261206_000016_list_orders::Migration),
         ]
     }
 }
