@@ -12,6 +12,10 @@
 //! table, condition and scope rule), in the loader's order, so an answer is the same
 //! whether carried or loaded. A field whose selection the page does not carry (a chief
 //! asked for more than the rank, say) loads as before.
+//!
+//! The page's own rows: a node type declares the long texts only some of its fields read
+//! ([`Lazy`]), and a page whose nodes ask for none of a column's fields leaves it out
+//! ([`Carry::lazy`], `page::LeftOut`).
 
 use std::collections::HashMap;
 use std::hash::Hash;
