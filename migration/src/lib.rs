@@ -47,11 +47,15 @@ impl MigratorTrait for Migrator {
     }
 }
 
-/// Creates an index named `idx_<table>_<cols>` on `table(cols)`.
+/// The name of [`index`]'s index on `table(cols)`: `idx_<table>_<cols>`.
+pub(crate) fn index_name(table: &str, cols: &[&str]) -> String {
+    format!("idx_{table}_{}", cols.join("_"))
+}
+
+/// Creates an index named [`index_name`] on `table(cols)`.
 pub(crate) fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut stmt = Index::create();
-    stmt.name(format!("idx_{table}_{}", cols.join("_")))
-        .table(table);
+    stmt.name(index_name(table, cols)).table(table);
     for col in cols {
         stmt.col(*col);
     }

@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::index;
+use crate::{index, index_name};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -28,9 +28,13 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for (table, cols) in ORDERS {
-            let name = format!("idx_{table}_{}", cols.join("_"));
-            m.drop_index(Index::drop().name(name).table(table).to_owned())
-                .await?;
+            m.drop_index(
+                Index::drop()
+                    .name(index_name(table, &cols))
+                    .table(table)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }
