@@ -254,10 +254,7 @@ async fn answer(
         .then(|| ResponseCache::key(principal, today, &raw))
         .flatten()
     {
-        Some(key) => match crate::service::version::current(&state.db).await {
-            Ok(v) => Some((key, v.map_or(0, |v| v.version))),
-            Err(_) => None,
-        },
+        Some(key) => state.cache.version(&state.db).await.map(|v| (key, v)),
         None => None,
     };
     let hit = |cached: &Option<(Key, i64)>| {

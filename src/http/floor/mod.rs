@@ -27,7 +27,7 @@ use crate::graphql::node::{Kind, global};
 pub enum FloorRequest {
     /// 50 units of a district on a day: name, district, chief's rank, headquarters.
     UnitsOfDistrict,
-    /// 100 units of today with their district and every officer (id, rank).
+    /// 100 units of `day` (default today) with their district and every officer (id, rank).
     UnitsWithOfficers,
     /// The stored snapshot of `staffing_ratio` by district, today.
     StaffingByDistrict,
@@ -252,7 +252,8 @@ async fn answer(state: &AppState, body: &FloorBody) -> Result<Value, AnswerError
                  LEFT JOIN officer o ON o.unit_code = u.code AND {IN_POST} \
                  ORDER BY u.code, u.id, o.id"
             );
-            let found = rows(db, sql, vec![today.into()]).await?;
+            let day = body.day.unwrap_or(today);
+            let found = rows(db, sql, vec![day.into()]).await?;
             let mut nodes: Vec<Value> = Vec::new();
             let mut last = None;
             for row in &found {

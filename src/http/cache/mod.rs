@@ -4,8 +4,13 @@
 //! the data version is unchanged. Every write bumps the data version, so no answer
 //! outlives the data it came from; analysts and admins are never served from here
 //! (their reads of personal data are audited one by one), nor is anything that failed.
+//! The version a request checks against is read once for the requests arriving
+//! together ([`version`]); past [`MAX_ENTRIES`] the least recently served answer goes.
+
+mod version;
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -14,8 +19,8 @@ use sha2::{Digest, Sha256};
 use crate::auth::Principal;
 use crate::domain::Role;
 
-/// The most answers kept; past it the cache starts afresh.
-const MAX_ENTRIES: usize = 512;
+/// The most answers kept; past it the least recently served one goes.
+pub const MAX_ENTRIES: usize = 512;
 /// Larger answers are not kept.
 const MAX_BYTES: usize = 4 * 1024 * 1024;
 
@@ -31,12 +36,23 @@ pub struct Cached {
 }
 
 /// The cache (one per server process).
-#[derive(Default)]
 pub struct ResponseCache {
-    entries: Mutex<HashMap<[u8; 32], Cached>>,
+    entries: Mutex<lru::LruCache<Key, Cached>>,
     /// One computation per key at a time: after a write, a crowd of dashboards asking
     /// the same question waits for one answer instead of computing it each.
-    gates: Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
+    gates: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    versions: version::SharedReads,
+}
+
+impl Default for ResponseCache {
+    fn default() -> Self {
+        let bound = NonZeroUsize::new(MAX_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            entries: Mutex::new(lru::LruCache::new(bound)),
+            gates: Mutex::default(),
+            versions: version::SharedReads::default(),
+        }
+    }
 }
 
 /// What identifies an answer.
@@ -57,9 +73,19 @@ impl ResponseCache {
         Some(h.finalize().into())
     }
 
+    /// The data version to serve at, read after the call began (shared with the
+    /// requests arriving together; None when the database could not say).
+    pub async fn version(&self, db: &sea_orm::DatabaseConnection) -> Option<i64> {
+        let read = || async {
+            let row = crate::service::version::current(db).await.ok()?;
+            Some(row.map_or(0, |v| v.version))
+        };
+        self.versions.current(read).await
+    }
+
     /// The answer kept for `key` if it was computed from `version`.
     pub fn get(&self, key: &Key, version: i64) -> Option<Cached> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.get(key).filter(|c| c.version == version).cloned()
     }
 
@@ -78,10 +104,7 @@ impl ResponseCache {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.clear();
-        }
-        entries.insert(key, cached);
+        entries.put(key, cached);
     }
 }
 
@@ -132,5 +155,32 @@ mod tests {
         );
         assert!(cache.get(&key, 3).is_some());
         assert!(cache.get(&key, 4).is_none(), "a write made it stale");
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_least_recently_served_answer_not_every_one() {
+        let cache = ResponseCache::default();
+        let keep = |n: usize| {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&n.to_le_bytes());
+            key
+        };
+        let body = bytes::Bytes::from_static(b"{}");
+        let cached = || Cached {
+            version: 1,
+            body: body.clone(),
+            name: "q".into(),
+        };
+        for n in 0..MAX_ENTRIES {
+            cache.put(keep(n), cached());
+        }
+        // A dashboard's question is served again; then new questions fill past the bound.
+        assert!(cache.get(&keep(0), 1).is_some());
+        for n in MAX_ENTRIES..MAX_ENTRIES + 10 {
+            cache.put(keep(n), cached());
+        }
+        assert!(cache.get(&keep(0), 1).is_some(), "the hot answer stays");
+        assert!(cache.get(&keep(1), 1).is_none(), "the coldest went");
+        assert!(cache.get(&keep(11), 1).is_some(), "the rest stay");
     }
 }
