@@ -31,6 +31,8 @@ type Derived = (i64, Arc<dyn Any + Send + Sync>);
 pub struct DatasetCache {
     slots: Arc<std::sync::Mutex<HashMap<Option<String>, Slot>>>,
     derived: Arc<std::sync::Mutex<HashMap<String, Derived>>>,
+    /// The data version, read once for the requests arriving together.
+    version: service::version::Current,
 }
 
 impl DatasetCache {
@@ -45,10 +47,18 @@ impl DatasetCache {
             .map_err(|e| service::ServiceError::Internal(format!("dataset loader: {e}")))?
     }
 
+    /// The data version row as of a moment after the call (shared with the callers
+    /// arriving together: the response cache, the indicators' kept answers, the loads).
+    /// The pool, never a transaction: a shared read cannot see a caller's own writes.
+    pub async fn version(
+        &self,
+        db: &DatabaseConnection,
+    ) -> Result<Option<entity::data_version::Model>> {
+        self.version.get(db).await
+    }
+
     async fn get_here(&self, db: &DatabaseConnection, scope: &Scope) -> Result<Arc<Dataset>> {
-        let version = service::version::current(db)
-            .await?
-            .map_or(0, |v| v.version);
+        let version = self.version(db).await?.map_or(0, |v| v.version);
         let slot = self.slot(scope);
         let mut slot = slot.lock().await;
         if let Some(ds) = slot.as_ref().filter(|ds| ds.version == version) {

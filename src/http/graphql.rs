@@ -254,7 +254,10 @@ async fn answer(
         .then(|| ResponseCache::key(principal, today, &raw))
         .flatten()
     {
-        Some(key) => state.cache.version(&state.db).await.map(|v| (key, v)),
+        Some(key) => match state.datasets.version(&state.db).await {
+            Ok(v) => Some((key, v.map_or(0, |v| v.version))),
+            Err(_) => None,
+        },
         None => None,
     };
     let hit = |cached: &Option<(Key, i64)>| {

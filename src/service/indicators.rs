@@ -248,7 +248,7 @@ async fn stored(
     group_by: &[GroupBy],
 ) -> Result<Option<(Vec<IndicatorValue>, Freshness)>> {
     let db = ask.db;
-    let Some(version) = super::version::current(db).await? else {
+    let Some(version) = ask.cache.version(db).await? else {
         return Ok(None);
     };
     let key = format!("stored|{as_of}|{codes:?}|{group_by:?}");

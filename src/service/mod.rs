@@ -28,6 +28,7 @@ pub mod page;
 pub mod plausible;
 pub mod schedules;
 pub mod scope;
+pub mod shared_read;
 pub mod sizes;
 pub mod token_cache;
 pub mod tokens;

@@ -28,11 +28,11 @@ pub struct Sizes {
 /// version lookup; counting (a scan of the unit periods: 5 ms of PostgreSQL on the
 /// national tier) is done once per scope and version.
 pub async fn sizes_kept(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     cache: &DatasetCache,
     scope: &Scope,
 ) -> Result<Sizes> {
-    let version = super::version::current(db).await?.map_or(0, |v| v.version);
+    let version = cache.version(db).await?.map_or(0, |v| v.version);
     let key = format!("sizes|{:?}", scope.area);
     if let Some(kept) = cache.derived::<Sizes>(&key, version) {
         return Ok(*kept);

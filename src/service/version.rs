@@ -11,9 +11,11 @@ use entity::{data_version, scope_version};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    RuntimeErr,
 };
 
-use super::Result;
+use super::shared_read::SharedReads;
+use super::{Result, ServiceError};
 use crate::auth::Scope;
 
 /// The `scope_version` row of what every scope sees (records of no unit, seed loads).
@@ -81,6 +83,47 @@ pub async fn bump(db: &impl ConnectionTrait) -> Result<()> {
 /// data): what the caches are keyed by.
 pub async fn current(db: &impl ConnectionTrait) -> Result<Option<data_version::Model>> {
     Ok(data_version::Entity::find_by_id(1).one(db).await?)
+}
+
+/// The data version row for the requests arriving together ([`super::shared_read`]):
+/// each caller gets a read that started after its call (one per process; clones share).
+#[derive(Clone, Default)]
+pub struct Current {
+    reads: std::sync::Arc<SharedReads<std::result::Result<Option<data_version::Model>, Failed>>>,
+}
+
+impl Current {
+    /// [`current`], read once for the callers arriving together.
+    pub async fn get(&self, db: &impl ConnectionTrait) -> Result<Option<data_version::Model>> {
+        let read = || async { current(db).await.map_err(|e| Failed::of(&e)) };
+        self.reads.current(read).await.map_err(Failed::into_error)
+    }
+}
+
+/// A failed shared read, as each of its callers gets it: unreachable or not (so
+/// that the answer's code stays `DATABASE_UNAVAILABLE` where it was), and its text
+/// for the log.
+#[derive(Clone)]
+struct Failed {
+    unreachable: bool,
+    text: String,
+}
+
+impl Failed {
+    fn of(e: &ServiceError) -> Self {
+        Self {
+            unreachable: matches!(e, ServiceError::Unavailable(_)),
+            text: e.to_string(),
+        }
+    }
+
+    fn into_error(self) -> ServiceError {
+        if self.unreachable {
+            ServiceError::Unavailable(DbErr::Conn(RuntimeErr::Internal(self.text)))
+        } else {
+            ServiceError::Database(DbErr::Custom(self.text))
+        }
+    }
 }
 
 /// Records, in the caller's transaction, that data of the units `units` changed (None:

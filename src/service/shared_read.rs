@@ -1,41 +1,52 @@
-//! The data version a viewer's request checks its kept answer against
-//! ([`super::ResponseCache`]), read once for a crowd: every request needs a version read
-//! that *started after it arrived* (so no answer outlives a write that committed before
-//! its request came), and one read serves every request that arrived before it started.
-//! Reads run one at a time; a request arriving while one runs waits for the next, which
-//! the first of the waiting requests starts. A lone request reads at once, as before.
+//! One read for a crowd of requests: the data version (`super::version::Current`) is
+//! read by every request that checks a cache against it (the response cache, the
+//! indicators' kept answers, the datasets). Each request needs a read that *started
+//! after it arrived* (so nothing it answers predates a write that committed before it
+//! came), and one read serves every request that arrived before it started. Reads run
+//! one at a time; a request arriving while one runs waits for the next, which the first
+//! of the waiting requests starts. A lone request reads at once, as it would alone.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Version reads shared by the requests that arrive together (one per server process).
-#[derive(Default)]
-pub struct SharedReads {
+/// Reads of one value shared by the requests that arrive together.
+pub struct SharedReads<T> {
     /// How many reads have started.
     started: AtomicU64,
-    /// The last read that finished: its number and what it read (None: it failed).
-    /// Held by the request reading, so that the others wait for its result.
-    last: tokio::sync::Mutex<(u64, Option<i64>)>,
+    /// The last read that finished: its number and what it read. Held by the request
+    /// reading, so that the others wait for its result.
+    last: tokio::sync::Mutex<(u64, Option<T>)>,
 }
 
-impl SharedReads {
-    /// The data version as of a moment after the call: the result of a read that
-    /// started after it, `read`'s own or another request's (None when that read failed).
-    pub async fn current<F, Fut>(&self, read: F) -> Option<i64>
+impl<T> Default for SharedReads<T> {
+    fn default() -> Self {
+        Self {
+            started: AtomicU64::new(0),
+            last: tokio::sync::Mutex::new((0, None)),
+        }
+    }
+}
+
+impl<T: Clone> SharedReads<T> {
+    /// The value as of a moment after the call: what a read that started after it
+    /// gave, `read` itself or another request's.
+    pub async fn current<F, Fut>(&self, read: F) -> T
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Option<i64>>,
+        Fut: Future<Output = T>,
     {
         let arrived = self.started.load(Ordering::Acquire);
         let mut last = self.last.lock().await;
-        if last.0 > arrived {
-            return last.1;
+        if last.0 > arrived
+            && let Some(value) = &last.1
+        {
+            return value.clone();
         }
         // Numbered before it runs: a request arriving from here on needs a later read.
         let number = self.started.fetch_add(1, Ordering::AcqRel) + 1;
-        let version = read().await;
-        *last = (number, version);
-        version
+        let value = read().await;
+        *last = (number, Some(value.clone()));
+        value
     }
 }
 
@@ -66,7 +77,7 @@ mod tests {
     #[tokio::test]
     async fn requests_arriving_during_a_read_share_the_next_one() {
         let db = Arc::new(Db::default());
-        let reads = Arc::new(SharedReads::default());
+        let reads = Arc::new(SharedReads::<Option<i64>>::default());
         let first = {
             let (db, reads) = (db.clone(), reads.clone());
             tokio::spawn(async move { reads.current(|| db.read()).await })
@@ -88,8 +99,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_read_answers_none_and_the_next_request_reads_again() {
-        let reads = SharedReads::default();
+    async fn a_request_after_a_read_finished_reads_again() {
+        let reads = SharedReads::<Option<i64>>::default();
         assert_eq!(reads.current(|| async { None }).await, None);
         assert_eq!(reads.current(|| async { Some(5) }).await, Some(5));
     }

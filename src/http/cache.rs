@@ -5,9 +5,8 @@
 //! outlives the data it came from; analysts and admins are never served from here
 //! (their reads of personal data are audited one by one), nor is anything that failed.
 //! The version a request checks against is read once for the requests arriving
-//! together ([`version`]); past [`MAX_ENTRIES`] the least recently served answer goes.
-
-mod version;
+//! together (`DatasetCache::version`); past [`MAX_ENTRIES`] the least recently served
+//! answer goes.
 
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -41,7 +40,6 @@ pub struct ResponseCache {
     /// One computation per key at a time: after a write, a crowd of dashboards asking
     /// the same question waits for one answer instead of computing it each.
     gates: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
-    versions: version::SharedReads,
 }
 
 impl Default for ResponseCache {
@@ -50,7 +48,6 @@ impl Default for ResponseCache {
         Self {
             entries: Mutex::new(lru::LruCache::new(bound)),
             gates: Mutex::default(),
-            versions: version::SharedReads::default(),
         }
     }
 }
@@ -71,16 +68,6 @@ impl ResponseCache {
         h.update([0]);
         h.update(raw_body);
         Some(h.finalize().into())
-    }
-
-    /// The data version to serve at, read after the call began (shared with the
-    /// requests arriving together; None when the database could not say).
-    pub async fn version(&self, db: &sea_orm::DatabaseConnection) -> Option<i64> {
-        let read = || async {
-            let row = crate::service::version::current(db).await.ok()?;
-            Some(row.map_or(0, |v| v.version))
-        };
-        self.versions.current(read).await
     }
 
     /// The answer kept for `key` if it was computed from `version`.
