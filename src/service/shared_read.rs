@@ -4,25 +4,41 @@
 //! after it arrived* (so nothing it answers predates a write that committed before it
 //! came), and one read serves every request that arrived before it started. Reads run
 //! one at a time; a request arriving while one runs waits for the next, which the first
-//! of the waiting requests starts. A lone request reads at once, as it would alone.
+//! of the waiting requests starts; when a read ends, every waiter is woken at once. A lone
+//! request reads at once, as it would alone.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use tokio::sync::Notify;
 
 /// Reads of one value shared by the requests that arrive together.
 pub struct SharedReads<T> {
+    state: Mutex<State<T>>,
+    /// Woken when a read ends (finished or dropped): every waiter looks again at once.
+    ended: Notify,
+}
+
+struct State<T> {
     /// How many reads have started.
-    started: AtomicU64,
-    /// The last read that finished: its number and what it read. Held by the request
-    /// reading, so that the others wait for its result.
-    last: tokio::sync::Mutex<(u64, Option<T>)>,
+    started: u64,
+    /// The number of the last read that finished, and what it read.
+    finished: u64,
+    value: Option<T>,
+    /// A read is running.
+    reading: bool,
 }
 
 impl<T> Default for SharedReads<T> {
     fn default() -> Self {
         Self {
-            started: AtomicU64::new(0),
-            last: tokio::sync::Mutex::new((0, None)),
+            state: Mutex::new(State {
+                started: 0,
+                finished: 0,
+                value: None,
+                reading: false,
+            }),
+            ended: Notify::new(),
         }
     }
 }
@@ -35,25 +51,74 @@ impl<T: Clone> SharedReads<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        let arrived = self.started.load(Ordering::Acquire);
-        let mut last = self.last.lock().await;
-        if last.0 > arrived
-            && let Some(value) = &last.1
-        {
-            return value.clone();
+        let arrived = self.lock().started;
+        loop {
+            // Listening before looking: a read ending in between still wakes us.
+            let ended = self.ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            let number = {
+                let mut state = self.lock();
+                // Reads run one at a time, so a finished read numbered past `arrived`
+                // started after this call.
+                if state.finished > arrived
+                    && let Some(value) = &state.value
+                {
+                    return value.clone();
+                }
+                if state.reading {
+                    None
+                } else {
+                    state.reading = true;
+                    state.started += 1;
+                    Some(state.started)
+                }
+            };
+            let Some(number) = number else {
+                ended.await;
+                continue;
+            };
+            // Ends the read even when this request is dropped while it runs.
+            let mut running = Running {
+                reads: self,
+                finished: None,
+            };
+            let value = read().await;
+            running.finished = Some((number, value.clone()));
+            return value;
         }
-        // Numbered before it runs: a request arriving from here on needs a later read.
-        let number = self.started.fetch_add(1, Ordering::AcqRel) + 1;
-        let value = read().await;
-        *last = (number, Some(value.clone()));
-        value
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The read in progress: when dropped, records its result (if it got one), lets the
+/// next read start and wakes the waiters.
+struct Running<'a, T: Clone> {
+    reads: &'a SharedReads<T>,
+    finished: Option<(u64, T)>,
+}
+
+impl<T: Clone> Drop for Running<'_, T> {
+    fn drop(&mut self) {
+        {
+            let mut state = self.reads.lock();
+            if let Some((number, value)) = self.finished.take() {
+                state.finished = number;
+                state.value = Some(value);
+            }
+            state.reading = false;
+        }
+        self.reads.ended.notify_waiters();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::sync::atomic::AtomicI64;
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
     use std::time::Duration;
 
     use super::*;
@@ -103,5 +168,25 @@ mod tests {
         let reads = SharedReads::<Option<i64>>::default();
         assert_eq!(reads.current(|| async { None }).await, None);
         assert_eq!(reads.current(|| async { Some(5) }).await, Some(5));
+    }
+
+    #[tokio::test]
+    async fn a_read_dropped_midway_lets_the_waiting_requests_read() {
+        let db = Arc::new(Db::default());
+        let reads = Arc::new(SharedReads::<Option<i64>>::default());
+        let cut = {
+            let (db, reads) = (db.clone(), reads.clone());
+            tokio::spawn(async move { reads.current(|| db.read()).await })
+        };
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let waiting = {
+            let (db, reads) = (db.clone(), reads.clone());
+            tokio::spawn(async move { reads.current(|| db.read()).await })
+        };
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        cut.abort();
+        let answered = tokio::time::timeout(Duration::from_secs(5), waiting).await;
+        assert_eq!(answered.expect("not stuck").expect("joined"), Some(0));
+        assert_eq!(db.reads.load(Ordering::SeqCst), 2, "the waiter read itself");
     }
 }
