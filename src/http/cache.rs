@@ -5,8 +5,8 @@
 //! outlives the data it came from; analysts and admins are never served from here
 //! (their reads of personal data are audited one by one), nor is anything that failed.
 //! The version a request checks against is read once for the requests arriving
-//! together (`DatasetCache::version`); past [`MAX_ENTRIES`] the least recently served
-//! answer goes.
+//! together (`DatasetCache::version`); past [`MAX_ENTRIES`] answers or
+//! [`MAX_TOTAL_BYTES`] the least recently served go.
 
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -22,6 +22,8 @@ use crate::domain::Role;
 pub const MAX_ENTRIES: usize = 512;
 /// Larger answers are not kept.
 const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// The most bytes of answers kept together; past it the least recently served go.
+pub const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 
 /// One kept answer.
 #[derive(Clone)]
@@ -34,9 +36,15 @@ pub struct Cached {
     pub name: String,
 }
 
+/// The answers kept, least recently served first out, and their bytes.
+struct Kept {
+    answers: lru::LruCache<Key, Cached>,
+    bytes: usize,
+}
+
 /// The cache (one per server process).
 pub struct ResponseCache {
-    entries: Mutex<lru::LruCache<Key, Cached>>,
+    entries: Mutex<Kept>,
     /// One computation per key at a time: after a write, a crowd of dashboards asking
     /// the same question waits for one answer instead of computing it each.
     gates: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
@@ -46,7 +54,10 @@ impl Default for ResponseCache {
     fn default() -> Self {
         let bound = NonZeroUsize::new(MAX_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         Self {
-            entries: Mutex::new(lru::LruCache::new(bound)),
+            entries: Mutex::new(Kept {
+                answers: lru::LruCache::new(bound),
+                bytes: 0,
+            }),
             gates: Mutex::default(),
         }
     }
@@ -73,7 +84,11 @@ impl ResponseCache {
     /// The answer kept for `key` if it was computed from `version`.
     pub fn get(&self, key: &Key, version: i64) -> Option<Cached> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.get(key).filter(|c| c.version == version).cloned()
+        entries
+            .answers
+            .get(key)
+            .filter(|c| c.version == version)
+            .cloned()
     }
 
     /// The gate of `key`: hold it while computing the answer, then look again.
@@ -91,7 +106,16 @@ impl ResponseCache {
             return;
         }
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.put(key, cached);
+        entries.bytes += cached.body.len();
+        if let Some((_, gone)) = entries.answers.push(key, cached) {
+            entries.bytes -= gone.body.len();
+        }
+        while entries.bytes > MAX_TOTAL_BYTES {
+            let Some((_, gone)) = entries.answers.pop_lru() else {
+                break;
+            };
+            entries.bytes -= gone.body.len();
+        }
     }
 }
 
@@ -169,5 +193,27 @@ mod tests {
         assert!(cache.get(&keep(0), 1).is_some(), "the hot answer stays");
         assert!(cache.get(&keep(1), 1).is_none(), "the coldest went");
         assert!(cache.get(&keep(11), 1).is_some(), "the rest stay");
+    }
+
+    #[test]
+    fn the_answers_kept_stay_under_their_byte_budget() {
+        let cache = ResponseCache::default();
+        let body = bytes::Bytes::from(vec![b' '; MAX_BYTES]);
+        let count = 2 * MAX_TOTAL_BYTES / MAX_BYTES;
+        for n in 0..count {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&n.to_le_bytes());
+            let cached = Cached {
+                version: 1,
+                body: body.clone(),
+                name: "q".into(),
+            };
+            cache.put(key, cached);
+        }
+        let kept = cache.entries.lock().expect("lock");
+        assert!(kept.bytes <= MAX_TOTAL_BYTES, "{} bytes", kept.bytes);
+        assert_eq!(kept.answers.len(), MAX_TOTAL_BYTES / MAX_BYTES);
+        let newest = (count - 1).to_le_bytes();
+        assert!(kept.answers.iter().any(|(k, _)| k[..8] == newest));
     }
 }

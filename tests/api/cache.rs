@@ -34,3 +34,72 @@ async fn a_write_is_seen_by_the_next_viewer_query() {
     let city = units(&app.city_viewer).await.expect("n");
     assert!(city < 173, "{city}");
 }
+
+/// Viewers asking all the time (the data version is then read once for each crowd of
+/// them, `service::shared_read`): a viewer's question sent after a write's answer came
+/// back is never answered from before the write, cached or not.
+#[tokio::test]
+async fn viewers_asking_together_never_get_an_answer_from_before_a_write_they_followed() {
+    let limits = coso::config::Limits {
+        rate_limit_burst: 100_000,
+        rate_limit_per_min: 1_000_000,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(limits, true).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let crowd: Vec<_> = (0..8)
+        .map(|i| {
+            let (client, base, token, stop) = (
+                app.client.clone(),
+                app.base.clone(),
+                app.viewer.clone(),
+                stop.clone(),
+            );
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    // half the crowd asks the same question (kept answers), half new ones
+                    let variables = if i % 2 == 0 {
+                        json!({})
+                    } else {
+                        json!({ "n": n })
+                    };
+                    let body = json!({ "query": COUNT, "variables": variables });
+                    let sent = client
+                        .post(format!("{base}/graphql"))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await;
+                    assert!(sent.is_ok_and(|r| r.status() == 200));
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    for written in 1..=5 {
+        let create = CREATE.replace("99/CT-CAT", &format!("{written}/CT-THU"));
+        app.data(&app.admin, &create, json!({})).await;
+        for asked in 0..4 {
+            let variables = if asked % 2 == 0 {
+                json!({})
+            } else {
+                json!({ "w": written })
+            };
+            let data = app.data(&app.viewer, COUNT, variables).await;
+            assert_eq!(
+                data["directives"]["totalCount"],
+                16 + written,
+                "write {written}, question {asked}: an answer from before the write"
+            );
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut asked = 0;
+    for task in crowd {
+        asked += task.await.expect("the crowd's requests were answered");
+    }
+    eprintln!("the crowd asked {asked} questions around the writes");
+    assert!(asked > 0);
+}
