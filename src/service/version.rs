@@ -93,8 +93,12 @@ pub struct Current {
 }
 
 impl Current {
-    /// [`current`], read once for the callers arriving together.
-    pub async fn get(&self, db: &impl ConnectionTrait) -> Result<Option<data_version::Model>> {
+    /// [`current`], read once for the callers arriving together. The pool, never a
+    /// transaction: a read shared with other callers cannot see one caller's own writes.
+    pub async fn get(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+    ) -> Result<Option<data_version::Model>> {
         let read = || async { current(db).await.map_err(|e| Failed::of(&e)) };
         self.reads.current(read).await.map_err(Failed::into_error)
     }
