@@ -4,8 +4,10 @@
 //! after it arrived* (so nothing it answers predates a write that committed before it
 //! came), and one read serves every request that arrived before it started. Reads run
 //! one at a time; a request arriving while one runs waits for the next, which the first
-//! of the waiting requests starts; when a read ends, every waiter is woken at once. A lone
-//! request reads at once, as it would alone.
+//! of the waiting requests starts; when a read ends, every waiter is woken at once. A
+//! read that failed answers the requests that arrived while it ran as well (a failure
+//! serves no data, and during an outage they need not wait out a second failing read: the
+//! pool's 4 s each). A lone request reads at once, as it would alone.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -45,13 +47,18 @@ impl<T> Default for SharedReads<T> {
 
 impl<T: Clone> SharedReads<T> {
     /// The value as of a moment after the call: what a read that started after it
-    /// gave, `read` itself or another request's.
-    pub async fn current<F, Fut>(&self, read: F) -> T
+    /// gave, `read` itself or another request's. A result that `failed` says is a failure
+    /// is shared with the requests that arrived while its read ran too (it serves no
+    /// data, so it cannot be stale, and they need not wait out a second failing read).
+    pub async fn current<F, Fut>(&self, read: F, failed: impl Fn(&T) -> bool) -> T
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        let arrived = self.lock().started;
+        let (arrived, running) = {
+            let state = self.lock();
+            (state.started, state.reading)
+        };
         loop {
             // Listening before looking: a read ending in between still wakes us.
             let ended = self.ended.notified();
@@ -61,8 +68,9 @@ impl<T: Clone> SharedReads<T> {
                 let mut state = self.lock();
                 // Reads run one at a time, so a finished read numbered past `arrived`
                 // started after this call.
-                if state.finished > arrived
-                    && let Some(value) = &state.value
+                if let Some(value) = &state.value
+                    && (state.finished > arrived
+                        || (running && state.finished == arrived && failed(value)))
                 {
                     return value.clone();
                 }
@@ -145,7 +153,7 @@ mod tests {
         let reads = Arc::new(SharedReads::<Option<i64>>::default());
         let first = {
             let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read()).await })
+            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
         };
         tokio::time::sleep(Duration::from_millis(5)).await;
         // A write commits while the first read runs; 20 requests arrive after it.
@@ -153,7 +161,7 @@ mod tests {
         let crowd: Vec<_> = (0..20)
             .map(|_| {
                 let (db, reads) = (db.clone(), reads.clone());
-                tokio::spawn(async move { reads.current(|| db.read()).await })
+                tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
             })
             .collect();
         assert_eq!(first.await.expect("first"), Some(0));
@@ -166,8 +174,14 @@ mod tests {
     #[tokio::test]
     async fn a_request_after_a_read_finished_reads_again() {
         let reads = SharedReads::<Option<i64>>::default();
-        assert_eq!(reads.current(|| async { None }).await, None);
-        assert_eq!(reads.current(|| async { Some(5) }).await, Some(5));
+        assert_eq!(
+            reads.current(|| async { None }, Option::is_none).await,
+            None
+        );
+        assert_eq!(
+            reads.current(|| async { Some(5) }, Option::is_none).await,
+            Some(5)
+        );
     }
 
     #[tokio::test]
@@ -176,17 +190,50 @@ mod tests {
         let reads = Arc::new(SharedReads::<Option<i64>>::default());
         let cut = {
             let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read()).await })
+            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
         };
         tokio::time::sleep(Duration::from_millis(5)).await;
         let waiting = {
             let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read()).await })
+            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
         };
         tokio::time::sleep(Duration::from_millis(5)).await;
         cut.abort();
         let answered = tokio::time::timeout(Duration::from_secs(5), waiting).await;
         assert_eq!(answered.expect("not stuck").expect("joined"), Some(0));
         assert_eq!(db.reads.load(Ordering::SeqCst), 2, "the waiter read itself");
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_answers_the_requests_that_arrived_while_it_ran() {
+        let reads = Arc::new(SharedReads::<Option<i64>>::default());
+        let tries = Arc::new(AtomicU64::new(0));
+        let failing = || {
+            let tries = tries.clone();
+            async move {
+                tries.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                None
+            }
+        };
+        let first = {
+            let (reads, read) = (reads.clone(), failing());
+            tokio::spawn(async move { reads.current(|| read, Option::is_none).await })
+        };
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let crowd: Vec<_> = (0..10)
+            .map(|_| {
+                let (reads, read) = (reads.clone(), failing());
+                tokio::spawn(async move { reads.current(|| read, Option::is_none).await })
+            })
+            .collect();
+        assert_eq!(first.await.expect("first"), None);
+        for r in crowd {
+            assert_eq!(r.await.expect("crowd"), None);
+        }
+        assert_eq!(tries.load(Ordering::SeqCst), 1, "one failing read for all");
+        // A failure from before a request arrived is not its answer: it reads again.
+        let later = reads.current(|| async { Some(7) }, Option::is_none).await;
+        assert_eq!(later, Some(7));
     }
 }

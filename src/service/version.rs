@@ -100,7 +100,9 @@ impl Current {
         db: &sea_orm::DatabaseConnection,
     ) -> Result<Option<data_version::Model>> {
         let read = || async { current(db).await.map_err(|e| Failed::of(&e)) };
-        self.reads.current(read).await.map_err(Failed::into_error)
+        let failed = |r: &std::result::Result<_, Failed>| r.is_err();
+        let read = self.reads.current(read, failed).await;
+        read.map_err(Failed::into_error)
     }
 }
 
