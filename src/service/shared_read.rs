@@ -147,23 +147,24 @@ mod tests {
         }
     }
 
+    /// A request asking for the version through `reads`, in a task of its own.
+    fn ask(
+        db: &Arc<Db>,
+        reads: &Arc<SharedReads<Option<i64>>>,
+    ) -> tokio::task::JoinHandle<Option<i64>> {
+        let (db, reads) = (db.clone(), reads.clone());
+        tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
+    }
+
     #[tokio::test]
     async fn requests_arriving_during_a_read_share_the_next_one() {
         let db = Arc::new(Db::default());
         let reads = Arc::new(SharedReads::<Option<i64>>::default());
-        let first = {
-            let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
-        };
+        let first = ask(&db, &reads);
         tokio::time::sleep(Duration::from_millis(5)).await;
         // A write commits while the first read runs; 20 requests arrive after it.
         db.version.store(1, Ordering::SeqCst);
-        let crowd: Vec<_> = (0..20)
-            .map(|_| {
-                let (db, reads) = (db.clone(), reads.clone());
-                tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
-            })
-            .collect();
+        let crowd: Vec<_> = (0..20).map(|_| ask(&db, &reads)).collect();
         assert_eq!(first.await.expect("first"), Some(0));
         for r in crowd {
             assert_eq!(r.await.expect("crowd"), Some(1), "saw the write before it");
@@ -188,15 +189,9 @@ mod tests {
     async fn a_read_dropped_midway_lets_the_waiting_requests_read() {
         let db = Arc::new(Db::default());
         let reads = Arc::new(SharedReads::<Option<i64>>::default());
-        let cut = {
-            let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
-        };
+        let cut = ask(&db, &reads);
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let waiting = {
-            let (db, reads) = (db.clone(), reads.clone());
-            tokio::spawn(async move { reads.current(|| db.read(), Option::is_none).await })
-        };
+        let waiting = ask(&db, &reads);
         tokio::time::sleep(Duration::from_millis(5)).await;
         cut.abort();
         let answered = tokio::time::timeout(Duration::from_secs(5), waiting).await;
