@@ -21,6 +21,8 @@ pub mod parsed;
 pub mod query;
 pub mod types;
 
+use std::sync::Arc;
+
 use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
@@ -62,6 +64,7 @@ pub fn build_schema(shared: Shared) -> AppSchema {
         tokens,
         changes,
     } = shared;
+    let documents = Arc::new(parsed::Documents::default());
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
@@ -75,10 +78,10 @@ pub fn build_schema(shared: Shared) -> AppSchema {
     .data(limits)
     .data(engine)
     .data(tokens)
-    .extension(cost::CostFactory)
+    .extension(cost::CostFactory::new(documents.clone()))
     .extension(operation::OperationsFactory)
     .extension(audit::AuditFactory)
-    .extension(parsed::ParsedFactory::default())
+    .extension(parsed::ParsedFactory::new(documents))
     .finish()
 }
 

@@ -53,6 +53,11 @@ impl Documents {
         kept.insert(text.into(), doc.clone());
     }
 
+    /// Whether the document of `text` is kept.
+    pub fn contains(&self, text: &str) -> bool {
+        self.kept.lock().is_ok_and(|k| k.contains_key(text))
+    }
+
     /// How many documents are kept.
     pub fn len(&self) -> usize {
         self.kept.lock().map_or(0, |k| k.len())
@@ -66,8 +71,15 @@ impl Documents {
 
 /// Hands each request the one extension over the process's [`Documents`] (it holds no
 /// state of a request, so no request allocates one).
-#[derive(Default)]
 pub struct ParsedFactory(Arc<Parsed>);
+
+impl ParsedFactory {
+    /// The extension over `documents` (shared with the cost check, which skips its
+    /// fragment check for a text kept here: it passed it before being kept).
+    pub fn new(documents: Arc<Documents>) -> Self {
+        Self(Arc::new(Parsed(documents)))
+    }
+}
 
 impl ExtensionFactory for ParsedFactory {
     fn create(&self) -> Arc<dyn Extension> {
@@ -75,8 +87,7 @@ impl ExtensionFactory for ParsedFactory {
     }
 }
 
-#[derive(Default)]
-struct Parsed(Documents);
+struct Parsed(Arc<Documents>);
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Parsed {

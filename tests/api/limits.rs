@@ -52,6 +52,43 @@ async fn over_limit_queries_get_clear_coded_errors() {
 }
 
 #[tokio::test]
+async fn a_document_sent_again_is_priced_by_its_new_variables() {
+    // A document that passed is kept with its price by the values of the variables it
+    // declares: the same text with another page size is priced again, and a variable it
+    // does not declare changes nothing.
+    let app = TestApp::spawn_with(small(), true).await;
+    let page = "query Page($n: Int!) { units(first: $n) { edges { node { code name officers { dbId rank } } } } }";
+    let edges = |body: &Value| body["data"]["units"]["edges"].as_array().map(Vec::len);
+    for round in 0..2 {
+        let one = app.gql(&app.admin, page, json!({ "n": 1 })).await;
+        assert_eq!(edges(&one), Some(1), "round {round}: {one}");
+        let many = app.gql(&app.admin, page, json!({ "n": 100 })).await;
+        assert_eq!(
+            first_code(&many),
+            "QUERY_TOO_COMPLEX",
+            "round {round}: {many}"
+        );
+        assert!(many["data"].is_null(), "nothing ran: {many}");
+        let other = app
+            .gql(&app.admin, page, json!({ "n": 2, "x": round }))
+            .await;
+        assert_eq!(edges(&other), Some(2), "round {round}: {other}");
+    }
+    // In one batch too: the second operation is the first's text with a larger page.
+    let op = |n: u64| json!({ "query": page, "variables": { "n": n } });
+    let resp = app.post(Some(&app.admin), &json!([op(1), op(100)])).await;
+    let answers: Value = resp.json().await.expect("json");
+    assert_eq!(edges(&answers[0]), Some(1), "{answers}");
+    assert_eq!(first_code(&answers[1]), "QUERY_TOO_COMPLEX", "{answers}");
+    // A refusal is not kept: the deep document is refused each time.
+    let deep = "query Deep($n: Int!) { units(first: $n) { edges { node { officers { unit { officers { unit { code } } } } } } } }";
+    for _ in 0..2 {
+        let body = app.gql(&app.admin, deep, json!({ "n": 1 })).await;
+        assert_eq!(first_code(&body), "QUERY_TOO_DEEP", "{body}");
+    }
+}
+
+#[tokio::test]
 async fn batches_and_bodies_over_the_limit_are_refused() {
     let app = TestApp::spawn_with(small(), false).await;
     let op = json!({ "query": "{ me { role } }" });

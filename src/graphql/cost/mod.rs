@@ -9,22 +9,28 @@
 mod depth;
 mod expansion;
 mod price;
+mod validated;
 mod walk;
 
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, FieldHooks, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, FieldHooks, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{
+    ErrorExtensionValues, Request, ServerError, ServerResult, ValidationResult, Variables,
+};
 use sea_orm::DatabaseConnection;
 
 pub use depth::MAX_INTROSPECTION_DEPTH;
 pub use price::{ANALYTICS, RENDER, SCHEMA};
+use validated::{Checked, Validations};
 
 use super::context::RequestData;
 use super::error::to_gql;
+use super::parsed::Documents;
 use crate::auth::Scope;
 use crate::config::Limits;
 use crate::dataset::DatasetCache;
@@ -38,24 +44,69 @@ pub fn nests_too_deep(query: &str) -> bool {
     depth::text_nesting(query) > depth::MAX_TEXT_NESTING
 }
 
-/// Creates one [`Cost`] extension per request.
-pub struct CostFactory;
+/// Creates one [`Cost`] extension per request, over the schema's kept validations and
+/// parsed documents.
+pub struct CostFactory {
+    kept: Arc<Validations>,
+    documents: Arc<Documents>,
+}
 
-impl ExtensionFactory for CostFactory {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Cost::default())
+impl CostFactory {
+    /// The check over the schema's parsed `documents`.
+    pub fn new(documents: Arc<Documents>) -> Self {
+        Self {
+            kept: Arc::default(),
+            documents,
+        }
     }
 }
 
-/// Keeps the parsed document and its variables until validation prices them.
-#[derive(Default)]
-struct Cost(Mutex<Option<(ExecutableDocument, Variables)>>);
+impl ExtensionFactory for CostFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Cost {
+            kept: self.kept.clone(),
+            documents: self.documents.clone(),
+            operation: Mutex::new(None),
+            stash: Mutex::new(None),
+        })
+    }
+}
+
+/// One request's cost check: the operation's name (from the request), then what parsing
+/// learnt for validation to use.
+struct Cost {
+    kept: Arc<Validations>,
+    documents: Arc<Documents>,
+    operation: Mutex<Option<String>>,
+    stash: Mutex<Option<Stash>>,
+}
+
+/// What validation needs of a parsed document: what it passed with before, if kept;
+/// otherwise (or when its price depends on the caller's data) the document and its
+/// variables; the key to keep it under.
+struct Stash {
+    known: Option<Checked>,
+    parsed: Option<(ExecutableDocument, Variables)>,
+    key: Option<String>,
+}
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for Cost {
     /// No field hook: fields resolve on the executor's fast path.
     fn field_hooks(&self) -> FieldHooks {
         FieldHooks::None
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if let Ok(mut slot) = self.operation.lock() {
+            slot.clone_from(&request.operation_name);
+        }
+        next.run(ctx, request).await
     }
 
     async fn parse_query(
@@ -76,8 +127,10 @@ impl Extension for Cost {
             return Err(refusal("QUERY_TOO_DEEP", msg));
         }
         // Before async-graphql parses: its recursion check already inlines every spread.
+        // A kept document passed this check before it was kept.
         if let Some(limits) = ctx.data_opt::<Limits>()
             && query.contains("...")
+            && !self.documents.contains(query)
             && let Ok(doc) = async_graphql::parser::parse_query(query)
         {
             let fields = expansion::inlined_fields(&doc);
@@ -94,8 +147,17 @@ impl Extension for Cost {
             let msg = format!("{at} holds the NUL character (U+0000), which no text may hold");
             return Err(refusal("INVALID_TEXT", msg));
         }
-        if let Ok(mut slot) = self.0.lock() {
-            *slot = Some((doc.clone(), variables.clone()));
+        let operation = self.operation.lock().ok().and_then(|mut o| o.take());
+        let key = validated::key(query, operation.as_deref(), &doc, variables);
+        let known = key.as_deref().and_then(|k| self.kept.get(k));
+        let parsed = match known {
+            Some(Checked {
+                priced: Some(_), ..
+            }) => None,
+            _ => Some((doc.clone(), variables.clone())),
+        };
+        if let Ok(mut slot) = self.stash.lock() {
+            *slot = Some(Stash { known, parsed, key });
         }
         Ok(doc)
     }
@@ -105,31 +167,38 @@ impl Extension for Cost {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        // The validation rules first: what follows walks a document without cycles.
-        let result = next.run(ctx).await?;
-        let parsed = self.0.lock().ok().and_then(|mut slot| slot.take());
-        let (Some((doc, variables)), Some(limits)) = (parsed, ctx.data_opt::<Limits>()) else {
-            return Ok(result);
+        let stash = self.stash.lock().ok().and_then(|mut slot| slot.take());
+        let (Some(stash), Some(limits)) = (stash, ctx.data_opt::<Limits>()) else {
+            return next.run(ctx).await;
         };
-        depth::check(&doc, limits.max_depth)
-            .map_err(|e| vec![refusal("QUERY_TOO_DEEP", e.to_string())])?;
-        let sizes = sizes_if_needed(ctx, &doc).await?;
-        let (added, free) = doc
-            .operations
-            .iter()
-            .map(|(_, op)| {
-                let vars = price::Vars {
-                    given: &variables,
-                    defs: &op.node.variable_definitions,
+        let parsed = stash.parsed.as_ref();
+        let checked = match stash.known {
+            Some(known) => known,
+            None => {
+                // The validation rules first: what follows walks a document without cycles.
+                let result = next.run(ctx).await?;
+                let Some((doc, variables)) = parsed else {
+                    return Ok(result);
                 };
-                price::root(&doc, &op.node.selection_set.node, &vars, sizes)
-            })
-            .fold((0, 0), |(a, f), (da, df)| {
-                (u64::saturating_add(a, da), u64::saturating_add(f, df))
-            });
-        let priced = (result.complexity as u64)
-            .saturating_sub(free)
-            .saturating_add(added);
+                depth::check(doc, limits.max_depth)
+                    .map_err(|e| vec![refusal("QUERY_TOO_DEEP", e.to_string())])?;
+                let priced = (!needs_sizes(doc))
+                    .then(|| price_all(doc, variables, Sizes::default(), result.complexity));
+                let checked = Checked { result, priced };
+                if let Some(key) = stash.key {
+                    self.kept.keep(key, checked);
+                }
+                checked
+            }
+        };
+        let priced = match (checked.priced, parsed) {
+            (Some(priced), _) => priced,
+            (None, Some((doc, variables))) => {
+                let sizes = sizes_if_needed(ctx, doc).await?;
+                price_all(doc, variables, sizes, checked.result.complexity)
+            }
+            (None, None) => return Ok(checked.result),
+        };
         let max = limits.max_complexity as u64;
         if priced > max {
             let msg = format!(
@@ -149,9 +218,42 @@ impl Extension for Cost {
         }
         Ok(ValidationResult {
             complexity: usize::try_from(priced).unwrap_or(usize::MAX),
-            ..result
+            ..checked.result
         })
     }
+}
+
+/// Whether a field priced by the caller's data sizes is asked for.
+fn needs_sizes(doc: &ExecutableDocument) -> bool {
+    doc.operations
+        .iter()
+        .any(|(_, op)| price::needs_sizes(doc, &op.node.selection_set.node))
+}
+
+/// The price of every operation of `doc`: async-graphql's `complexity`, less what it
+/// counts of the fields coso prices itself, plus their price.
+fn price_all(
+    doc: &ExecutableDocument,
+    variables: &Variables,
+    sizes: Sizes,
+    complexity: usize,
+) -> u64 {
+    let (added, free) = doc
+        .operations
+        .iter()
+        .map(|(_, op)| {
+            let vars = price::Vars {
+                given: variables,
+                defs: &op.node.variable_definitions,
+            };
+            price::root(doc, &op.node.selection_set.node, &vars, sizes)
+        })
+        .fold((0, 0), |(a, f), (da, df)| {
+            (u64::saturating_add(a, da), u64::saturating_add(f, df))
+        });
+    (complexity as u64)
+        .saturating_sub(free)
+        .saturating_add(added)
 }
 
 /// The caller's data sizes, looked up only when a field priced by them is asked for.
@@ -159,11 +261,10 @@ async fn sizes_if_needed(
     ctx: &ExtensionContext<'_>,
     doc: &ExecutableDocument,
 ) -> Result<Sizes, Vec<ServerError>> {
-    let needed = doc
-        .operations
-        .iter()
-        .any(|(_, op)| price::needs_sizes(doc, &op.node.selection_set.node));
-    let Some(db) = ctx.data_opt::<DatabaseConnection>().filter(|_| needed) else {
+    let Some(db) = ctx
+        .data_opt::<DatabaseConnection>()
+        .filter(|_| needs_sizes(doc))
+    else {
         return Ok(Sizes::default());
     };
     let all = Scope::all();

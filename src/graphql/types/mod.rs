@@ -84,3 +84,30 @@ async fn officer_of(ctx: &Context<'_>, id: i32) -> Result<Option<Officer>> {
     let row = ctx.loader().load_one(OfficerById(id)).await.gql()?;
     Ok(row.map(Officer::from))
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{ScalarType, Value};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_day_is_written_as_its_iso_text() {
+        // The patched scalar writes chrono's `Display`; it must stay `%Y-%m-%d`.
+        for (y, m, d) in [
+            (1, 1, 1),
+            (2025, 7, 1),
+            (9999, 12, 31),
+            (-1, 3, 4),
+            (10_000, 1, 1),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).expect("a day");
+            let written = ScalarType::to_value(&day);
+            assert_eq!(written, Value::String(day.format("%Y-%m-%d").to_string()));
+        }
+        let day = NaiveDate::from_ymd_opt(2024, 12, 31).expect("a day");
+        assert_eq!(
+            ScalarType::to_value(&day),
+            Value::String("2024-12-31".into())
+        );
+    }
+}

@@ -25,7 +25,9 @@ impl ScalarType for NaiveDate {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.format("%Y-%m-%d").to_string())
+        // chrono's `Display` of a day is `%Y-%m-%d` (a sign before years outside
+        // 0..=9999, as `%Y` writes), without parsing a format string each time.
+        Value::String(self.to_string())
     }
 }
 
