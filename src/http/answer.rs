@@ -28,10 +28,18 @@ pub fn to_json(body: &impl Serialize, max: usize) -> Result<Bytes, Unsent> {
         max,
     };
     match serde_json::to_writer(&mut out, body) {
-        Ok(()) => Ok(Bytes::from(out.buf)),
+        Ok(()) => Ok(tight(out.buf)),
         Err(e) if e.is_io() => Err(Unsent::TooLarge),
         Err(e) => Err(Unsent::Internal(e)),
     }
+}
+
+/// The answer's bytes without the room its buffer grew by (up to as much again): a kept
+/// answer (the response cache counts lengths against its budget) holds no more than its
+/// length. Shrinking gives the tail back in place (no copy).
+fn tight(mut buf: Vec<u8>) -> Bytes {
+    buf.shrink_to_fit();
+    Bytes::from(buf)
 }
 
 /// A buffer that refuses to grow past `max`.
@@ -79,3 +87,23 @@ fn trim() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn trim() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_holds_its_length_and_stops_at_the_limit() {
+        let rows: Vec<String> = (0..500).map(|i| format!("row {i}")).collect();
+        let bytes = to_json(&rows, 1 << 20).expect("under the limit");
+        assert_eq!(
+            bytes.as_ref(),
+            serde_json::to_vec(&rows).unwrap().as_slice()
+        );
+        // `Bytes` made from a vector whose capacity is its length owns exactly that
+        // allocation: turning it back into one gives the same capacity, no slack.
+        let back = Vec::from(bytes);
+        assert_eq!(back.capacity(), back.len(), "no room left over");
+        assert!(matches!(to_json(&rows, 100), Err(Unsent::TooLarge)));
+    }
+}
