@@ -5,6 +5,8 @@
 //! operation is refused with `QUERY_TOO_DEEP` or `QUERY_TOO_COMPLEX`. Before validation,
 //! a document whose fragments expand past the complexity limit is refused ([`expansion`]);
 //! once parsed, one holding a NUL character is refused `INVALID_TEXT` ([`super::nul`]).
+//! What a document passed with is kept ([`validated`]): sent again with the same operation
+//! and declared variables' values, it skips the rules and the price.
 
 mod depth;
 mod expansion;
