@@ -3,7 +3,8 @@
 //! the request's DataLoader. One row each: a record's unit
 //! on its day (buildings, officers, union activities, dialogue questions, awards,
 //! committee seats asking for `unit` or `askerUnit`) and that unit's `district`, a
-//! record's `officer` or `session`, a unit's `district`. Aggregated, a list each: a
+//! record's `officer` (for the rank alone when that is all its selection asks, as the
+//! field then loads it) or `session`, a unit's `district`. Aggregated, a list each: a
 //! unit's `headquarters`, and its `chief` or `officers` read for the rank alone. The
 //! nested resolvers are unchanged: they ask the loader, which finds the rows in its cache
 //! and runs no batch.
@@ -32,13 +33,13 @@ use serde::de::DeserializeOwned;
 use super::context::Ctx;
 use super::error::GqlResult;
 use super::loaders::{
-    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, OfficerById,
+    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, OfficerById, OfficerRankById,
     OfficerRanksOfUnit, PeriodOn, SessionById,
 };
 use super::types::officer::RANKED_FIELDS;
 use crate::service::carry::row::{self, RecordDay};
 use crate::service::carry::{self, Carried};
-use crate::service::officers::RankedOfficer;
+use crate::service::officers::{RANKED_COLUMNS, RankedOfficer};
 use crate::service::page::{CarryingRow, LeftOut};
 use crate::service::scope::Scoped;
 use crate::service::units::{day_of, day_until};
@@ -51,6 +52,8 @@ enum Feed<M> {
     District,
     /// `OfficerById`.
     Officer,
+    /// `OfficerRankById`.
+    OfficerRank,
     /// `SessionById`.
     Session,
     /// `OfficerRanksOfUnit` of the page's unit.
@@ -137,19 +140,19 @@ impl<M> Carry<M> {
     }
 
     /// Also, when nodes ask for `field`, the row of `T` whose `target` column equals the
-    /// page's `at` column.
+    /// page's `at` column: its `columns` (every column when none).
     fn and_row<E: EntityTrait, T: Scoped>(
         mut self,
         ctx: &Context<'_>,
         (field, alias): (&str, &'static str),
         (target, at): (T::Column, E::Column),
-        feed: Feed<M>,
+        (columns, feed): (&[T::Column], Feed<M>),
     ) -> Self {
         if asks(&nodes(ctx), &[field]) {
             let at = (E::default().table_name(), at.as_str());
             let backend = ctx.db().get_database_backend();
             self.push(
-                row::row_of::<T>(backend, ctx.scope(), alias, target, at),
+                row::row_of::<T>(backend, ctx.scope(), alias, (target, at), columns),
                 feed,
             );
         }
@@ -176,6 +179,12 @@ impl<M> Carry<M> {
                 }
                 Feed::Officer => {
                     let fed = by_key(rows, i, |o: &officer::Model| OfficerById(o.id))?;
+                    loader
+                        .feed_many(fed.into_iter().map(|(k, o)| (k, Arc::new(o))))
+                        .await;
+                }
+                Feed::OfficerRank => {
+                    let fed = by_key(rows, i, |o: &RankedOfficer| OfficerRankById(o.id))?;
                     loader
                         .feed_many(fed.into_iter().map(|(k, o)| (k, Arc::new(o))))
                         .await;
@@ -296,13 +305,18 @@ impl<M: ModelTrait> Carry<M> {
     }
 
     /// Also the officer whose id is in `id` (a column of the page's table) when nodes
-    /// ask for `officer`.
+    /// ask for `officer`: for the rank alone when every selection of it asks only for
+    /// that (`ranked_only`, what the field then loads), else the whole row.
     pub fn and_officer(self, ctx: &Context<'_>, id: <M::Entity as EntityTrait>::Column) -> Self {
+        let feed = match ranked_only(&nodes(ctx), "officer") {
+            true => (&RANKED_COLUMNS[..], Feed::OfficerRank),
+            false => (&[][..], Feed::Officer),
+        };
         self.and_row::<M::Entity, officer::Entity>(
             ctx,
             ("officer", "carried_officer"),
             (officer::Column::Id, id),
-            Feed::Officer,
+            feed,
         )
     }
 
@@ -313,7 +327,7 @@ impl<M: ModelTrait> Carry<M> {
             ctx,
             ("session", "carried_session"),
             (dialogue_session::Column::Id, id),
-            Feed::Session,
+            (&[], Feed::Session),
         )
     }
 }

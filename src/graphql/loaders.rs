@@ -40,6 +40,10 @@ pub struct DistrictByCode(pub String);
 /// An officer by id.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OfficerById(pub i32);
+/// An officer by id read for the rank alone (see [`OfficerRanksOfUnit`]): a record's
+/// `officer` asking only for what a rank row holds.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OfficerRankById(pub i32);
 /// The officers in post in a unit: now (`None`), or on a day (a unit period that ended:
 /// its last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -154,6 +158,18 @@ impl Loader<OfficerById> for AppLoader {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         let rows = service::officers::by_ids(&self.db, &self.scope, &ids).await?;
         Ok(one(rows.into_iter().map(Arc::new), |r| OfficerById(r.id)))
+    }
+}
+
+impl Loader<OfficerRankById> for AppLoader {
+    type Value = Arc<RankedOfficer>;
+    type Error = Arc<ServiceError>;
+    async fn load(&self, keys: &[OfficerRankById]) -> Loaded<OfficerRankById, Self::Value> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = service::officers::ranks_by_ids(&self.db, &self.scope, &ids).await?;
+        Ok(one(rows.into_iter().map(Arc::new), |r| {
+            OfficerRankById(r.id)
+        }))
     }
 }
 

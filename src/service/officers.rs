@@ -162,6 +162,17 @@ pub struct RankedOfficer {
     pub rank: i32,
 }
 
+impl RankedOfficer {
+    /// The rank row of a whole row.
+    pub fn of(row: &officer::Model) -> Self {
+        Self {
+            id: row.id,
+            unit_code: row.unit_code.clone(),
+            rank: row.rank,
+        }
+    }
+}
+
 /// The columns of a [`RankedOfficer`], in the order of its fields.
 pub const RANKED_COLUMNS: [officer::Column; 3] = [
     officer::Column::Id,
@@ -246,6 +257,16 @@ pub async fn by_ids(
 ) -> Result<Vec<officer::Model>> {
     let select = officer::Entity::find().filter(officer::Column::Id.is_in(ids.iter().copied()));
     Ok(scope::apply(select, scope).all(db).await?)
+}
+
+/// [`by_ids`] narrowed to the columns of [`RankedOfficer`] (one statement).
+pub async fn ranks_by_ids(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[i32],
+) -> Result<Vec<RankedOfficer>> {
+    let select = officer::Entity::find().filter(officer::Column::Id.is_in(ids.iter().copied()));
+    Ok(ranked(select, scope).all(db).await?)
 }
 
 /// One officer the scope can see, or NOT_FOUND.

@@ -47,7 +47,7 @@ use chrono::NaiveDate;
 
 use super::context::Ctx;
 use super::error::GqlResult;
-use super::loaders::{OfficerById, PeriodOn};
+use super::loaders::{OfficerById, OfficerRankById, PeriodOn};
 use crate::service::error_parse;
 
 /// Parses a stored code into a domain enum (an unknown code is an internal error).
@@ -79,8 +79,13 @@ fn shared_rows<M, T>(rows: Option<Arc<[Arc<M>]>>, wrap: fn(Arc<M>) -> T) -> Vec<
     rows.map_or_else(Vec::new, |rows| rows.iter().cloned().map(wrap).collect())
 }
 
-/// Loads an officer by id for a nested field.
+/// Loads an officer by id for a nested field: for its rank alone when that is all the
+/// field asks for (`officer::ranked_only`), else the whole row.
 async fn officer_of(ctx: &Context<'_>, id: i32) -> Result<Option<Officer>> {
+    if officer::ranked_only(ctx) {
+        let row = ctx.loader().load_one(OfficerRankById(id)).await.gql()?;
+        return Ok(row.map(Officer::from));
+    }
     let row = ctx.loader().load_one(OfficerById(id)).await.gql()?;
     Ok(row.map(Officer::from))
 }

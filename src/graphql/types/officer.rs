@@ -38,6 +38,14 @@ enum Row {
 /// The fields an officer read for its rank alone ([`RankedOfficer`]) can answer.
 pub const RANKED_FIELDS: [&str; 5] = ["id", "dbId", "rank", "unitCode", "__typename"];
 
+/// Whether the field's selection (fragments included) asks only for what a rank row holds
+/// ([`RANKED_FIELDS`]): then three columns are read, not whole officer rows.
+pub(super) fn ranked_only(ctx: &Context<'_>) -> bool {
+    ctx.field()
+        .selection_set()
+        .all(|f| RANKED_FIELDS.contains(&f.name()))
+}
+
 impl From<officer::Model> for Officer {
     fn from(row: officer::Model) -> Self {
         Self(Row::Whole(Arc::new(row)))

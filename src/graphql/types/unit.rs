@@ -9,7 +9,7 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
 
-use super::officer::RANKED_FIELDS;
+use super::officer::ranked_only;
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed, shared_rows};
 use crate::domain::UnitKind;
 use crate::graphql::carry::Lazy;
@@ -17,9 +17,10 @@ use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
     AwardsOfUnit, ChiefOfUnit, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit,
-    MembershipsOfUnit, OfficerById, OfficerRanksOfUnit, OfficersOfUnit,
+    MembershipsOfUnit, OfficerById, OfficerRankById, OfficerRanksOfUnit, OfficersOfUnit,
 };
 use crate::graphql::node::{Kind, global};
+use crate::service::officers::RankedOfficer;
 
 /// A commune-level unit (xã, phường, thị trấn, đặc khu) over its period, and its police.
 /// The period's row is shared with the loader that fetched it: each record naming the
@@ -53,14 +54,6 @@ impl Unit {
             .gql()?;
         Ok(rows.unwrap_or_else(|| Arc::from([])))
     }
-}
-
-/// Whether the field's selection (fragments included) asks only for what a rank row holds
-/// ([`RANKED_FIELDS`]): then three columns are read, not whole officer rows.
-fn ranked_only(ctx: &Context<'_>) -> bool {
-    ctx.field()
-        .selection_set()
-        .all(|f| RANKED_FIELDS.contains(&f.name()))
 }
 
 #[Object]
@@ -132,6 +125,10 @@ impl Unit {
         if ahead.field("partyMemberships").exists() || ahead.field("awards").exists() {
             let fed = rows.iter().map(|o| (OfficerById(o.id), o.clone()));
             ctx.loader().feed_many(fed).await;
+            let ranks = rows
+                .iter()
+                .map(|o| (OfficerRankById(o.id), Arc::new(RankedOfficer::of(o))));
+            ctx.loader().feed_many(ranks).await;
         }
         Ok(rows.iter().cloned().map(Officer::from).collect())
     }

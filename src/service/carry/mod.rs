@@ -94,13 +94,7 @@ fn aggregated<E: EntityTrait>(
     select: SelectStatement,
     columns: &[E::Column],
 ) -> SimpleExpr {
-    let values = match columns.is_empty() {
-        true => every_column::<E>(),
-        false => columns
-            .iter()
-            .map(|c| Expr::col((E::default(), *c)))
-            .collect(),
-    };
+    let values = columns_of::<E>(columns);
     let aggregate = match backend {
         DbBackend::Postgres => "json_agg",
         _ => "json_group_array",
@@ -126,12 +120,14 @@ fn text(backend: DbBackend, json: SimpleExpr) -> SimpleExpr {
     }
 }
 
-/// Every column of `E`, in the model's field order (serde decodes the model from an
-/// array of them).
-fn every_column<E: EntityTrait>() -> Vec<SimpleExpr> {
-    E::Column::iter()
-        .map(|c| Expr::col((E::default(), c)))
-        .collect()
+/// `columns` of `E` in that order, or every column in the model's field order when none
+/// (serde decodes the model, or a struct of those columns, from an array of them).
+fn columns_of<E: EntityTrait>(columns: &[E::Column]) -> Vec<SimpleExpr> {
+    let column = |c: E::Column| Expr::col((E::default(), c));
+    match columns.is_empty() {
+        true => E::Column::iter().map(column).collect(),
+        false => columns.iter().copied().map(column).collect(),
+    }
 }
 
 /// The scalar subquery `select` with `value` as its column.

@@ -9,7 +9,7 @@ use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::de::DeserializeOwned;
 
-use super::{Carried, Column, every_column, json_array, scalar, text};
+use super::{Carried, Column, columns_of, json_array, scalar, text};
 use crate::auth::Scope;
 use crate::service::{Result, ServiceError, scope};
 
@@ -55,7 +55,7 @@ pub fn unit_on_day(
                         .equals((unit_period::Entity, P::DistrictCode)),
                 )
                 .to_owned();
-            let json = json_array(backend, every_column::<district::Entity>());
+            let json = json_array(backend, columns_of::<district::Entity>(&[]));
             let value = scalar(scoped::<district::Entity>(select, scope), json);
             match backend {
                 // SQLite drops the JSON subtype of a subquery's value: `json()` restores
@@ -71,7 +71,7 @@ pub fn unit_on_day(
         json_array(
             backend,
             vec![
-                json_array(backend, every_column::<unit_period::Entity>()),
+                json_array(backend, columns_of::<unit_period::Entity>(&[])),
                 district,
             ],
         ),
@@ -107,20 +107,21 @@ pub fn unit_on_day(
 }
 
 /// The row of `E` the scope can see whose `target` column equals `at` (a column of the
-/// page's table): the row of a by-key loader (`OfficerById`, `SessionById`,
-/// `DistrictByCode`), NULL when there is none.
+/// page's table), its `columns` (every column when none): the row of a by-key loader
+/// (`OfficerById`, `OfficerRankById`, `SessionById`, `DistrictByCode`), NULL when there
+/// is none.
 pub fn row_of<E: scope::Scoped>(
     backend: DbBackend,
     scope: &Scope,
     alias: &'static str,
-    target: E::Column,
-    at: Column,
+    (target, at): (E::Column, Column),
+    columns: &[E::Column],
 ) -> Carried {
     let select = Query::select()
         .from(E::default())
         .and_where(Expr::col((E::default(), target)).eq(column(at)))
         .to_owned();
-    let json = text(backend, json_array(backend, every_column::<E>()));
+    let json = text(backend, json_array(backend, columns_of::<E>(columns)));
     Carried {
         alias,
         expr: scalar(scoped::<E>(select, scope), json),
@@ -136,7 +137,7 @@ pub fn district_of(
     alias: &'static str,
     code: Column,
 ) -> Carried {
-    row_of::<district::Entity>(backend, scope, alias, district::Column::Code, code)
+    row_of::<district::Entity>(backend, scope, alias, (district::Column::Code, code), &[])
 }
 
 /// `select` with `E`'s scope rule.
