@@ -5,7 +5,8 @@
 //! committee seats asking for `unit` or `askerUnit`) and that unit's `district`, a
 //! record's `officer` (for the rank alone when that is all its selection asks, as the
 //! field then loads it) or `session`, a unit's `district`. Aggregated, a list each: a
-//! unit's `headquarters`, and its `chief` or `officers` read for the rank alone. The
+//! unit's `headquarters` (for the model, status and dates alone when that is all they
+//! ask), and its `chief` or `officers` read for the rank alone. The
 //! nested resolvers are unchanged: they ask the loader, which finds the rows in its cache
 //! and runs no batch.
 //!
@@ -33,12 +34,14 @@ use serde::de::DeserializeOwned;
 use super::context::Ctx;
 use super::error::GqlResult;
 use super::loaders::{
-    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, OfficerById, OfficerRankById,
-    OfficerRanksOfUnit, PeriodOn, SessionById,
+    AppLoader, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit, HeadquartersStatusOfUnit,
+    OfficerById, OfficerRankById, OfficerRanksOfUnit, PeriodOn, SessionById,
 };
+use super::types::headquarters::STATUS_FIELDS;
 use super::types::officer::RANKED_FIELDS;
 use crate::service::carry::row::{self, RecordDay};
 use crate::service::carry::{self, Carried};
+use crate::service::headquarters::{HqStatusRow, STATUS_COLUMNS};
 use crate::service::officers::{RANKED_COLUMNS, RankedOfficer};
 use crate::service::page::{CarryingRow, LeftOut};
 use crate::service::scope::Scoped;
@@ -62,6 +65,8 @@ enum Feed<M> {
     ChiefRank,
     /// `HeadquartersOfUnit` of the page's unit.
     Headquarters,
+    /// `HeadquartersStatusOfUnit` of the page's unit.
+    HeadquartersStatus,
 }
 
 /// The `PeriodOn` key of a page's record: its unit code and its day (none: no unit).
@@ -102,13 +107,14 @@ fn asks(nodes: &[Lookahead<'_>; 2], path: &[&str]) -> bool {
     })
 }
 
-/// Whether every selection of `name` on the nodes asks only for what a rank row holds
-/// (the field then reads `RankedOfficer`s: see `types::unit`).
-fn ranked_only(nodes: &[Lookahead<'_>; 2], name: &str) -> bool {
+/// Whether every selection of `name` on the nodes asks only for `fields` (what a narrow
+/// row holds: the field then reads such rows, as `RankedOfficer`s for
+/// [`RANKED_FIELDS`]; see `types::unit`).
+fn only(nodes: &[Lookahead<'_>; 2], name: &str, fields: &[&str]) -> bool {
     nodes.iter().all(|n| {
         n.field(name).selection_fields().iter().all(|f| {
             f.selection_set()
-                .all(|child| RANKED_FIELDS.contains(&child.name()))
+                .all(|child| fields.contains(&child.name()))
         })
     })
 }
@@ -211,6 +217,11 @@ impl<M> Carry<M> {
                         self.per_unit(rows, i, HeadquartersOfUnit, |h: &headquarters::Model| h.id)?;
                     feed_lists(ctx, fed).await;
                 }
+                Feed::HeadquartersStatus => {
+                    let fed =
+                        self.per_unit(rows, i, HeadquartersStatusOfUnit, |h: &HqStatusRow| h.id)?;
+                    feed_lists(ctx, fed).await;
+                }
             }
         }
         Ok(())
@@ -308,7 +319,7 @@ impl<M: ModelTrait> Carry<M> {
     /// ask for `officer`: for the rank alone when every selection of it asks only for
     /// that (`ranked_only`, what the field then loads), else the whole row.
     pub fn and_officer(self, ctx: &Context<'_>, id: <M::Entity as EntityTrait>::Column) -> Self {
-        let feed = match ranked_only(&nodes(ctx), "officer") {
+        let feed = match only(&nodes(ctx), "officer", &RANKED_FIELDS) {
             true => (&RANKED_COLUMNS[..], Feed::OfficerRank),
             false => (&[][..], Feed::Officer),
         };
@@ -352,18 +363,22 @@ impl Carry<unit_period::Model> {
             );
         }
         if asks(&nodes, &["headquarters"]) {
+            let (columns, feed) = match only(&nodes, "headquarters", &STATUS_FIELDS) {
+                true => (&STATUS_COLUMNS[..], Feed::HeadquartersStatus),
+                false => (&[][..], Feed::Headquarters),
+            };
             out.push(
-                carry::headquarters_of_unit(backend, scope, "carried_headquarters"),
-                Feed::Headquarters,
+                carry::headquarters_of_unit(backend, scope, "carried_headquarters", columns),
+                feed,
             );
         }
-        if asks(&nodes, &["chief"]) && ranked_only(&nodes, "chief") {
+        if asks(&nodes, &["chief"]) && only(&nodes, "chief", &RANKED_FIELDS) {
             out.push(
                 carry::officer_ranks_of_unit(backend, scope, "carried_chief", true),
                 Feed::ChiefRank,
             );
         }
-        if asks(&nodes, &["officers"]) && ranked_only(&nodes, "officers") {
+        if asks(&nodes, &["officers"]) && only(&nodes, "officers", &RANKED_FIELDS) {
             out.push(
                 carry::officer_ranks_of_unit(backend, scope, "carried_officers", false),
                 Feed::OfficerRanks,

@@ -17,6 +17,7 @@ use entity::{
 use sea_orm::DatabaseConnection;
 
 use crate::auth::Scope;
+use crate::service::headquarters::HqStatusRow;
 use crate::service::officers::RankedOfficer;
 use crate::service::{self, ServiceError};
 
@@ -62,6 +63,10 @@ pub struct ChiefRankOfUnit(pub String, pub Option<NaiveDate>);
 /// last day).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct HeadquartersOfUnit(pub String, pub Option<NaiveDate>);
+/// The buildings a unit holds read for their model and status alone (see
+/// [`HeadquartersOfUnit`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HeadquartersStatusOfUnit(pub String, pub Option<NaiveDate>);
 /// The committee seats in a unit: now (`None`), or held on a day.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct MembershipsOfUnit(pub String, pub Option<NaiveDate>);
@@ -250,6 +255,27 @@ impl Loader<ChiefRankOfUnit> for AppLoader {
             .iter()
             .map(|k| (k.clone(), found.get(k).cloned()))
             .collect())
+    }
+}
+
+/// A unit's buildings read for their model and status alone, shared like
+/// [`HeadquartersOfUnit`].
+impl Loader<HeadquartersStatusOfUnit> for AppLoader {
+    type Value = Arc<[Arc<HqStatusRow>]>;
+    type Error = Arc<ServiceError>;
+    async fn load(
+        &self,
+        keys: &[HeadquartersStatusOfUnit],
+    ) -> Loaded<HeadquartersStatusOfUnit, Self::Value> {
+        let mut out = HashMap::new();
+        for (day, codes) in by_day(keys, |k| (&k.0, k.1)) {
+            let rows = service::headquarters::statuses_by_units(&self.db, &self.scope, &codes, day)
+                .await?;
+            out.extend(shared(rows, |r| {
+                HeadquartersStatusOfUnit(r.unit_code.clone(), day)
+            }));
+        }
+        Ok(out)
     }
 }
 

@@ -6,7 +6,8 @@ use entity::headquarters as hq;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Select,
     sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 
@@ -17,8 +18,75 @@ use super::{Result, ServiceError, plausible, scope, units, version};
 use crate::auth::Scope;
 use crate::domain::{HqModel, HqStatus};
 
+/// A building read for its model and status alone, with the keys to place it: what a
+/// unit's `headquarters { model status }` needs, seven of a row's thirteen columns.
+/// [`STATUS_COLUMNS`] are its fields, in order.
+#[derive(Clone, Debug, PartialEq, FromQueryResult, serde::Deserialize)]
+pub struct HqStatusRow {
+    /// Record id.
+    pub id: i32,
+    /// The holding unit's code.
+    pub unit_code: String,
+    /// Model code.
+    pub model: String,
+    /// The dates its status is derived from ([`StatusDates`]).
+    pub approved_on: Option<NaiveDate>,
+    /// See [`StatusDates`].
+    pub construction_started_on: Option<NaiveDate>,
+    /// See [`StatusDates`].
+    pub in_use_on: Option<NaiveDate>,
+    /// See [`StatusDates`].
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// The columns of a [`HqStatusRow`], in the order of its fields.
+pub const STATUS_COLUMNS: [hq::Column; 7] = [
+    hq::Column::Id,
+    hq::Column::UnitCode,
+    hq::Column::Model,
+    hq::Column::ApprovedOn,
+    hq::Column::ConstructionStartedOn,
+    hq::Column::InUseOn,
+    hq::Column::ClosedOn,
+];
+
+/// The dates a building's status is derived from.
+#[derive(Clone, Copy, Debug)]
+pub struct StatusDates {
+    /// Approved.
+    pub approved_on: Option<NaiveDate>,
+    /// Construction started.
+    pub construction_started_on: Option<NaiveDate>,
+    /// Came into use.
+    pub in_use_on: Option<NaiveDate>,
+    /// Closed.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl From<&hq::Model> for StatusDates {
+    fn from(r: &hq::Model) -> Self {
+        Self {
+            approved_on: r.approved_on,
+            construction_started_on: r.construction_started_on,
+            in_use_on: r.in_use_on,
+            closed_on: r.closed_on,
+        }
+    }
+}
+
+impl From<&HqStatusRow> for StatusDates {
+    fn from(r: &HqStatusRow) -> Self {
+        Self {
+            approved_on: r.approved_on,
+            construction_started_on: r.construction_started_on,
+            in_use_on: r.in_use_on,
+            closed_on: r.closed_on,
+        }
+    }
+}
+
 /// The status of a headquarters on `day`, from its dates.
-pub fn status_on(row: &hq::Model, day: NaiveDate) -> HqStatus {
+pub fn status_on(row: StatusDates, day: NaiveDate) -> HqStatus {
     let reached = |d: Option<NaiveDate>| d.is_some_and(|d| d <= day);
     if reached(row.closed_on) {
         HqStatus::Closed
@@ -185,13 +253,34 @@ pub async fn by_units(
     units: &[String],
     on: Option<NaiveDate>,
 ) -> Result<Vec<hq::Model>> {
+    Ok(held_by_units(scope, units, on).all(db).await?)
+}
+
+/// [`by_units`] narrowed to the columns of [`HqStatusRow`] (one statement).
+pub async fn statuses_by_units(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    units: &[String],
+    on: Option<NaiveDate>,
+) -> Result<Vec<HqStatusRow>> {
+    Ok(held_by_units(scope, units, on)
+        .select_only()
+        .columns(STATUS_COLUMNS)
+        .into_model::<HqStatusRow>()
+        .all(db)
+        .await?)
+}
+
+/// The buildings `units` hold (now when `on` is `None`, else on that day) that the
+/// scope can see, by id.
+fn held_by_units(scope: &Scope, units: &[String], on: Option<NaiveDate>) -> Select<hq::Entity> {
     let select = hq::Entity::find().filter(hq::Column::UnitCode.is_in(units.iter().cloned()));
     let select = match on {
         None => select.filter(hq::Column::HeldTo.is_null()),
         Some(day) => select.filter(held_on(day)),
     };
     let select = sorted(select, hq::Column::Id, SortDirection::Asc, hq::Column::Id);
-    Ok(scope::apply(select, scope).all(db).await?)
+    scope::apply(select, scope)
 }
 
 /// A building, or a plan for one.

@@ -94,7 +94,8 @@ fn officers_by_unit(data: &serde_json::Value, drop: &[&str]) -> Vec<(String, ser
 async fn officers_asked_for_their_rank_alone_answer_as_whole_rows_do() {
     // `officers { id dbId rank unitCode }` reads three columns of the officer rows (a
     // narrower statement); anything more reads whole rows. Both answer alike, through a
-    // fragment too, and in a scope as well as province-wide.
+    // fragment too, and in a scope as well as province-wide. A unit's buildings asked
+    // for their model, status and dates alone likewise.
     let app = TestApp::spawn().await;
     let ranked =
         "{ units(first: 60) { edges { node { code officers { id dbId rank unitCode } } } } }";
@@ -138,6 +139,29 @@ async fn officers_asked_for_their_rank_alone_answer_as_whole_rows_do() {
             ranked, whole,
             "{who}: a chief's rank row and whole row differ"
         );
+    }
+    // A unit's buildings asked for their model and status alone likewise.
+    let buildings = |fields: &str| {
+        format!(
+            "{{ units(first: 100, filter: {{activeOn: \"2025-06-30\"}}) \
+             {{ edges {{ node {{ code headquarters {{ {fields} }} }} }} }} }}"
+        )
+    };
+    let narrow = "id dbId unitCode model status approvedOn constructionStartedOn inUseOn closedOn";
+    for (who, token) in [("analyst", &app.analyst), ("city viewer", &app.city_viewer)] {
+        let lean = app.data(token, &buildings(narrow), json!({})).await;
+        let mut whole = app
+            .data(token, &buildings(&format!("{narrow} address")), json!({}))
+            .await;
+        let mut seen = 0;
+        for e in whole["units"]["edges"].as_array_mut().expect("edges") {
+            for h in e["node"]["headquarters"].as_array_mut().expect("buildings") {
+                h.as_object_mut().expect("building").remove("address");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 10, "{who}: only {seen} buildings to compare");
+        assert_eq!(lean, whole, "{who}: status rows and whole rows differ");
     }
     // The city viewer's page holds only the city's units, and so only their officers.
     let city = app
@@ -412,25 +436,42 @@ async fn carried_pages_answer_as_loaded(app: &TestApp, token: &str) {
 
     // a page of units of today, and one of units that ended (their nested rows are
     // those of their last day)
-    units_page_answers_as_loaded(app, token, None).await;
-    units_page_answers_as_loaded(app, token, Some("2025-06-30")).await;
+    // buildings as whole rows, and for their model and status alone
+    for buildings in [
+        "dbId model status heldFrom",
+        "id dbId model status inUseOn closedOn",
+    ] {
+        units_page_answers_as_loaded(app, token, None, buildings).await;
+        units_page_answers_as_loaded(app, token, Some("2025-06-30"), buildings).await;
+    }
 }
 
-/// A page of units asking for their district, buildings, and the chief and officers by
-/// rank alone, in force on `on` (today by default).
-async fn units_page_answers_as_loaded(app: &TestApp, token: &str, on: Option<&str>) {
+/// A page of units asking for their district, `buildings` of their headquarters, and
+/// the chief and officers by rank alone, in force on `on` (today by default).
+async fn units_page_answers_as_loaded(
+    app: &TestApp,
+    token: &str,
+    on: Option<&str>,
+    buildings: &str,
+) {
     let filter = on.map_or(String::new(), |d| {
         format!(", filter: {{activeOn: \"{d}\"}}")
     });
-    let fields = "code name district { code name } headquarters { dbId model status heldFrom } \
-                  chief { dbId rank } officers { id rank }";
+    let fields = format!(
+        "code name district {{ code name }} headquarters {{ {buildings} }} \
+         chief {{ dbId rank }} officers {{ id rank }}"
+    );
+    let fields = fields.as_str();
     let (spent, data) = statements_of(
         app,
         token,
         &format!("{{ units(first: 100{filter}) {{ edges {{ node {{ {fields} }} }} }} }}"),
     )
     .await;
-    assert!(spent <= 2, "units on {on:?}: {spent} statements");
+    assert!(
+        spent <= 2,
+        "units on {on:?} ({buildings}): {spent} statements"
+    );
     let nodes = data["units"]["edges"].as_array().unwrap();
     assert!(nodes.len() >= 10, "units on {on:?}: {}", nodes.len());
     let codes: Vec<&str> = nodes

@@ -9,6 +9,7 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::NaiveDate;
 use entity::unit_period;
 
+use super::headquarters::status_only;
 use super::officer::ranked_only;
 use super::{Award, District, Headquarters, Officer, PartyMembership, parsed, shared_rows};
 use crate::domain::UnitKind;
@@ -17,7 +18,8 @@ use crate::graphql::context::Ctx;
 use crate::graphql::error::GqlResult;
 use crate::graphql::loaders::{
     AwardsOfUnit, ChiefOfUnit, ChiefRankOfUnit, DistrictByCode, HeadquartersOfUnit,
-    MembershipsOfUnit, OfficerById, OfficerRankById, OfficerRanksOfUnit, OfficersOfUnit,
+    HeadquartersStatusOfUnit, MembershipsOfUnit, OfficerById, OfficerRankById, OfficerRanksOfUnit,
+    OfficersOfUnit,
 };
 use crate::graphql::node::{Kind, global};
 use crate::service::officers::RankedOfficer;
@@ -160,12 +162,20 @@ impl Unit {
     /// shows at its successor from the change, at its predecessor before it.
     #[graphql(complexity = "3 * child_complexity")]
     async fn headquarters(&self, ctx: &Context<'_>) -> Result<Vec<Headquarters>> {
+        if status_only(ctx) {
+            let rows = ctx
+                .loader()
+                .load_one(HeadquartersStatusOfUnit(self.0.code.clone(), self.day()))
+                .await
+                .gql()?;
+            return Ok(shared_rows(rows, Headquarters::from));
+        }
         let rows = ctx
             .loader()
             .load_one(HeadquartersOfUnit(self.0.code.clone(), self.day()))
             .await
             .gql()?;
-        Ok(shared_rows(rows, Headquarters))
+        Ok(shared_rows(rows, Headquarters::from))
     }
     /// Party committee seats held in the unit (now, or on the last day of an ended unit).
     #[graphql(complexity = "5 * child_complexity")]

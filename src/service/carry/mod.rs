@@ -181,8 +181,14 @@ pub fn officer_ranks_of_unit(
 }
 
 /// For a page of units: the buildings each holds (`headquarters::held_in_period`), the
-/// rows of `HeadquartersOfUnit`, in no order.
-pub fn headquarters_of_unit(backend: DbBackend, scope: &Scope, alias: &'static str) -> Carried {
+/// rows of `HeadquartersOfUnit` (every column), or of `HeadquartersStatusOfUnit`
+/// (`columns`: `headquarters::STATUS_COLUMNS`), in no order.
+pub fn headquarters_of_unit(
+    backend: DbBackend,
+    scope: &Scope,
+    alias: &'static str,
+    columns: &[headquarters::Column],
+) -> Carried {
     let select = Query::select()
         .from(headquarters::Entity)
         .and_where(
@@ -190,7 +196,7 @@ pub fn headquarters_of_unit(backend: DbBackend, scope: &Scope, alias: &'static s
         )
         .cond_where(super::headquarters::held_in_period())
         .to_owned();
-    carried::<headquarters::Entity>(backend, scope, alias, select, &[])
+    carried::<headquarters::Entity>(backend, scope, alias, select, columns)
 }
 
 /// Decodes a carried column: the rows, none for a NULL (PostgreSQL's `json_agg` over no
