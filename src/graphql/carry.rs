@@ -39,6 +39,7 @@ use super::loaders::{
 };
 use super::types::headquarters::STATUS_FIELDS;
 use super::types::officer::RANKED_FIELDS;
+use super::types::unit;
 use crate::service::carry::row::{self, RecordDay};
 use crate::service::carry::{self, Carried};
 use crate::service::headquarters::{HqStatusRow, STATUS_COLUMNS};
@@ -93,6 +94,14 @@ type UnitKey<M> = fn(&M) -> (String, Option<NaiveDate>);
 fn nodes<'a>(ctx: &'a Context<'_>) -> [Lookahead<'a>; 2] {
     let list = ctx.look_ahead();
     [list.field("edges").field("node"), list.field("nodes")]
+}
+
+/// `column` left out of a statement (`page::LeftOut`).
+fn left_out<C: ColumnTrait>(column: &C) -> LeftOut {
+    LeftOut {
+        column: column.as_str(),
+        nullable: column.def().is_null(),
+    }
 }
 
 /// Whether either node selection asks for the field at `path` below the node (not
@@ -260,10 +269,7 @@ impl<M: ModelTrait> Carry<M> {
         let nodes = nodes(ctx);
         for (column, fields) in lazy {
             if !fields.iter().any(|f| asks(&nodes, &[f])) {
-                self.left_out.push(LeftOut {
-                    column: column.as_str(),
-                    nullable: column.def().is_null(),
-                });
+                self.left_out.push(left_out(column));
             }
         }
         self
@@ -295,13 +301,19 @@ impl<M: ModelTrait> Carry<M> {
             RecordDay::Until(c) => RecordDay::Until((table, c.as_str())),
         };
         let with_district = asks(&nodes, &[field, "district"]);
+        // the columns no field of a unit reads, whatever the document asks
+        let unread: Vec<LeftOut> = unit::LAZY
+            .iter()
+            .filter(|(_, fields)| fields.is_empty())
+            .map(|(column, _)| left_out(column))
+            .collect();
         let unit = row::unit_on_day(
             backend,
             scope,
             "carried_unit",
             ((table, code.as_str()), sql_day),
             today,
-            with_district,
+            (with_district, &unread),
         );
         let key: RecordKey<M> = Box::new(move |m: &M| {
             let code = value::<String>(m.get(code))?;

@@ -29,11 +29,13 @@ use crate::service::officers::RankedOfficer;
 /// unit (a page of officers or buildings names the same few) takes the row, not a copy.
 pub struct Unit(pub Arc<unit_period::Model>);
 
-/// The English name and the folded search name, left out of a page whose nodes do not
-/// ask for the former (`graphql::carry::Lazy`).
+/// The English name, left out of a page whose nodes do not ask for it
+/// (`graphql::carry::Lazy`); the folded search name and the district's name, which no
+/// field of a unit reads, left out of every page and of the units pages of records carry.
 pub const LAZY: Lazy<unit_period::Column> = &[
     (unit_period::Column::NameEn, &["nameEn"]),
     (unit_period::Column::SearchName, &[]),
+    (unit_period::Column::DistrictName, &[]),
 ];
 
 impl From<unit_period::Model> for Unit {

@@ -29,10 +29,10 @@ use entity::{headquarters, officer, unit_period};
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
 };
-use sea_orm::{DbBackend, EntityTrait, Iterable};
+use sea_orm::{DbBackend, EntityTrait, IdenStatic, Iterable};
 use serde::de::DeserializeOwned;
 
-use super::page::SortDirection;
+use super::page::{LeftOut, SortDirection};
 use super::{Result, ServiceError, officers, scope};
 use crate::auth::Scope;
 
@@ -128,6 +128,19 @@ fn columns_of<E: EntityTrait>(columns: &[E::Column]) -> Vec<SimpleExpr> {
         true => E::Column::iter().map(column).collect(),
         false => columns.iter().copied().map(column).collect(),
     }
+}
+
+/// Every column of `E` in the model's field order, those `left_out` as `''` (NULL when
+/// nullable), as a page leaves them out (`page::LeftOut`): the row still decodes into
+/// `E::Model`.
+fn columns_leaving_out<E: EntityTrait>(left_out: &[LeftOut]) -> Vec<SimpleExpr> {
+    E::Column::iter()
+        .map(|c| match left_out.iter().find(|l| l.column == c.as_str()) {
+            Some(l) if l.nullable => Expr::null(),
+            Some(_) => Expr::val("").into(),
+            None => Expr::col((E::default(), c)).into(),
+        })
+        .collect()
 }
 
 /// The scalar subquery `select` with `value` as its column.

@@ -9,8 +9,9 @@ use sea_orm::DbBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::de::DeserializeOwned;
 
-use super::{Carried, Column, columns_of, json_array, scalar, text};
+use super::{Carried, Column, columns_leaving_out, columns_of, json_array, scalar, text};
 use crate::auth::Scope;
+use crate::service::page::LeftOut;
 use crate::service::{Result, ServiceError, scope};
 
 /// The day a record's unit is taken on (the code's period in force that day, as
@@ -34,6 +35,7 @@ fn column((table, column): Column) -> SimpleExpr {
 /// that day, else the code's first (`units::period_on`, what `PeriodOn` loads), as
 /// `[period, district]`: the period's columns, and the district the scope can see whose
 /// code it holds (`DistrictByCode`; null when there is none, or when not `with_district`).
+/// The period's `unread` columns (no field reads them) stand as `''` or NULL.
 /// NULL when the scope sees no period of the code (or, in primary key order on
 /// PostgreSQL, when the row before has the same code and day column:
 /// [`super::once_per_run`]).
@@ -43,7 +45,7 @@ pub fn unit_on_day(
     alias: &'static str,
     (code, day): (Column, RecordDay<Column>),
     today: NaiveDate,
-    with_district: bool,
+    (with_district, unread): (bool, &[LeftOut]),
 ) -> Carried {
     use unit_period::Column as P;
     let district = match with_district {
@@ -71,7 +73,7 @@ pub fn unit_on_day(
         json_array(
             backend,
             vec![
-                json_array(backend, columns_of::<unit_period::Entity>(&[])),
+                json_array(backend, columns_leaving_out::<unit_period::Entity>(unread)),
                 district,
             ],
         ),
