@@ -137,8 +137,8 @@ fn columns_leaving_out<E: EntityTrait>(left_out: &[LeftOut]) -> Vec<SimpleExpr> 
     E::Column::iter()
         .map(|c| match left_out.iter().find(|l| l.column == c.as_str()) {
             Some(l) if l.nullable => Expr::null(),
-            Some(_) => Expr::val("").into(),
-            None => Expr::col((E::default(), c)).into(),
+            Some(_) => Expr::val(""),
+            None => Expr::col((E::default(), c)),
         })
         .collect()
 }
