@@ -515,6 +515,6 @@ mod tests {
             + texts::<entity::headquarters::Entity>(headquarters::LAZY)
             + texts::<entity::officer::Entity>(officer::LAZY)
             + texts::<entity::unit_period::Entity>(unit::LAZY);
-        assert_eq!(declared, 15);
+        assert_eq!(declared, 16);
     }
 }
