@@ -7,6 +7,14 @@
 //! The version a request checks against is read once for the requests arriving
 //! together (`DatasetCache::version`); past [`MAX_ENTRIES`] answers or
 //! [`MAX_TOTAL_BYTES`] the least recently served go.
+//!
+//! A question is kept from its second asking on (nginx's `proxy_cache_min_uses 2`): the
+//! first time a key is seen ([`ResponseCache::worth_checking`]) nothing is looked up or
+//! kept, so a one-off question (new variables each time, an analyst's exploration with a
+//! viewer token) costs no data-version read, no gate and no copy into the cache, and
+//! cannot push a dashboard's repeated answers out. The keys seen are remembered, least
+//! recently asked out past [`MAX_SEEN`], across data versions: after a write a
+//! dashboard's question is kept again at its next asking, as before.
 
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -25,6 +33,9 @@ const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// The most bytes of answers kept together; past it the least recently served go.
 pub const MAX_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 
+/// The most keys remembered as asked once (32 bytes each and the list's links).
+pub const MAX_SEEN: usize = 8 * MAX_ENTRIES;
+
 /// One kept answer.
 #[derive(Clone)]
 pub struct Cached {
@@ -36,10 +47,12 @@ pub struct Cached {
     pub name: String,
 }
 
-/// The answers kept, least recently served first out, and their bytes.
+/// The answers kept, least recently served first out, and their bytes; and the keys
+/// asked before, least recently asked first out.
 struct Kept {
     answers: lru::LruCache<Key, Cached>,
     bytes: usize,
+    seen: lru::LruCache<Key, ()>,
 }
 
 /// The cache (one per server process).
@@ -52,11 +65,12 @@ pub struct ResponseCache {
 
 impl Default for ResponseCache {
     fn default() -> Self {
-        let bound = NonZeroUsize::new(MAX_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        let bound = |n| NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
         Self {
             entries: Mutex::new(Kept {
-                answers: lru::LruCache::new(bound),
+                answers: lru::LruCache::new(bound(MAX_ENTRIES)),
                 bytes: 0,
+                seen: lru::LruCache::new(bound(MAX_SEEN)),
             }),
             gates: Mutex::default(),
         }
@@ -79,6 +93,18 @@ impl ResponseCache {
         h.update([0]);
         h.update(raw_body);
         Some(h.finalize().into())
+    }
+
+    /// Whether the question of `key` was asked before (or has an answer kept), so that
+    /// the cache is worth looking in and its answer worth keeping; the first time, it
+    /// says no and remembers the key.
+    pub fn worth_checking(&self, key: &Key) -> bool {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.answers.contains(key) || entries.seen.get(key).is_some() {
+            return true;
+        }
+        entries.seen.put(*key, ());
+        false
     }
 
     /// The answer kept for `key` if it was computed from `version`.
@@ -149,6 +175,39 @@ mod tests {
         assert_ne!(Some(province), other);
         assert!(ResponseCache::key(&who(Role::Analyst, None), day, body).is_none());
         assert!(ResponseCache::key(&who(Role::Admin, None), day, body).is_none());
+    }
+
+    #[test]
+    fn a_question_is_worth_looking_up_from_its_second_asking() {
+        let cache = ResponseCache::default();
+        let key = |n: usize| {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&n.to_le_bytes());
+            key
+        };
+        assert!(!cache.worth_checking(&key(0)), "first asking");
+        assert!(cache.worth_checking(&key(0)), "second");
+        assert!(cache.worth_checking(&key(0)), "and on");
+        // A kept answer is looked up even once its key was forgotten as seen.
+        let body = bytes::Bytes::from_static(b"{}");
+        let name = "q".to_owned();
+        cache.put(
+            key(1),
+            Cached {
+                version: 1,
+                body,
+                name,
+            },
+        );
+        for n in 2..MAX_SEEN + 10 {
+            assert!(!cache.worth_checking(&key(n)));
+        }
+        assert!(cache.worth_checking(&key(1)), "kept answer");
+        assert!(!cache.worth_checking(&key(0)), "forgotten past MAX_SEEN");
+        assert!(
+            cache.worth_checking(&key(MAX_SEEN + 9)),
+            "the latest is remembered"
+        );
     }
 
     #[test]

@@ -250,9 +250,11 @@ async fn answer(
     // The province's day (or the pinned one), the same for the cache key and every
     // operation of the request.
     let today = state.today();
+    // A question asked for the first time is neither looked up nor kept (`cache`).
     let cached = match single
         .then(|| ResponseCache::key(principal, today, &raw))
         .flatten()
+        .filter(|key| state.cache.worth_checking(key))
     {
         Some(key) => match state.datasets.version(&state.db).await {
             Ok(v) => Some((key, v.map_or(0, |v| v.version))),

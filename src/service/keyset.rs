@@ -72,12 +72,11 @@ impl<E: EntityTrait> Listing<E> {
         }
     }
 
-    /// The key of `row` in this order, as JSON (for a cursor).
-    pub fn key_of(&self, row: &E::Model) -> Option<Vec<Json>> {
-        self.key_columns()
-            .into_iter()
-            .map(|c| to_json(row.get(c)))
-            .collect()
+    /// The key of `row` in this order (for a cursor: [`key_json`] writes it), if every
+    /// value of it has a cursor form.
+    pub fn key_of(&self, row: &E::Model) -> Option<Vec<Value>> {
+        let key: Vec<Value> = self.key_columns().into_iter().map(|c| row.get(c)).collect();
+        key.iter().all(has_json_form).then_some(key)
     }
 
     /// Checks a key read from a cursor against the key columns' types; `None` if it does not fit.
@@ -156,6 +155,25 @@ fn is_null_value(v: &Value) -> bool {
     matches!(
         v,
         Value::Int(None) | Value::BigInt(None) | Value::String(None) | Value::ChronoDate(None)
+    )
+}
+
+/// A row's key ([`Listing::key_of`]) as JSON, written only when a cursor is asked for.
+pub fn key_json(key: &[Value]) -> Vec<Json> {
+    key.iter()
+        .map(|v| to_json(v.clone()).unwrap_or(Json::Null))
+        .collect()
+}
+
+/// Whether [`to_json`] writes `v`.
+fn has_json_form(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Int(_)
+            | Value::BigInt(_)
+            | Value::SmallInt(_)
+            | Value::String(_)
+            | Value::ChronoDate(_)
     )
 }
 

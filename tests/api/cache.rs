@@ -14,16 +14,34 @@ async fn a_write_is_seen_by_the_next_viewer_query() {
     let count = async |token: &str| {
         app.data(token, COUNT, json!({})).await["directives"]["totalCount"].clone()
     };
+    // Asked first: computed, not kept (a one-off question); asked again: computed and
+    // kept; from then on answered from the cache.
+    let before = app.statements.get();
+    assert_eq!(count(&app.viewer).await, 16);
+    let first_cost = app.statements.get() - before;
     assert_eq!(count(&app.viewer).await, 16);
     let before = app.statements.get();
     assert_eq!(count(&app.viewer).await, 16);
     let cached_cost = app.statements.get() - before;
     assert!(
+        first_cost > cached_cost,
+        "the first asking is computed: {first_cost} against {cached_cost}"
+    );
+    assert!(
         cached_cost <= 2,
         "a repeated viewer query costs the token and version lookups only: {cached_cost}"
     );
     app.data(&app.admin, CREATE, json!({})).await;
+    let before = app.statements.get();
     assert_eq!(count(&app.viewer).await, 17, "not a stale answer");
+    assert!(
+        app.statements.get() - before > cached_cost,
+        "computed afresh"
+    );
+    // A question asked before is kept again at its first asking after the write.
+    let before = app.statements.get();
+    assert_eq!(count(&app.viewer).await, 17);
+    assert!(app.statements.get() - before <= cached_cost, "kept again");
     assert_eq!(count(&app.city_viewer).await, count(&app.city_viewer).await);
     // A district viewer never gets the province-wide answer to the same document.
     let units = async |token: &str| {

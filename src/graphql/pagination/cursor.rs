@@ -40,16 +40,40 @@ struct Payload {
 pub struct RowCursor {
     list: Cow<'static, str>,
     order: Arc<str>,
-    key: Vec<Json>,
+    key: CursorKey,
     text: OnceLock<String>,
+}
+
+/// A cursor's key: a row's values, written as JSON only if the cursor is encoded (a
+/// date's text, for one, is made then), or the JSON a client's cursor held.
+enum CursorKey {
+    Row(Vec<sea_orm::Value>),
+    Read(Vec<Json>),
+}
+
+impl CursorKey {
+    fn json(&self) -> Cow<'_, [Json]> {
+        match self {
+            Self::Row(values) => Cow::Owned(crate::service::keyset::key_json(values)),
+            Self::Read(json) => Cow::Borrowed(json),
+        }
+    }
 }
 
 impl RowCursor {
     /// The cursor of a row whose key (in the order `order` of `list`) is `key`.
     pub fn new(list: &'static str, order: Arc<str>, key: Vec<Json>) -> Self {
-        let list = Cow::Borrowed(list);
+        Self::with_key(list, order, CursorKey::Read(key))
+    }
+
+    /// The cursor of a row whose key values (`Listing::key_of`) are `key`.
+    pub fn of_row(list: &'static str, order: Arc<str>, key: Vec<sea_orm::Value>) -> Self {
+        Self::with_key(list, order, CursorKey::Row(key))
+    }
+
+    fn with_key(list: &'static str, order: Arc<str>, key: CursorKey) -> Self {
         Self {
-            list,
+            list: Cow::Borrowed(list),
             order,
             key,
             text: OnceLock::new(),
@@ -66,7 +90,7 @@ impl CursorType for RowCursor {
         Ok(Self {
             list,
             order,
-            key: p.key,
+            key: CursorKey::Read(p.key),
             text: OnceLock::from(s.to_owned()),
         })
     }
@@ -74,7 +98,8 @@ impl CursorType for RowCursor {
     fn encode_cursor(&self) -> String {
         let encode = || {
             let (list, order) = (&*self.list, &*self.order);
-            let payload = json!({ "v": VERSION, "list": list, "order": order, "key": self.key });
+            let key = self.key.json();
+            let payload = json!({ "v": VERSION, "list": list, "order": order, "key": key });
             URL_SAFE_NO_PAD.encode(payload.to_string())
         };
         self.text.get_or_init(encode).clone()
@@ -108,12 +133,17 @@ mod tests {
         let made = RowCursor::new("units", Arc::from("code_asc"), key.clone());
         let text = made.encode_cursor();
         let read = RowCursor::decode_cursor(&text).expect("its own cursor reads back");
+        let read_key = read.key.json().into_owned();
         assert_eq!(
-            (&*read.list, &*read.order, &read.key),
+            (&*read.list, &*read.order, &read_key),
             ("units", "code_asc", &key)
         );
-        let rebuilt = RowCursor::new("units", read.order.clone(), read.key.clone());
+        let rebuilt = RowCursor::new("units", read.order.clone(), read_key);
         assert_eq!(rebuilt.encode_cursor(), text);
+        // A row's values make the same text as their JSON.
+        let values = vec![sea_orm::Value::from("21010"), sea_orm::Value::from(7)];
+        let of_row = RowCursor::of_row("units", Arc::from("code_asc"), values);
+        assert_eq!(of_row.encode_cursor(), text);
         assert_eq!(
             made.encode_cursor(),
             text,

@@ -96,7 +96,7 @@ where
             tracing::error!(list = listing.list, "a row's sort key has no cursor form");
             coded("INTERNAL", "internal error")
         })?;
-        let cursor = RowCursor::new(listing.list, order.clone(), key);
+        let cursor = RowCursor::of_row(listing.list, order.clone(), key);
         edges.push(Edge::new(cursor, node(row)));
     }
     let db = ctx.db().clone();
