@@ -559,6 +559,9 @@ async fn wait_for_snapshot(conn: &sea_orm::DatabaseConnection) -> anyhow::Result
     Ok(())
 }
 
+/// The uncached viewer's nonces (`Target::request`), never the same twice in a run.
+static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// `connections` workers sending `way`'s request for `case` for `secs`.
 async fn load(
     target: &Target,
@@ -571,7 +574,7 @@ async fn load(
     let until = started + secs;
     let shared = Arc::new((target.clone(), case.clone()));
     let workers: Vec<_> = (0..connections)
-        .map(|w| {
+        .map(|_| {
             let shared = shared.clone();
             tokio::spawn(async move {
                 let (target, case) = &*shared;
@@ -580,9 +583,11 @@ async fn load(
                     .build()
                     .unwrap_or_default();
                 let (mut micros, mut errors, mut first_error) = (Vec::new(), 0u64, None);
-                let mut n = (w as u64) << 32;
                 while Instant::now() < until {
-                    n += 1;
+                    // Unique across the run: a nonce sent again in a later round would be
+                    // a question asked before (kept from its second asking), and the
+                    // uncached viewer's line would count answers from the cache.
+                    let n = NONCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let t = Instant::now();
                     let outcome = send(target.request(&client, case, way, n)).await;
                     micros.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
