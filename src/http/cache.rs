@@ -150,6 +150,13 @@ mod tests {
     use super::*;
     use crate::auth::Scope;
 
+    /// A key made from a number.
+    fn numbered(n: usize) -> Key {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&n.to_le_bytes());
+        key
+    }
+
     fn who(role: Role, district: Option<&str>) -> Principal {
         Principal {
             token_id: 1,
@@ -180,11 +187,7 @@ mod tests {
     #[test]
     fn a_question_is_worth_looking_up_from_its_second_asking() {
         let cache = ResponseCache::default();
-        let key = |n: usize| {
-            let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&n.to_le_bytes());
-            key
-        };
+        let key = numbered;
         assert!(!cache.worth_checking(&key(0)), "first asking");
         assert!(cache.worth_checking(&key(0)), "second");
         assert!(cache.worth_checking(&key(0)), "and on");
@@ -230,11 +233,7 @@ mod tests {
     #[test]
     fn a_full_cache_drops_the_least_recently_served_answer_not_every_one() {
         let cache = ResponseCache::default();
-        let keep = |n: usize| {
-            let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&n.to_le_bytes());
-            key
-        };
+        let keep = numbered;
         let body = bytes::Bytes::from_static(b"{}");
         let cached = || Cached {
             version: 1,
@@ -260,8 +259,7 @@ mod tests {
         let body = bytes::Bytes::from(vec![b' '; MAX_BYTES]);
         let count = 2 * MAX_TOTAL_BYTES / MAX_BYTES;
         for n in 0..count {
-            let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&n.to_le_bytes());
+            let key = numbered(n);
             let cached = Cached {
                 version: 1,
                 body: body.clone(),

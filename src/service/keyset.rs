@@ -161,11 +161,12 @@ fn is_null_value(v: &Value) -> bool {
 /// A row's key ([`Listing::key_of`]) as JSON, written only when a cursor is asked for.
 pub fn key_json(key: &[Value]) -> Vec<Json> {
     key.iter()
-        .map(|v| to_json(v.clone()).unwrap_or(Json::Null))
+        .map(|v| to_json(v).unwrap_or(Json::Null))
         .collect()
 }
 
-/// Whether [`to_json`] writes `v`.
+/// Whether [`to_json`] writes `v` (the same variants; checked without writing, so a
+/// page's cursors write nothing until one is asked for).
 fn has_json_form(v: &Value) -> bool {
     matches!(
         v,
@@ -178,17 +179,17 @@ fn has_json_form(v: &Value) -> bool {
 }
 
 /// A key value as JSON: integers, text, dates as `YYYY-MM-DD`, NULL as null.
-fn to_json(v: Value) -> Option<Json> {
+fn to_json(v: &Value) -> Option<Json> {
     Some(match v {
         Value::Int(None)
         | Value::BigInt(None)
         | Value::SmallInt(None)
         | Value::String(None)
         | Value::ChronoDate(None) => Json::Null,
-        Value::Int(Some(n)) => n.into(),
-        Value::SmallInt(Some(n)) => n.into(),
-        Value::BigInt(Some(n)) => n.into(),
-        Value::String(Some(s)) => s.into(),
+        Value::Int(Some(n)) => (*n).into(),
+        Value::SmallInt(Some(n)) => (*n).into(),
+        Value::BigInt(Some(n)) => (*n).into(),
+        Value::String(Some(s)) => s.as_str().into(),
         Value::ChronoDate(Some(d)) => d.to_string().into(),
         _ => return None,
     })
@@ -243,6 +244,26 @@ mod tests {
     use sea_orm::{DbBackend, QueryTrait};
 
     use super::*;
+
+    #[test]
+    fn a_key_value_has_a_cursor_form_exactly_when_it_is_written() {
+        let day = NaiveDate::from_ymd_opt(2025, 7, 1).expect("day");
+        let values = [
+            Value::Int(Some(7)),
+            Value::Int(None),
+            Value::BigInt(Some(7)),
+            Value::SmallInt(Some(7)),
+            Value::String(Some("21010".into())),
+            Value::String(None),
+            Value::ChronoDate(Some(day)),
+            Value::Bool(Some(true)),
+            Value::Double(Some(1.5)),
+        ];
+        for v in &values {
+            assert_eq!(has_json_form(v), to_json(v).is_some(), "{v:?}");
+        }
+        assert_eq!(key_json(&values[..7])[6], Json::from("2025-07-01"));
+    }
 
     fn listing(direction: SortDirection) -> Listing<hq::Entity> {
         let cols = (hq::Column::BudgetMillionVnd, hq::Column::Id);
