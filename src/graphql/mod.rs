@@ -18,6 +18,7 @@ mod nul;
 pub mod operation;
 pub mod pagination;
 pub mod parsed;
+pub mod plain;
 pub mod query;
 pub mod types;
 

@@ -17,6 +17,13 @@ use crate::auth::Scope;
 use crate::dataset::{Dataset, DatasetCache};
 use crate::indicators::{self, EngineConfig, Frames, GroupBy};
 
+/// Values as the snapshot or the engine gave them, shared: kept in memory per data
+/// version, an answer is the same rows for every request that asks (no copy of each).
+pub type Values = Arc<[IndicatorValue]>;
+
+/// Values and how fresh they are, as kept per data version.
+type Answer = (Values, Freshness);
+
 /// One indicator for one group, as of one day.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorValue {
@@ -117,7 +124,7 @@ pub async fn values(
     codes: Vec<String>,
     as_of: NaiveDate,
     group_by: Vec<GroupBy>,
-) -> Result<(Vec<IndicatorValue>, Freshness)> {
+) -> Result<(Values, Freshness)> {
     check_codes(&codes)?;
     if ask.scope.area.is_none()
         && let Some(stored) = stored(ask, &codes, as_of, &group_by).await?
@@ -131,7 +138,6 @@ pub async fn values(
         "values|{:?}|{as_of}|{codes:?}|{group_by:?}|{config:?}",
         ask.scope.area
     );
-    type Answer = (Vec<IndicatorValue>, Freshness);
     if let Some(answer) = ask.cache.derived::<Answer>(&key, dataset.version) {
         return Ok(answer.as_ref().clone());
     }
@@ -142,7 +148,7 @@ pub async fn values(
         indicators::compute(&f, as_of, &codes, &group_by, &config)
     })
     .await?;
-    let answer = (rows(&frame, Some(as_of))?, fresh);
+    let answer: Answer = (rows(&frame, Some(as_of))?.into(), fresh);
     ask.cache.keep(key, version, Arc::new(answer.clone()));
     Ok(answer)
 }
@@ -246,13 +252,12 @@ async fn stored(
     codes: &[String],
     as_of: NaiveDate,
     group_by: &[GroupBy],
-) -> Result<Option<(Vec<IndicatorValue>, Freshness)>> {
+) -> Result<Option<Answer>> {
     let db = ask.db;
     let Some(version) = ask.cache.version(db).await? else {
         return Ok(None);
     };
     let key = format!("stored|{as_of}|{codes:?}|{group_by:?}");
-    type Answer = (Vec<IndicatorValue>, Freshness);
     if let Some(answer) = ask.cache.derived::<Answer>(&key, version.version) {
         return Ok(Some(answer.as_ref().clone()));
     }

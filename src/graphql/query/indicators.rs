@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use crate::dataset::DatasetCache;
 use crate::graphql::context::Ctx;
 use crate::graphql::error::{GqlResult, coded};
+use crate::graphql::plain::PlainList;
 use crate::graphql::types::{
     IndicatorCategory, IndicatorDefinition, IndicatorGap, IndicatorGroupBy, IndicatorValueObject,
 };
@@ -98,7 +99,7 @@ impl IndicatorQuery {
         as_of: Option<NaiveDate>,
         group_by: Option<Vec<IndicatorGroupBy>>,
         group_codes: Option<Vec<String>>,
-    ) -> Result<Vec<IndicatorValueObject>> {
+    ) -> Result<PlainList<IndicatorValueObject>> {
         if let Some(n) = group_codes
             .as_ref()
             .map(Vec::len)
@@ -108,14 +109,16 @@ impl IndicatorQuery {
             return Err(coded("INVALID_INPUT", msg));
         }
         let as_of = as_of.unwrap_or(ctx.request().today);
-        let (mut values, fresh) =
+        let (values, fresh) =
             service::values(ask(ctx), codes.unwrap_or_default(), as_of, groups(group_by))
                 .await
                 .gql()?;
-        if let Some(keep) = group_codes {
-            values.retain(|v| keep.contains(&v.group_code));
-        }
-        Ok(IndicatorValueObject::wrap(values, fresh))
+        let keep = |v: &service::IndicatorValue| {
+            group_codes
+                .as_ref()
+                .is_none_or(|keep| keep.contains(&v.group_code))
+        };
+        Ok(PlainList(IndicatorValueObject::wrap(values, fresh, keep)))
     }
 
     /// One indicator as a series: each period from `from` to `to` taken on its last day
@@ -132,7 +135,7 @@ impl IndicatorQuery {
         #[graphql(default)] period: SeriesPeriod,
         group_by: Option<Vec<IndicatorGroupBy>>,
         #[graphql(default)] basis: SeriesBasis,
-    ) -> Result<Vec<IndicatorValueObject>> {
+    ) -> Result<PlainList<IndicatorValueObject>> {
         let periods = indicators::Period::from(period).count(from, to);
         if let Some(n) = periods.filter(|n| *n > indicators::MAX_PERIODS) {
             let msg = format!(
@@ -156,7 +159,11 @@ impl IndicatorQuery {
         )
         .await
         .gql()?;
-        Ok(IndicatorValueObject::wrap(values, fresh))
+        Ok(PlainList(IndicatorValueObject::wrap(
+            values.into(),
+            fresh,
+            |_| true,
+        )))
     }
 }
 
