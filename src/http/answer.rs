@@ -57,7 +57,7 @@ struct Capped {
 }
 
 impl io::Write for Capped {
-    #[inline]
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         if self.buf.len() + bytes.len() > self.max {
             return Err(io::Error::other("answer over the size limit"));
@@ -69,7 +69,7 @@ impl io::Write for Capped {
     // serde_json writes an answer a few bytes at a time through `write_all`: inlined
     // into it (std's default loops over `write`, called out of line), a quote or a comma
     // is a store. 100 KB of indicator values made 41,000 such calls.
-    #[inline]
+    #[inline(always)]
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.write(bytes).map(drop)
     }
