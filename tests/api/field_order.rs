@@ -86,3 +86,40 @@ async fn fields_come_back_in_the_order_the_query_asked() {
         );
     }
 }
+
+/// Indicator values are answered in one pass over the selection (`graphql::plain`): a
+/// document with fragments, aliases, a key selected twice and the executor's directives
+/// gets the same bytes as the same selection written out.
+#[tokio::test]
+async fn indicator_values_answer_fragments_as_the_selection_written_out() {
+    let app = TestApp::spawn().await;
+    let args =
+        r#"codes: ["staffing_ratio", "hq_new_model_coverage"], groupBy: [PROVINCE, DISTRICT]"#;
+    let written = raw(
+        &app,
+        &format!(
+            "{{ indicators({args}) {{ group {{ name code }} v: value code __typename status }} }}"
+        ),
+    )
+    .await;
+    let spread = raw(
+        &app,
+        &format!(
+            "query {{ indicators({args}) {{ ...G v: value ... on IndicatorValue {{ code }} ... {{ __typename }} \
+             status @include(if: true) numerator @skip(if: true) }} }} \
+             fragment G on IndicatorValue {{ group {{ name }} group {{ code }} }}"
+        ),
+    )
+    .await;
+    assert!(written.contains(r#""code":"staffing_ratio""#), "{written}");
+    assert!(
+        written.contains(r#""code":"hq_new_model_coverage""#),
+        "{written}"
+    );
+    assert_eq!(spread, written);
+    assert_eq!(
+        keys_after(&written, "group"),
+        ["group", "v", "code", "__typename", "status"]
+    );
+    assert_eq!(keys_after(&written, "name"), ["name", "code"]);
+}
