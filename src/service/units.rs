@@ -148,26 +148,27 @@ pub fn territory() -> Condition {
     // statement whose only parameters were these is planned once (a generic plan), not
     // five times per connection first.
     let other = Alias::new("territory");
+    // Built in place (sea-query's builders take `&mut`; `.to_owned()` at the end of a
+    // chain is a clone of the statement, made for every page).
     let of_this_province = || {
-        Query::select()
+        let mut probe = Query::select();
+        probe
             .expr(Expr::cust("1"))
             .from_as(unit_period::Entity, other.clone())
             .and_where(
                 Expr::col((other.clone(), C::ProvinceCode))
                     .equals((unit_period::Entity, C::ProvinceCode)),
-            )
-            .to_owned()
+            );
+        probe
     };
-    let first_day: SelectStatement = Query::select()
+    let mut first_day: SelectStatement = Query::select();
+    first_day
         .expr(Func::min(Expr::col(C::ValidFrom)))
-        .from(unit_period::Entity)
-        .to_owned();
-    let current = of_this_province()
-        .and_where(Expr::col((other.clone(), C::ValidTo)).is_null())
-        .to_owned();
-    let from_start = of_this_province()
-        .and_where(Expr::col((other.clone(), C::ValidFrom)).in_subquery(first_day))
-        .to_owned();
+        .from(unit_period::Entity);
+    let mut current = of_this_province();
+    current.and_where(Expr::col((other.clone(), C::ValidTo)).is_null());
+    let mut from_start = of_this_province();
+    from_start.and_where(Expr::col((other.clone(), C::ValidFrom)).in_subquery(first_day));
     Condition::any()
         .add(Expr::exists(current))
         .add(Expr::exists(from_start))

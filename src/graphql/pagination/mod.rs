@@ -68,7 +68,7 @@ pub async fn connection_carrying<E, N>(
     first: Option<i32>,
     after: Option<String>,
     node: impl Fn(E::Model) -> N,
-    carry: Carry<E::Model>,
+    mut carry: Carry<E::Model>,
 ) -> Result<Page<N>>
 where
     E: EntityTrait,
@@ -80,7 +80,7 @@ where
     let rows = if carry.is_empty() {
         page::fetch(ctx.db(), &listing, request).await.gql()?
     } else {
-        let page = page::fetch_carrying(ctx.db(), &listing, request, carry.columns())
+        let page = page::fetch_carrying(ctx.db(), &listing, request, carry.take_columns())
             .await
             .gql()?;
         carry.feed(ctx, &page.rows).await?;

@@ -182,11 +182,11 @@ pub fn officer_ranks_of_unit(
     alias: &'static str,
     chiefs: bool,
 ) -> Carried {
-    let mut select = Query::select()
+    let mut select = Query::select();
+    select
         .from(officer::Entity)
         .and_where(Expr::col((officer::Entity, officer::Column::UnitCode)).eq(period_code()))
-        .cond_where(officers::in_post_in_period())
-        .to_owned();
+        .cond_where(officers::in_post_in_period());
     if chiefs {
         select.and_where(officers::chief_condition());
     }
@@ -202,13 +202,13 @@ pub fn headquarters_of_unit(
     alias: &'static str,
     columns: &[headquarters::Column],
 ) -> Carried {
-    let select = Query::select()
+    let mut select = Query::select();
+    select
         .from(headquarters::Entity)
         .and_where(
             Expr::col((headquarters::Entity, headquarters::Column::UnitCode)).eq(period_code()),
         )
-        .cond_where(super::headquarters::held_in_period())
-        .to_owned();
+        .cond_where(super::headquarters::held_in_period());
     carried::<headquarters::Entity>(backend, scope, alias, select, columns)
 }
 

@@ -50,13 +50,11 @@ pub fn unit_on_day(
     use unit_period::Column as P;
     let district = match with_district {
         true => {
-            let select = Query::select()
-                .from(district::Entity)
-                .and_where(
-                    Expr::col((district::Entity, district::Column::Code))
-                        .equals((unit_period::Entity, P::DistrictCode)),
-                )
-                .to_owned();
+            let mut select = Query::select();
+            select.from(district::Entity).and_where(
+                Expr::col((district::Entity, district::Column::Code))
+                    .equals((unit_period::Entity, P::DistrictCode)),
+            );
             let json = json_array(backend, columns_of::<district::Entity>(&[]));
             let value = scalar(scoped::<district::Entity>(select, scope), json);
             match backend {
@@ -79,12 +77,12 @@ pub fn unit_on_day(
         ),
     );
     let chosen = |by_day: Option<SimpleExpr>, order: Order| {
-        let mut select = Query::select()
+        let mut select = Query::select();
+        select
             .from(unit_period::Entity)
             .and_where(Expr::col((unit_period::Entity, P::Code)).eq(column(code)))
             .order_by((unit_period::Entity, P::ValidFrom), order)
-            .limit(1)
-            .to_owned();
+            .limit(1);
         if let Some(day) = by_day {
             select.and_where(day);
         }
@@ -119,10 +117,10 @@ pub fn row_of<E: scope::Scoped>(
     (target, at): (E::Column, Column),
     columns: &[E::Column],
 ) -> Carried {
-    let select = Query::select()
+    let mut select = Query::select();
+    select
         .from(E::default())
-        .and_where(Expr::col((E::default(), target)).eq(column(at)))
-        .to_owned();
+        .and_where(Expr::col((E::default(), target)).eq(column(at)));
     let json = text(backend, json_array(backend, columns_of::<E>(columns)));
     Carried {
         alias,
