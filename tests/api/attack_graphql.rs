@@ -19,7 +19,7 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
     let mut server = ServerProcess::start(&[]).await;
     let viewer = server.token("viewer", None);
     let analyst = server.token("analyst", None);
-    let attacks: [(&str, &str, String, &str); 16] = [
+    let attacks: [(&str, &str, String, &str); 18] = [
         (
             "viewer, 50 aliases",
             &viewer,
@@ -109,6 +109,25 @@ async fn graphql_attacks_get_coded_answers_and_the_process_survives() {
             "20 aliases each of units' officers and chiefs, read by rank and whole",
             &viewer,
             officer_reads(20),
+            "QUERY_TOO_COMPLEX",
+        ),
+        (
+            "three indicators of every unit, every field, through fragments and aliases (`graphql::plain`)",
+            &viewer,
+            indicator_walk(
+                &[
+                    "staffing_ratio",
+                    "party_standing_committee_rate",
+                    "hq_new_model_coverage",
+                ],
+                1,
+            ),
+            "ok",
+        ),
+        (
+            "400 aliases of every indicator of every unit through fragments",
+            &viewer,
+            indicator_walk(&[], 400),
             "QUERY_TOO_COMPLEX",
         ),
     ];
@@ -293,6 +312,22 @@ fn officer_reads(n: usize) -> String {
     format!(
         "{{ units(first: 100) {{ edges {{ node {{ {} }} }} }} }}",
         each.join(" ")
+    )
+}
+
+/// Indicators (`codes`: all when empty) of every unit, every field (the walk of
+/// `graphql::plain`) through a named fragment, an inline one and `n` aliases of the group,
+/// keys selected twice merged.
+fn indicator_walk(codes: &[&str], n: usize) -> String {
+    let groups: Vec<String> = (0..n)
+        .map(|i| format!("g{i}: group {{ code name }} g{i}: group {{ kind }}"))
+        .collect();
+    format!(
+        "query {{ indicators(codes: {codes:?}, groupBy: [UNIT]) {{ ...V ... on IndicatorValue {{ {} }} }} }} \
+         fragment V on IndicatorValue {{ code name nameEn unit value numerator denominator display \
+         target targetDate status group {{ kind code name }} asOf structureChanged rule dataAsOf \
+         dataVersion computedAt __typename }}",
+        groups.join(" ")
     )
 }
 

@@ -114,8 +114,9 @@ fn field(doc: &ExecutableDocument, f: &Field, vars: &Vars<'_>, sizes: Sizes) -> 
     let each = weight(doc, &f.selection_set.node).max(1);
     match f.name.node.as_str() {
         "indicators" => {
+            // No codes, or an empty list, asks for every indicator (`service::indicators::values`).
             let codes = match vars.arg(f, "codes") {
-                Some(Value::List(codes)) => codes.len() as u64,
+                Some(Value::List(codes)) if !codes.is_empty() => codes.len() as u64,
                 _ => indicators::registry().len() as u64,
             };
             // `groupCodes` keeps at most that many rows per breakdown asked.
@@ -269,6 +270,11 @@ mod tests {
         assert_eq!(price_of(q, serde_json::json!({})), (10 * 185, 0));
         let q = r#"{ indicators(codes: ["a", "b"]) { code group { code } } }"#;
         assert_eq!(price_of(q, serde_json::json!({})), (2 * 3, 0));
+        // An empty list asks for every indicator, and is priced so (it was priced 0).
+        let q = "{ indicators(codes: [], groupBy: [UNIT]) { code } }";
+        assert_eq!(price_of(q, serde_json::json!({})), (10 * 173, 0));
+        let q = "query($c: [String!]) { indicators(codes: $c, groupBy: [UNIT]) { code } }";
+        assert_eq!(price_of(q, serde_json::json!({ "c": [] })), (10 * 173, 0));
         // groupCodes bounds the rows: one unit of 173, two codes over two breakdowns.
         let q = r#"{ indicators(groupBy: [UNIT], groupCodes: ["21010"]) { code } }"#;
         assert_eq!(price_of(q, serde_json::json!({})), (10, 0));
